@@ -1,0 +1,71 @@
+import {
+  type AnySQLiteColumn,
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  type SQLiteTable,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import type { Kit, TableExtra } from "./types";
+
+type Columns = Record<string, AnySQLiteColumn>;
+
+/** SQLite / libSQL / D1 kit. Booleans are 0/1 integers, datetimes and JSON are TEXT. */
+export function createSqliteKit(): Kit<"sqlite"> {
+  const tables = new Map<string, Columns>();
+
+  const columnsOf = (table: string, names: string[], own?: Columns): AnySQLiteColumn[] => {
+    const cols = own ?? tables.get(table);
+    if (!cols) throw new Error(`kit: unknown table ${table}`);
+    return names.map((n) => {
+      const col = cols[n];
+      if (!col) throw new Error(`kit: unknown column ${table}.${n}`);
+      return col;
+    });
+  };
+
+  const buildExtra = (table: string, self: Columns, extra: TableExtra) => {
+    switch (extra.kind) {
+      case "index":
+        return index(extra.name).on(...(columnsOf(table, extra.columns, self) as [AnySQLiteColumn]));
+      case "unique":
+        return uniqueIndex(extra.name).on(...(columnsOf(table, extra.columns, self) as [AnySQLiteColumn]));
+      case "primaryKey":
+        return primaryKey({ columns: columnsOf(table, extra.columns, self) as [AnySQLiteColumn] });
+      case "foreignKey": {
+        const fk = foreignKey({
+          name: extra.name,
+          columns: columnsOf(table, extra.columns, self) as [AnySQLiteColumn],
+          foreignColumns: columnsOf(extra.foreignTable, extra.foreignColumns) as [AnySQLiteColumn],
+        });
+        if (extra.onDelete) fk.onDelete(extra.onDelete);
+        if (extra.onUpdate) fk.onUpdate(extra.onUpdate);
+        return fk;
+      }
+    }
+  };
+
+  const kit = {
+    dialect: "sqlite",
+    table(name: string, columns: Record<string, unknown>, extras: TableExtra[] = []) {
+      const table: SQLiteTable = sqliteTable(name, columns as never, (self) =>
+        extras.map((e) => buildExtra(name, self as Columns, e)),
+      );
+      tables.set(name, table as unknown as Columns);
+      return table;
+    },
+    id: () => integer().primaryKey({ autoIncrement: true }),
+    int: () => integer(),
+    str: (length: number) => text({ length }),
+    text: () => text(),
+    longtext: () => text(),
+    bool: () => integer({ mode: "boolean" }),
+    datetime: () => text(),
+    json: () => text({ mode: "json" }),
+  };
+  // The runtime builders are drizzle's own; Kit only narrows their types to the shared subset.
+  return kit as unknown as Kit<"sqlite">;
+}

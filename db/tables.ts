@@ -1,0 +1,342 @@
+import { nowString } from "../src/core/http/datetime";
+import {
+  foreignKey,
+  index,
+  type Kit,
+  type KitDialect,
+  primaryKey,
+  type ReferentialAction,
+  type TableExtra,
+  unique,
+} from "./kit/types";
+
+/*
+ * The one definition of every table, for both dialects. Table and column names are FastapiAdmin
+ * v3.0's (contract §10–11); property names equal column names, so rows come back with the
+ * wire's snake_case field names.
+ */
+
+export type TableName =
+  | "sys_tenant"
+  | "sys_dept"
+  | "sys_user"
+  | "sys_user_roles"
+  | "sys_user_positions"
+  | "sys_role"
+  | "sys_role_menus"
+  | "sys_role_depts"
+  | "sys_menu"
+  | "sys_position"
+  | "sys_dict_type"
+  | "sys_dict_data"
+  | "sys_param"
+  | "sys_notice"
+  | "sys_log";
+
+/** One `{key, value}` entry of `sys_menu.params` (route query parameters of the SPA). */
+export interface MenuParam {
+  key: string;
+  value: string;
+}
+
+/** A single-column FK named `fk_<table>_<column>` (MySQL caps identifiers at 64 characters). */
+function fk<Col extends string>(
+  table: TableName,
+  column: Col,
+  foreignTable: TableName,
+  onDelete: ReferentialAction,
+  onUpdate?: ReferentialAction,
+): TableExtra<Col> {
+  return foreignKey({
+    name: `fk_${table}_${column}`,
+    columns: [column],
+    foreignTable,
+    foreignColumns: ["id"],
+    onDelete,
+    onUpdate,
+  });
+}
+
+const ix = <Col extends string>(table: TableName, column: Col) => index(`ix_${table}_${column}`, column);
+const uq = <Col extends string>(table: TableName, column: Col) => unique(`uq_${table}_${column}`, column);
+
+export function defineTables<D extends KitDialect>(k: Kit<D>) {
+  /** ModelMixin (§10.1): on every table except the link tables. */
+  const model = () => ({
+    id: k.id(),
+    uuid: k
+      .str(64)
+      .notNull()
+      .$defaultFn(() => crypto.randomUUID()),
+    status: k.str(10).notNull().default("0"),
+    description: k.text(),
+    created_time: k.datetime().notNull().$defaultFn(nowString),
+    updated_time: k.datetime().notNull().$defaultFn(nowString).$onUpdateFn(nowString),
+    is_deleted: k.bool().notNull().default(false),
+    deleted_time: k.datetime(),
+  });
+  const modelExtras = (t: TableName) => [
+    uq(t, "uuid"),
+    ix(t, "status"),
+    ix(t, "created_time"),
+    ix(t, "updated_time"),
+    ix(t, "is_deleted"),
+    ix(t, "deleted_time"),
+  ];
+
+  /** UserMixin (§10.2): audit columns → sys_user.id, SET NULL when that user row goes. */
+  const audit = () => ({
+    created_id: k.int(),
+    updated_id: k.int(),
+    deleted_id: k.int(),
+  });
+  const auditExtras = (t: TableName) =>
+    (["created_id", "updated_id", "deleted_id"] as const).flatMap((c) => [
+      ix(t, c),
+      fk(t, c, "sys_user", "set null", "cascade"),
+    ]);
+
+  const sys_tenant = k.table(
+    "sys_tenant",
+    {
+      ...model(),
+      name: k.str(100).notNull(),
+      code: k.str(100).notNull(),
+      start_time: k.datetime(),
+      end_time: k.datetime(),
+    },
+    [...modelExtras("sys_tenant"), uq("sys_tenant", "name"), uq("sys_tenant", "code")],
+  );
+
+  const sys_dept = k.table(
+    "sys_dept",
+    {
+      ...model(),
+      name: k.str(64).notNull(),
+      order: k.int().notNull().default(999),
+      code: k.str(16).notNull(),
+      leader: k.str(32),
+      phone: k.str(11),
+      email: k.str(64),
+      parent_id: k.int(),
+    },
+    [
+      ...modelExtras("sys_dept"),
+      uq("sys_dept", "code"),
+      ix("sys_dept", "parent_id"),
+      fk("sys_dept", "parent_id", "sys_dept", "set null", "cascade"),
+    ],
+  );
+
+  const sys_user = k.table(
+    "sys_user",
+    {
+      ...model(),
+      username: k.str(64).notNull(),
+      password: k.str(255).notNull(),
+      name: k.str(32).notNull(),
+      mobile: k.str(11),
+      email: k.str(64),
+      gender: k.str(1).default("2"),
+      avatar: k.str(255),
+      is_superuser: k.bool().notNull().default(false),
+      last_login: k.datetime(),
+      gitee_login: k.str(32),
+      github_login: k.str(32),
+      wx_login: k.str(32),
+      qq_login: k.str(32),
+      dept_id: k.int(),
+      tenant_id: k.int().notNull().default(1),
+      ...audit(),
+    },
+    [
+      ...modelExtras("sys_user"),
+      uq("sys_user", "username"),
+      uq("sys_user", "mobile"),
+      uq("sys_user", "email"),
+      ix("sys_user", "dept_id"),
+      fk("sys_user", "dept_id", "sys_dept", "set null", "cascade"),
+      ix("sys_user", "tenant_id"),
+      fk("sys_user", "tenant_id", "sys_tenant", "restrict", "cascade"),
+      ...auditExtras("sys_user"),
+    ],
+  );
+
+  const sys_role = k.table(
+    "sys_role",
+    {
+      ...model(),
+      name: k.str(64).notNull(),
+      code: k.str(16).notNull(),
+      order: k.int().notNull().default(999),
+      data_scope: k.int().notNull().default(1),
+    },
+    [...modelExtras("sys_role"), uq("sys_role", "code")],
+  );
+
+  const sys_menu = k.table(
+    "sys_menu",
+    {
+      ...model(),
+      name: k.str(50).notNull(),
+      type: k.int().notNull().default(2),
+      order: k.int().notNull().default(999),
+      permission: k.str(100),
+      icon: k.str(50),
+      route_name: k.str(100),
+      route_path: k.str(200),
+      component_path: k.str(200),
+      redirect: k.str(200),
+      hidden: k.bool().notNull().default(false),
+      keep_alive: k.bool().notNull().default(true),
+      always_show: k.bool().notNull().default(false),
+      title: k.str(50),
+      params: k.json<MenuParam[] | null>(),
+      affix: k.bool().notNull().default(false),
+      client: k.str(20).notNull().default("pc"),
+      parent_id: k.int(),
+    },
+    [
+      ...modelExtras("sys_menu"),
+      ix("sys_menu", "parent_id"),
+      fk("sys_menu", "parent_id", "sys_menu", "set null"),
+    ],
+  );
+
+  const sys_position = k.table(
+    "sys_position",
+    {
+      ...model(),
+      name: k.str(64).notNull(),
+      order: k.int().notNull().default(1),
+      ...audit(),
+    },
+    [...modelExtras("sys_position"), ...auditExtras("sys_position")],
+  );
+
+  /* Many-to-many links (§11.2, §11.4): composite primary key, both sides cascade. */
+  const linkExtras = <A extends string, B extends string>(
+    t: TableName,
+    [a, aTable]: [A, TableName],
+    [b, bTable]: [B, TableName],
+  ) => [
+    primaryKey<A | B>(a, b),
+    ix(t, b),
+    fk(t, a, aTable, "cascade", "cascade"),
+    fk(t, b, bTable, "cascade", "cascade"),
+  ];
+
+  const sys_user_roles = k.table(
+    "sys_user_roles",
+    { user_id: k.int().notNull(), role_id: k.int().notNull() },
+    linkExtras("sys_user_roles", ["user_id", "sys_user"], ["role_id", "sys_role"]),
+  );
+  const sys_user_positions = k.table(
+    "sys_user_positions",
+    { user_id: k.int().notNull(), position_id: k.int().notNull() },
+    linkExtras("sys_user_positions", ["user_id", "sys_user"], ["position_id", "sys_position"]),
+  );
+  const sys_role_menus = k.table(
+    "sys_role_menus",
+    { role_id: k.int().notNull(), menu_id: k.int().notNull() },
+    linkExtras("sys_role_menus", ["role_id", "sys_role"], ["menu_id", "sys_menu"]),
+  );
+  const sys_role_depts = k.table(
+    "sys_role_depts",
+    { role_id: k.int().notNull(), dept_id: k.int().notNull() },
+    linkExtras("sys_role_depts", ["role_id", "sys_role"], ["dept_id", "sys_dept"]),
+  );
+
+  const sys_dict_type = k.table(
+    "sys_dict_type",
+    {
+      ...model(),
+      dict_name: k.str(64).notNull(),
+      dict_type: k.str(255).notNull(),
+    },
+    [...modelExtras("sys_dict_type"), uq("sys_dict_type", "dict_type")],
+  );
+
+  const sys_dict_data = k.table(
+    "sys_dict_data",
+    {
+      ...model(),
+      dict_sort: k.int().notNull().default(0),
+      dict_label: k.str(255).notNull(),
+      dict_value: k.str(255).notNull(),
+      css_class: k.str(255),
+      list_class: k.str(255),
+      is_default: k.bool().notNull().default(false),
+      dict_type: k.str(255).notNull(),
+      dict_type_id: k.int().notNull(),
+    },
+    [
+      ...modelExtras("sys_dict_data"),
+      ix("sys_dict_data", "dict_type"),
+      ix("sys_dict_data", "dict_type_id"),
+      fk("sys_dict_data", "dict_type_id", "sys_dict_type", "cascade"),
+    ],
+  );
+
+  const sys_param = k.table(
+    "sys_param",
+    {
+      ...model(),
+      config_name: k.str(64).notNull(),
+      config_key: k.str(500).notNull(),
+      config_value: k.str(500),
+      config_type: k.bool().default(false),
+    },
+    modelExtras("sys_param"),
+  );
+
+  const sys_notice = k.table(
+    "sys_notice",
+    {
+      ...model(),
+      notice_title: k.str(64).notNull(),
+      notice_type: k.str(1).notNull(),
+      notice_content: k.text(),
+      ...audit(),
+    },
+    [...modelExtras("sys_notice"), ...auditExtras("sys_notice")],
+  );
+
+  const sys_log = k.table(
+    "sys_log",
+    {
+      ...model(),
+      type: k.int().notNull(),
+      request_path: k.str(255).notNull(),
+      request_method: k.str(10).notNull(),
+      request_payload: k.longtext(),
+      request_ip: k.str(50),
+      login_location: k.str(255),
+      request_os: k.str(64),
+      request_browser: k.str(64),
+      response_code: k.int().notNull(),
+      response_json: k.longtext(),
+      process_time: k.str(20),
+      ...audit(),
+    },
+    [...modelExtras("sys_log"), ix("sys_log", "type"), ...auditExtras("sys_log")],
+  );
+
+  return {
+    sys_tenant,
+    sys_dept,
+    sys_user,
+    sys_user_roles,
+    sys_user_positions,
+    sys_role,
+    sys_role_menus,
+    sys_role_depts,
+    sys_menu,
+    sys_position,
+    sys_dict_type,
+    sys_dict_data,
+    sys_param,
+    sys_notice,
+    sys_log,
+  };
+}

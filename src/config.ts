@@ -1,0 +1,120 @@
+import { z } from "zod";
+
+/** The secret shipped in `.env.example`; production refuses to start with it (or with none). */
+export const DEV_SECRET_KEY = "dev-only-secret-change-me-0123456789abcdef";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const list = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+/**
+ * Every setting, with its default. The README's settings table and `.env.example` mirror this
+ * object; a test keeps the three in step.
+ */
+export const settingsSchema = z
+  .object({
+    ENVIRONMENT: z.enum(["dev", "test", "prod"]).default("dev"),
+    SERVER_HOST: z.string().min(1).default("127.0.0.1"),
+    SERVER_PORT: int(0, 65535).default(8001),
+    /** Trust the first X-Forwarded-For entry as the client IP (only behind your own proxy). */
+    TRUST_PROXY: bool.default(false),
+
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    LOG_FILE: z.string().default(""),
+    LOG_FILE_MAX_BYTES: int(1024).default(10 * 1024 * 1024),
+    LOG_FILE_KEEP: int(1, 100).default(5),
+
+    DATABASE_URL: z.string().min(1).default("file:./data/hono-admin.db"),
+    DATABASE_AUTH_TOKEN: z.string().default(""),
+
+    CACHE_DRIVER: z.enum(["memory", "redis", "upstash"]).default("memory"),
+    CACHE_PREFIX: z.string().default(""),
+    REDIS_URL: z.string().default("redis://127.0.0.1:6379/0"),
+    UPSTASH_REDIS_REST_URL: z.string().default(""),
+    UPSTASH_REDIS_REST_TOKEN: z.string().default(""),
+
+    CORS_ORIGINS: list.default(["http://localhost:5180", "http://127.0.0.1:5180"]),
+    CORS_CREDENTIALS: bool.default(true),
+    GZIP_ENABLE: bool.default(true),
+    GZIP_MIN_SIZE: int(0).default(1000),
+
+    SECRET_KEY: z.string().min(32, "must be at least 32 characters").default(DEV_SECRET_KEY),
+    JWT_ISSUER: z.string().min(1).default("hono-admin"),
+    JWT_AUDIENCE: z.string().min(1).default("hono-admin"),
+    ACCESS_TOKEN_EXPIRE_SECONDS: int(60).default(1800),
+    REFRESH_TOKEN_EXPIRE_SECONDS: int(60).default(7 * 24 * 3600),
+    SESSION_IDLE_SECONDS: int(60).default(1800),
+    SESSION_MAX_SECONDS: int(60).default(7 * 24 * 3600),
+
+    CAPTCHA_ENABLE: bool.default(true),
+    CAPTCHA_EXPIRE_SECONDS: int(10, 3600).default(60),
+    LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+    LOGIN_LOCK_SECONDS: int(1).default(300),
+    LOGIN_LOCK_MAX_SECONDS: int(1).default(3600),
+    LOGIN_IP_LIMIT_PER_MINUTE: int(1).default(30),
+    RATE_LIMIT_PER_MINUTE: int(1).default(1200),
+
+    AUTO_LOGIN_ENABLE: bool.default(false),
+    REGISTER_ENABLE: bool.default(false),
+    FORGET_PASSWORD_ENABLE: bool.default(false),
+    ADMIN_PASSWORD: z.string().default(""),
+
+    OPERATION_LOG_RECORD: bool.default(true),
+    LOG_RETENTION_DAYS: int(1).default(180),
+
+    STORAGE_DIR: z.string().min(1).default("./data/static"),
+    MAX_FILE_SIZE: int(1).default(10 * 1024 * 1024),
+    ALLOWED_EXTENSIONS: list.default([".gif", ".jpg", ".jpeg", ".png", ".ico", ".svg", ".xls", ".xlsx"]),
+  })
+  .superRefine((s, ctx) => {
+    if (s.ENVIRONMENT === "prod" && s.SECRET_KEY === DEV_SECRET_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SECRET_KEY"],
+        message: "the development default may not be used when ENVIRONMENT=prod; set a random secret",
+      });
+    }
+    if (s.CORS_CREDENTIALS && s.CORS_ORIGINS.includes("*")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CORS_ORIGINS"],
+        message: "'*' cannot be combined with CORS_CREDENTIALS=true; list the SPA's origins",
+      });
+    }
+    if (s.CACHE_DRIVER === "upstash" && (!s.UPSTASH_REDIS_REST_URL || !s.UPSTASH_REDIS_REST_TOKEN)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["UPSTASH_REDIS_REST_URL"],
+        message: "CACHE_DRIVER=upstash needs UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN",
+      });
+    }
+  });
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class SettingsError extends Error {}
+
+/** Parses settings from an env-like record; throws a SettingsError naming every bad variable. */
+export function loadSettings(env: Record<string, string | undefined>): Settings {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(settingsSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") input[key] = value;
+  }
+  const parsed = settingsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${String(i.path[0] ?? "?")}: ${i.message}`);
+  throw new SettingsError(`Invalid settings:\n${lines.join("\n")}`);
+}
+
+/** Settings for tests: defaults plus overrides, no environment involved. */
+export function testSettings(overrides: Partial<Record<keyof Settings, string>> = {}): Settings {
+  return loadSettings({ ENVIRONMENT: "test", CAPTCHA_ENABLE: "false", ...overrides });
+}

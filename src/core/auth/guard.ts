@@ -1,0 +1,107 @@
+import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppDeps, AppEnv, AuthContext } from "../context";
+import { forbidden, unauthenticated } from "../http/errors";
+import { bearerSecurity } from "../http/openapi";
+import { loadPrincipal } from "./principal";
+import { createSessionStore } from "./sessions";
+import { createTokenService } from "./tokens";
+
+const services = new WeakMap<AppDeps, ReturnType<typeof buildServices>>();
+
+function buildServices(deps: AppDeps) {
+  return {
+    tokens: createTokenService(deps.settings),
+    sessions: createSessionStore(deps.cache, deps.settings),
+  };
+}
+
+/** Token and session services of an app (one per deps, built on first use). */
+export function authServices(deps: AppDeps) {
+  let s = services.get(deps);
+  if (!s) {
+    s = buildServices(deps);
+    services.set(deps, s);
+  }
+  return s;
+}
+
+/**
+ * A request is authenticated only when its access token verifies and its session still exists;
+ * the user must exist and be enabled. Every failure is 401 / code 10401.
+ */
+export async function authenticate(c: Context<AppEnv>): Promise<AuthContext> {
+  const existing = c.get("auth");
+  if (existing) return existing;
+  const deps = c.get("deps");
+  const header = c.req.header("authorization") ?? "";
+  const match = /^bearer\s+(\S+)$/i.exec(header.trim());
+  if (!match) throw unauthenticated("认证失败,请登录后再试");
+  const { tokens, sessions } = authServices(deps);
+  const claims = await tokens.verifyAccess(match[1]);
+  const userId = Number(claims.sub);
+  const session = await sessions.get(userId, claims.sid);
+  if (!session) throw unauthenticated("认证已失效");
+  const principal = await loadPrincipal(deps.db, deps.cache, userId);
+  if (!principal) {
+    await sessions.endAllOf(userId);
+    throw unauthenticated("用户不存在");
+  }
+  if (principal.status !== "0") {
+    await sessions.endAllOf(userId);
+    throw unauthenticated("用户已被停用");
+  }
+  await sessions.touch(session);
+  const auth: AuthContext = { principal, session };
+  c.set("auth", auth);
+  return auth;
+}
+
+export function hasPermission(principal: AuthContext["principal"], required: readonly string[]): boolean {
+  if (principal.is_superuser || required.length === 0) return true;
+  return required.some((p) => principal.permissions.includes(p));
+}
+
+/** Middleware: any valid session. */
+export const requireLogin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await authenticate(c);
+  await next();
+};
+
+/** Middleware: a valid session holding any of `permissions` (superusers always pass). */
+export function requirePermission(...permissions: string[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { principal } = await authenticate(c);
+    if (!hasPermission(principal, permissions)) throw forbidden();
+    await next();
+  };
+}
+
+/** The caller of a guarded route. */
+export function currentAuth(c: Context<AppEnv>): AuthContext {
+  const auth = c.get("auth");
+  if (!auth) throw unauthenticated("认证失败,请登录后再试");
+  return auth;
+}
+
+type Access = "login" | string | string[];
+
+/**
+ * `createRoute` for a guarded route: adds the guard middleware, the bearer security requirement
+ * and `x-permissions` (which the route-walk security test reads) to the OpenAPI operation.
+ */
+export function guardedRoute<const R extends RouteConfig>(access: Access, config: R) {
+  const permissions = access === "login" ? [] : Array.isArray(access) ? access : [access];
+  const guard = access === "login" ? requireLogin : requirePermission(...permissions);
+  const existing = config.middleware
+    ? Array.isArray(config.middleware)
+      ? config.middleware
+      : [config.middleware]
+    : [];
+  return createRoute({
+    ...config,
+    security: bearerSecurity,
+    middleware: [guard, ...existing] as MiddlewareHandler[],
+    "x-permissions": permissions,
+  });
+}

@@ -1,0 +1,102 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { type Cache, getJson, setJson } from "../cache/cache";
+import type { Database } from "../db/database";
+
+/**
+ * What authorisation needs to know about a user, loaded in four small queries and cached for a
+ * few minutes. Only enabled roles and enabled menus grant anything; every write that changes
+ * users, roles or menus drops the cached copies (`forgetPrincipals`).
+ */
+export interface Principal {
+  id: number;
+  username: string;
+  name: string;
+  status: string;
+  is_superuser: boolean;
+  dept_id: number | null;
+  role_ids: number[];
+  /** data_scope of each enabled role (1 self, 2 dept, 3 dept and below, 4 all, 5 custom) */
+  scopes: number[];
+  /** departments granted by roles with data_scope 5 */
+  custom_dept_ids: number[];
+  /** enabled menus of enabled roles (any type) */
+  menu_ids: number[];
+  permissions: string[];
+}
+
+const TTL_SECONDS = 300;
+const key = (userId: number) => `principal:${userId}`;
+
+export async function loadPrincipal(db: Database, cache: Cache, userId: number): Promise<Principal | null> {
+  const cached = await getJson<Principal>(cache, key(userId));
+  if (cached) return cached;
+  const principal = await queryPrincipal(db, userId);
+  if (principal) await setJson(cache, key(userId), principal, TTL_SECONDS);
+  return principal;
+}
+
+/** Drops cached principals: one user's, or everyone's (after role or menu changes). */
+export async function forgetPrincipals(cache: Cache, userId?: number): Promise<void> {
+  if (userId !== undefined) {
+    await cache.del(key(userId));
+    return;
+  }
+  const keys = await cache.keys("principal:");
+  if (keys.length) await cache.del(...keys);
+}
+
+async function queryPrincipal(db: Database, userId: number): Promise<Principal | null> {
+  const { sys_user, sys_user_roles, sys_role, sys_role_menus, sys_menu, sys_role_depts } = db.t;
+  const [user] = await db.orm
+    .select({
+      id: sys_user.id,
+      username: sys_user.username,
+      name: sys_user.name,
+      status: sys_user.status,
+      is_superuser: sys_user.is_superuser,
+      dept_id: sys_user.dept_id,
+    })
+    .from(sys_user)
+    .where(and(eq(sys_user.id, userId), eq(sys_user.is_deleted, false)))
+    .limit(1);
+  if (!user) return null;
+
+  const roles = await db.orm
+    .select({ id: sys_role.id, data_scope: sys_role.data_scope })
+    .from(sys_user_roles)
+    .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
+    .where(and(eq(sys_user_roles.user_id, userId), eq(sys_role.status, "0"), eq(sys_role.is_deleted, false)));
+  const roleIds = roles.map((r) => r.id);
+  const customRoleIds = roles.filter((r) => r.data_scope === 5).map((r) => r.id);
+
+  const [menus, depts] = await Promise.all([
+    roleIds.length
+      ? db.orm
+          .selectDistinct({ id: sys_menu.id, permission: sys_menu.permission })
+          .from(sys_role_menus)
+          .innerJoin(sys_menu, eq(sys_menu.id, sys_role_menus.menu_id))
+          .where(
+            and(
+              inArray(sys_role_menus.role_id, roleIds),
+              eq(sys_menu.status, "0"),
+              eq(sys_menu.is_deleted, false),
+            ),
+          )
+      : [],
+    customRoleIds.length
+      ? db.orm
+          .selectDistinct({ dept_id: sys_role_depts.dept_id })
+          .from(sys_role_depts)
+          .where(inArray(sys_role_depts.role_id, customRoleIds))
+      : [],
+  ]);
+
+  return {
+    ...user,
+    role_ids: roleIds,
+    scopes: [...new Set(roles.map((r) => r.data_scope))],
+    custom_dept_ids: depts.map((d) => d.dept_id),
+    menu_ids: menus.map((m) => m.id),
+    permissions: [...new Set(menus.map((m) => m.permission).filter((p): p is string => !!p))],
+  };
+}

@@ -1,0 +1,85 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+import type { Settings } from "../../config";
+import { unauthenticated } from "../http/errors";
+
+export type TokenType = "access" | "refresh";
+
+export interface TokenClaims {
+  /** user id */
+  sub: string;
+  /** session id */
+  sid: string;
+  typ: TokenType;
+  /** refresh tokens only: the rotation id the session must still hold */
+  jti?: string;
+  exp: number;
+}
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: "bearer";
+  expires_in: number;
+}
+
+/**
+ * HS256 tokens with `iss`, `aud` and `typ` checked and only HS256 accepted. Access and refresh
+ * tokens are verified by separate functions so one can never stand in for the other.
+ */
+export function createTokenService(
+  settings: Pick<
+    Settings,
+    | "SECRET_KEY"
+    | "JWT_ISSUER"
+    | "JWT_AUDIENCE"
+    | "ACCESS_TOKEN_EXPIRE_SECONDS"
+    | "REFRESH_TOKEN_EXPIRE_SECONDS"
+  >,
+) {
+  const key = new TextEncoder().encode(settings.SECRET_KEY);
+  const options = { algorithms: ["HS256"], issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE };
+
+  const sign = (claims: Omit<TokenClaims, "exp">, ttl: number) =>
+    new SignJWT({ sid: claims.sid, typ: claims.typ, ...(claims.jti ? { jti: claims.jti } : {}) })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(claims.sub)
+      .setIssuer(settings.JWT_ISSUER)
+      .setAudience(settings.JWT_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
+      .sign(key);
+
+  async function verify(token: string, typ: TokenType): Promise<TokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, key, options);
+      if (payload.typ !== typ || typeof payload.sid !== "string" || typeof payload.sub !== "string") {
+        throw unauthenticated("非法凭证");
+      }
+      return payload as unknown as TokenClaims;
+    } catch (err) {
+      if (err instanceof errors.JWTExpired) throw unauthenticated("认证已过期,请重新登录");
+      if (err instanceof errors.JOSEError) throw unauthenticated("无效认证,请重新登录");
+      throw err;
+    }
+  }
+
+  return {
+    async issue(userId: number, sessionId: string, refreshId: string): Promise<TokenPair> {
+      const sub = String(userId);
+      const [access_token, refresh_token] = await Promise.all([
+        sign({ sub, sid: sessionId, typ: "access" }, settings.ACCESS_TOKEN_EXPIRE_SECONDS),
+        sign({ sub, sid: sessionId, typ: "refresh", jti: refreshId }, settings.REFRESH_TOKEN_EXPIRE_SECONDS),
+      ]);
+      return {
+        access_token,
+        refresh_token,
+        token_type: "bearer",
+        expires_in: settings.ACCESS_TOKEN_EXPIRE_SECONDS,
+      };
+    },
+    verifyAccess: (token: string) => verify(token, "access"),
+    verifyRefresh: (token: string) => verify(token, "refresh"),
+  };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;

@@ -1,0 +1,145 @@
+import type { Cache, CacheLock } from "./cache";
+
+interface Entry {
+  value: string;
+  /** Epoch ms after which the entry is gone; null = never. */
+  expiresAt: number | null;
+}
+
+// Expired entries are dropped on access anyway; the sweep only bounds memory held by keys nobody reads.
+const SWEEP_INTERVAL_MS = 60_000;
+
+/** Rejects what Redis would reject (`SET ... PX 0`); fractional seconds are kept as whole ms. */
+function positiveMs(ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`cache TTL must be positive, got ${ms} ms`);
+  return Math.ceil(ms);
+}
+const toMs = (ttlSeconds: number) => positiveMs(ttlSeconds * 1000);
+
+/** Single-process cache with Redis' TTL semantics; the default for `bun run start` and tests. */
+export function createMemoryCache(opts: { prefix?: string; now?: () => number } = {}): Cache {
+  const prefix = opts.prefix ?? "";
+  const now = opts.now ?? Date.now;
+  const store = new Map<string, Entry>();
+  let sweeper: ReturnType<typeof setInterval> | undefined;
+
+  // Redis treats a key as expired only once the clock has passed its deadline.
+  const isExpired = (entry: Entry, at: number) => entry.expiresAt !== null && at > entry.expiresAt;
+
+  function live(fullKey: string): Entry | undefined {
+    const entry = store.get(fullKey);
+    if (entry && isExpired(entry, now())) {
+      store.delete(fullKey);
+      return undefined;
+    }
+    return entry;
+  }
+
+  function sweep() {
+    const at = now();
+    for (const [key, entry] of store) if (isExpired(entry, at)) store.delete(key);
+  }
+
+  // Started on first write rather than at creation: Workers forbid timers in global scope, and an
+  // unused cache should cost nothing.
+  function startSweeper() {
+    if (sweeper !== undefined) return;
+    sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
+    // Bun/Node timers keep the process alive unless unref'd; Workers return a plain number.
+    if (typeof sweeper === "object" && sweeper !== null && "unref" in sweeper) sweeper.unref();
+  }
+
+  function write(fullKey: string, value: string, expiresAt: number | null) {
+    startSweeper();
+    store.set(fullKey, { value, expiresAt });
+  }
+
+  return {
+    driver: "memory",
+
+    async get(key) {
+      return live(prefix + key)?.value ?? null;
+    },
+
+    async set(key, value, ttlSeconds) {
+      const expiresAt = ttlSeconds === undefined ? null : now() + toMs(ttlSeconds);
+      write(prefix + key, value, expiresAt);
+    },
+
+    async del(...keys) {
+      let count = 0;
+      for (const key of new Set(keys)) {
+        if (live(prefix + key) && store.delete(prefix + key)) count++;
+      }
+      return count;
+    },
+
+    async incr(key, ttlSeconds) {
+      const fullKey = prefix + key;
+      const ms = ttlSeconds === undefined ? undefined : toMs(ttlSeconds);
+      const entry = live(fullKey);
+      if (!entry) {
+        write(fullKey, "1", ms === undefined ? null : now() + ms);
+        return 1;
+      }
+      // Same acceptance rule as Redis: a canonical base-10 integer, nothing else.
+      const current = /^-?(0|[1-9]\d*)$/.test(entry.value) ? Number(entry.value) : Number.NaN;
+      if (!Number.isSafeInteger(current) || current + 1 > Number.MAX_SAFE_INTEGER) {
+        throw new Error(`ERR value is not an integer or out of range (key ${key})`);
+      }
+      entry.value = String(current + 1);
+      return current + 1;
+    },
+
+    async expire(key, ttlSeconds) {
+      const ms = toMs(ttlSeconds);
+      const entry = live(prefix + key);
+      if (!entry) return false;
+      entry.expiresAt = now() + ms;
+      return true;
+    },
+
+    async ttl(key) {
+      const entry = live(prefix + key);
+      if (!entry) return -2;
+      if (entry.expiresAt === null) return -1;
+      // Redis rounds the remaining milliseconds to the nearest second.
+      return Math.floor((Math.max(0, entry.expiresAt - now()) + 500) / 1000);
+    },
+
+    async keys(keyPrefix) {
+      const wanted = prefix + keyPrefix;
+      const at = now();
+      const found: string[] = [];
+      for (const [fullKey, entry] of store) {
+        if (isExpired(entry, at)) store.delete(fullKey);
+        else if (fullKey.startsWith(wanted)) found.push(fullKey.slice(prefix.length));
+      }
+      return found;
+    },
+
+    async lock(key, ttlMs): Promise<CacheLock | null> {
+      const fullKey = prefix + key;
+      const ms = positiveMs(ttlMs);
+      if (live(fullKey)) return null;
+      const token = crypto.randomUUID();
+      write(fullKey, token, now() + ms);
+      return {
+        async release() {
+          // Only the holder's own token may delete: after expiry the key may belong to someone else.
+          if (live(fullKey)?.value === token) store.delete(fullKey);
+        },
+      };
+    },
+
+    async ping() {
+      return true;
+    },
+
+    async close() {
+      if (sweeper !== undefined) clearInterval(sweeper);
+      sweeper = undefined;
+      store.clear();
+    },
+  };
+}

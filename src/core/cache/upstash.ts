@@ -1,0 +1,136 @@
+// The Workers entry of the SDK: plain fetch, no Node APIs, and it runs under Bun unchanged.
+import { Redis } from "@upstash/redis/cloudflare";
+import type { Cache, CacheLock } from "./cache";
+
+// Same scripts as the redis driver (kept in step by the shared contract test). Checking existence
+// inside the script makes "TTL only when created" exact even for a key that holds "0".
+const INCR_SCRIPT = `
+local created = redis.call('EXISTS', KEYS[1]) == 0
+local n = redis.call('INCR', KEYS[1])
+if created and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+// Compare-and-delete in one step, so an expired holder cannot delete the next holder's lock.
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+// Each SCAN round trip is an HTTP request, so ask for large pages.
+const SCAN_COUNT = 1000;
+
+/** Rejects what Redis would reject (`SET ... PX 0`); fractional seconds are kept as whole ms. */
+function positiveMs(ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`cache TTL must be positive, got ${ms} ms`);
+  return Math.ceil(ms);
+}
+const toMs = (ttlSeconds: number) => positiveMs(ttlSeconds * 1000);
+
+/** Makes a key prefix literal inside a SCAN MATCH pattern. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
+}
+
+/** Upstash Redis over its REST API: one HTTP request per command, no connection to hold. */
+export function createUpstashCache(opts: { url: string; token: string; prefix?: string }): Cache {
+  const prefix = opts.prefix ?? "";
+  let redis: Redis;
+  try {
+    redis = new Redis({
+      url: opts.url,
+      token: opts.token,
+      // Values are our strings (often JSON we parse ourselves); the SDK must not JSON-parse them.
+      automaticDeserialization: false,
+      enableTelemetry: false,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`upstash cache: invalid UPSTASH_REDIS_REST_URL: ${reason}`, { cause: error });
+  }
+
+  async function run<T>(command: string, call: () => Promise<unknown>): Promise<T> {
+    try {
+      return (await call()) as T;
+    } catch (error) {
+      // The SDK appends the whole command (values included) to its messages; values may be
+      // session data or lock tokens, which must not reach the logs.
+      const reason = (error instanceof Error ? error.message : String(error)).split(", command was:")[0];
+      throw new Error(`upstash cache: ${command} failed: ${reason}`, { cause: error });
+    }
+  }
+
+  return {
+    driver: "upstash",
+
+    get(key) {
+      return run<string | null>("GET", () => redis.get<string>(prefix + key));
+    },
+
+    async set(key, value, ttlSeconds) {
+      const fullKey = prefix + key;
+      if (ttlSeconds === undefined) await run("SET", () => redis.set(fullKey, value));
+      else {
+        const px = toMs(ttlSeconds);
+        await run("SET", () => redis.set(fullKey, value, { px }));
+      }
+    },
+
+    async del(...keys) {
+      if (keys.length === 0) return 0;
+      return run<number>("DEL", () => redis.del(...keys.map((k) => prefix + k)));
+    },
+
+    async incr(key, ttlSeconds) {
+      const ms = ttlSeconds === undefined ? 0 : toMs(ttlSeconds);
+      return run<number>("EVAL", () => redis.eval(INCR_SCRIPT, [prefix + key], [String(ms)]));
+    },
+
+    async expire(key, ttlSeconds) {
+      const ms = toMs(ttlSeconds);
+      return (await run<number>("PEXPIRE", () => redis.pexpire(prefix + key, ms))) === 1;
+    },
+
+    ttl(key) {
+      return run<number>("TTL", () => redis.ttl(prefix + key));
+    },
+
+    async keys(keyPrefix) {
+      const match = escapeGlob(prefix + keyPrefix) + "*";
+      // SCAN may return a key more than once across iterations.
+      const found = new Set<string>();
+      let cursor = "0";
+      do {
+        // Without automatic deserialization the reply is the raw [cursor, keys] pair.
+        const [next, batch] = await run<[string | number, string[]]>("SCAN", () =>
+          redis.scan(cursor, { match, count: SCAN_COUNT }),
+        );
+        for (const k of batch) found.add(k.slice(prefix.length));
+        cursor = String(next);
+      } while (cursor !== "0");
+      return [...found];
+    },
+
+    async lock(key, ttlMs): Promise<CacheLock | null> {
+      const fullKey = prefix + key;
+      const token = crypto.randomUUID();
+      const px = positiveMs(ttlMs);
+      const ok = await run<string | null>("SET", () => redis.set(fullKey, token, { nx: true, px }));
+      if (ok === null) return null;
+      return {
+        async release() {
+          await run("EVAL", () => redis.eval(RELEASE_SCRIPT, [fullKey], [token]));
+        },
+      };
+    },
+
+    async ping() {
+      try {
+        return (await redis.ping()) === "PONG";
+      } catch {
+        return false;
+      }
+    },
+
+    // Stateless HTTP: nothing to release.
+    async close() {},
+  };
+}

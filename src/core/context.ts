@@ -1,0 +1,42 @@
+import type { Settings } from "../config";
+import type { PasswordHasher } from "./auth/password";
+import type { Principal } from "./auth/principal";
+import type { Session } from "./auth/sessions";
+import type { Cache } from "./cache/cache";
+import type { Database } from "./db/database";
+import type { Logger } from "./log/logger";
+
+/**
+ * Everything a request may need, built by an entry file (Bun server, Worker, test) and handed to
+ * `createApp`. Nothing below the entries opens connections or reads the environment itself.
+ */
+export interface AppDeps {
+  settings: Settings;
+  db: Database;
+  cache: Cache;
+  logger: Logger;
+  hasher: PasswordHasher;
+  /** Reads one of the docs pages' JS/CSS files (served by us, so docs work offline). */
+  docAssets: (file: DocAsset) => Promise<string | null>;
+  /** What the runtime is; the server monitor and docs adapt to it. */
+  runtime: "bun" | "workerd";
+}
+
+export type DocAsset = "swagger-ui.css" | "swagger-ui-bundle.js" | "redoc.standalone.js";
+
+/** The authenticated caller, set by the guard (core/auth/guard.ts). */
+export interface AuthContext {
+  principal: Principal;
+  session: Session;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    logger: Logger;
+    auth?: AuthContext;
+    /** set by routes that write their own log entry (login) */
+    skipOpLog?: boolean;
+  };
+};

@@ -1,0 +1,20 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "./database";
+
+function isMissingTable(err: unknown): boolean {
+  for (let e: any = err, depth = 0; e && depth < 8; e = e.cause, depth++) {
+    if (e.errno === 1146 || /no such table/i.test(String(e.message))) return true;
+  }
+  return false;
+}
+
+/** How many migrations drizzle has recorded as applied (0 on a database never migrated). */
+export async function appliedMigrationCount(db: Database): Promise<number> {
+  try {
+    const [row] = await db.orm.select({ n: sql<number>`count(*)` }).from(sql`__drizzle_migrations`);
+    return Number(row?.n ?? 0);
+  } catch (err) {
+    if (isMissingTable(err)) return 0;
+    throw err;
+  }
+}

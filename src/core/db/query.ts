@@ -1,0 +1,119 @@
+import { z } from "@hono/zod-openapi";
+import { and, asc, between, desc, eq, inArray, like, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { parseDateTime } from "../http/datetime";
+import { badRequest } from "../http/errors";
+import { parseOrderBy } from "../http/pagination";
+import type { Database } from "./database";
+
+/** `LIKE %value%` with `%`, `_` and `\` in the value taken literally; skipped when empty. */
+export function contains(column: SQLiteColumn, value: string | null | undefined): SQL | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const escaped = value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  return sql`${like(column, `%${escaped}%`)} escape '\\'`;
+}
+
+/** `column = value`, skipped when the value is absent or empty text. */
+export function equals<T>(column: SQLiteColumn, value: T | null | undefined): SQL | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  return eq(column, value);
+}
+
+/** `column BETWEEN a AND b` for a two-value time range. */
+export function within(column: SQLiteColumn, range: [string, string] | undefined): SQL | undefined {
+  return range ? between(column, range[0], range[1]) : undefined;
+}
+
+export const notDeleted = (table: { is_deleted: SQLiteColumn }) => eq(table.is_deleted, false);
+
+/**
+ * A time-range query parameter sent as a repeated key (`created_time=a&created_time=b`): two
+ * datetimes, normalised to `YYYY-MM-DD HH:MM:SS`.
+ */
+export const timeRangeQuery = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const list = Array.isArray(value) ? value : [value];
+    if (list.length !== 2) return undefined;
+    const dates = list.map(parseDateTime);
+    if (dates.some((d) => d === null)) {
+      ctx.addIssue({ code: "custom", message: "时间格式错误，应为 YYYY-MM-DD HH:MM:SS" });
+      return z.NEVER;
+    }
+    const [a, b] = list.map((v) => {
+      const trimmed = v.trim().replace("T", " ");
+      return trimmed.length === 10 ? `${trimmed} 00:00:00` : trimmed.length === 16 ? `${trimmed}:00` : trimmed;
+    });
+    return [a, b] as [string, string];
+  })
+  .openapi({ type: "array", items: { type: "string" }, example: ["2025-01-01 00:00:00", "2025-12-31 23:59:59"] });
+
+/** The ORDER BY of a list from `order_by` JSON; unknown fields are refused (400), not ignored. */
+export function orderByOf(table: SQLiteTable, raw: string | undefined): SQL[] {
+  const columns = table as unknown as Record<string, SQLiteColumn | undefined>;
+  return parseOrderBy(raw).map(({ field, desc: descending }) => {
+    const column = Object.hasOwn(table, field) ? columns[field] : undefined;
+    if (!column || typeof column !== "object" || !("columnType" in column)) {
+      throw badRequest(`排序字段不存在: ${field}`);
+    }
+    return descending ? desc(column) : asc(column);
+  });
+}
+
+/** Rows of one page plus the total, with the same filter. */
+export async function selectPage<T>(
+  db: Database,
+  table: SQLiteTable,
+  where: SQL | undefined,
+  orderBy: SQL[],
+  page: { page_no: number; page_size: number },
+): Promise<{ rows: T[]; total: number }> {
+  const [rows, [{ total }]] = await Promise.all([
+    db.orm
+      .select()
+      .from(table)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(page.page_size)
+      .offset((page.page_no - 1) * page.page_size),
+    db.orm.select({ total: sql<number>`count(*)` }).from(table).where(where),
+  ]);
+  return { rows: rows as T[], total: Number(total) };
+}
+
+export interface AuditRefs {
+  created_id?: number | null;
+  updated_id?: number | null;
+  deleted_id?: number | null;
+}
+
+type UserRef = { id: number; name: string } | null;
+
+/** Adds `created_by` / `updated_by` / `deleted_by` as `{id, name}` with one query for all rows. */
+export async function withAuditUsers<T extends AuditRefs>(
+  db: Database,
+  rows: T[],
+): Promise<(T & { created_by: UserRef; updated_by: UserRef; deleted_by: UserRef })[]> {
+  const ids = new Set<number>();
+  for (const r of rows) for (const id of [r.created_id, r.updated_id, r.deleted_id]) if (id) ids.add(id);
+  const { sys_user } = db.t;
+  const users = ids.size
+    ? await db.orm
+        .select({ id: sys_user.id, name: sys_user.name })
+        .from(sys_user)
+        .where(inArray(sys_user.id, [...ids]))
+    : [];
+  const byId = new Map(users.map((u) => [u.id, u]));
+  const ref = (id: number | null | undefined): UserRef => (id ? (byId.get(id) ?? null) : null);
+  return rows.map((r) => ({
+    ...r,
+    created_by: ref(r.created_id),
+    updated_by: ref(r.updated_id),
+    deleted_by: ref(r.deleted_id),
+  }));
+}
+
+/** AND of the given conditions, ignoring the skipped (undefined) ones. */
+export const allOf = (...conditions: (SQL | undefined)[]) => and(...conditions.filter(Boolean));

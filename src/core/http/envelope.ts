@@ -1,0 +1,24 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** The contract's response wrapper: every JSON body, success or error, has these five keys. */
+export interface Envelope<T = unknown> {
+  code: number;
+  msg: string;
+  data: T;
+  status_code: number;
+  success: boolean;
+}
+
+export function envelope<T>(code: number, msg: string, data: T, status: number): Envelope<T> {
+  return { code, msg, data, status_code: status, success: code === 0 };
+}
+
+/** A success response: HTTP 200, code 0. */
+export function ok<T>(c: Context, data: T, msg = "成功") {
+  return c.json(envelope(0, msg, data, 200), 200);
+}
+
+export function fail(c: Context, status: number, code: number, msg: string, data: unknown = null) {
+  return c.json(envelope(code, msg, data, status), status as ContentfulStatusCode);
+}

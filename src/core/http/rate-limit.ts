@@ -1,0 +1,49 @@
+import type { MiddlewareHandler } from "hono";
+import type { Cache } from "../cache/cache";
+import type { AppEnv } from "../context";
+import { clientIp } from "./client-ip";
+import { AppError } from "./errors";
+
+export const RATE_LIMITED_MSG = "请求过于频繁，请稍后重试！";
+
+/**
+ * Fixed-window counter in the cache (shared by every instance using the same cache). Answers
+ * whether this hit is within `limit` per `windowSeconds`, and when the window reopens.
+ */
+export async function hit(
+  cache: Cache,
+  key: string,
+  limit: number,
+  windowSeconds: number,
+  now = Date.now(),
+): Promise<{ allowed: boolean; count: number; retryAfter: number }> {
+  const windowMs = windowSeconds * 1000;
+  const bucket = Math.floor(now / windowMs);
+  const count = await cache.incr(`rate:${key}:${bucket}`, windowSeconds + 1);
+  const retryAfter = Math.max(1, Math.ceil(((bucket + 1) * windowMs - now) / 1000));
+  return { allowed: count <= limit, count, retryAfter };
+}
+
+export function rateLimited(retryAfter: number, msg = RATE_LIMITED_MSG): AppError {
+  return new AppError(
+    "rate_limited",
+    msg,
+    { "Retry-After": String(retryAfter) },
+    {
+      "Retry-After": String(retryAfter),
+    },
+  );
+}
+
+/**
+ * The general per-IP limit on the API, high enough that normal SPA use never meets it; it stops
+ * floods, not users. (It replaces upstream's 5-requests-per-10-s-per-path limiter.)
+ */
+export function apiRateLimit(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const { cache, settings } = c.get("deps");
+    const result = await hit(cache, `ip:${clientIp(c)}`, settings.RATE_LIMIT_PER_MINUTE, 60);
+    if (!result.allowed) throw rateLimited(result.retryAfter);
+    await next();
+  };
+}

@@ -1,0 +1,54 @@
+export type LogLevel = "debug" | "info" | "warn" | "error";
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Where formatted log lines go (stdout, a rotating file, the Workers console, a test buffer). */
+export type LogSink = (line: string, level: LogLevel) => void;
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  /** A logger whose every line carries `fields` (e.g. the request id). */
+  child(fields: Record<string, unknown>): Logger;
+}
+
+const consoleSink: LogSink = (line, level) => {
+  if (level === "error" || level === "warn") console.error(line);
+  else console.log(line);
+};
+
+function errorFields(value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  return value;
+}
+
+/** Structured JSON logs: one object a line, `time`, `level`, `msg`, then the fields. */
+export function createLogger(
+  level: LogLevel = "info",
+  sinks: LogSink[] = [consoleSink],
+  base: Record<string, unknown> = {},
+): Logger {
+  const min = RANK[level];
+  const write = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
+    if (RANK[lvl] < min) return;
+    const record: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg, ...base };
+    if (fields) for (const [k, v] of Object.entries(fields)) record[k] = errorFields(v);
+    const line = JSON.stringify(record);
+    for (const sink of sinks) sink(line, lvl);
+  };
+  return {
+    debug: (m, f) => write("debug", m, f),
+    info: (m, f) => write("info", m, f),
+    warn: (m, f) => write("warn", m, f),
+    error: (m, f) => write("error", m, f),
+    child: (fields) => createLogger(level, sinks, { ...base, ...fields }),
+  };
+}
+
+/** A logger that keeps its lines in memory (tests read them). */
+export function memoryLogger(level: LogLevel = "debug"): Logger & { lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger(level, [(line) => lines.push(JSON.parse(line))]);
+  return Object.assign(logger, { lines });
+}

@@ -1,0 +1,12 @@
+import type { AppDeps } from "../core/context";
+import type { Router } from "../core/http/router";
+import { healthRouter } from "./common/health/health.routes";
+import { staticRouter } from "./common/static/static.routes";
+import { authRouter } from "./system/auth/auth.routes";
+
+/** Every module's router and where it is mounted under /api/v1. */
+export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
+  { path: "/common", router: healthRouter },
+  { path: "/static", router: staticRouter },
+  { path: "/system/auth", router: authRouter },
+];

@@ -1,0 +1,105 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { currentAuth, guardedRoute } from "../../../core/auth/guard";
+import type { AppDeps } from "../../../core/context";
+import { ok } from "../../../core/http/envelope";
+import { jsonOk } from "../../../core/http/openapi";
+import { createRouter } from "../../../core/http/router";
+import { clientInfo } from "../../../core/log/operation-log";
+import { autoLoginUser, captchaOut, loginForm, logoutBody, refreshBody, tokenPair } from "./auth.schema";
+import * as auth from "./auth.service";
+
+const tags = ["系统管理 · 认证"];
+
+const loginRoute = createRoute({
+  method: "post",
+  path: "/login",
+  tags,
+  summary: "登录",
+  description: "表单或 multipart 登录；OAuth2 password 表单 (grant_type=password) 返回不带信封的令牌对象。",
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/x-www-form-urlencoded": { schema: loginForm },
+        "multipart/form-data": { schema: loginForm },
+      },
+    },
+  },
+  responses: jsonOk(tokenPair, "登录成功"),
+});
+
+const captchaRoute = createRoute({
+  method: "get",
+  path: "/captcha/get",
+  tags,
+  summary: "获取验证码",
+  responses: jsonOk(captchaOut, "获取验证码成功"),
+});
+
+const refreshRoute = createRoute({
+  method: "post",
+  path: "/token/refresh",
+  tags,
+  summary: "刷新令牌",
+  description: "只需刷新令牌 (访问令牌过期后也可调用)；令牌对轮换，旧刷新令牌再次使用将结束会话。",
+  request: { body: { required: true, content: { "application/json": { schema: refreshBody } } } },
+  responses: jsonOk(tokenPair, "刷新成功"),
+});
+
+const logoutRoute = guardedRoute("login", {
+  method: "post",
+  path: "/logout",
+  tags,
+  summary: "退出登录",
+  request: { body: { required: true, content: { "application/json": { schema: logoutBody } } } },
+  responses: jsonOk(z.null(), "退出成功"),
+});
+
+const autoUsersRoute = createRoute({
+  method: "get",
+  path: "/auto-login/users",
+  tags,
+  summary: "免登录用户列表 (需开启 AUTO_LOGIN_ENABLE)",
+  responses: jsonOk(z.array(autoLoginUser), "获取成功"),
+});
+
+const autoTokenRoute = createRoute({
+  method: "post",
+  path: "/auto-login/token",
+  tags,
+  summary: "获取免登录令牌 (需开启 AUTO_LOGIN_ENABLE)",
+  request: { query: z.object({ user_id: z.coerce.number().int() }) },
+  responses: jsonOk(z.object({ token: z.string(), user: autoLoginUser }), "获取成功"),
+});
+
+const autoLoginRoute = createRoute({
+  method: "post",
+  path: "/auto-login",
+  tags,
+  summary: "免登录 (需开启 AUTO_LOGIN_ENABLE)",
+  request: { query: z.object({ token: z.string().min(1) }) },
+  responses: jsonOk(tokenPair, "登录成功"),
+});
+
+export function authRouter(deps: AppDeps) {
+  return createRouter()
+    .openapi(loginRoute, async (c) => {
+      const form = c.req.valid("form");
+      c.set("skipOpLog", true); // the service writes the login log itself
+      const pair = await auth.login(deps, clientInfo(c), form);
+      // OAuth2 clients (Swagger's Authorize) expect the bare token object.
+      if (form.grant_type === "password" || /\/docs/.test(c.req.header("referer") ?? "")) return c.json(pair, 200) as never;
+      return ok(c, pair, "登录成功");
+    })
+    .openapi(captchaRoute, async (c) => ok(c, await auth.getCaptcha(deps, clientInfo(c)), "获取验证码成功"))
+    .openapi(refreshRoute, async (c) => ok(c, await auth.refresh(deps, c.req.valid("json").refresh_token), "刷新成功"))
+    .openapi(logoutRoute, async (c) => {
+      await auth.logout(deps, currentAuth(c).session);
+      return ok(c, null, "退出成功");
+    })
+    .openapi(autoUsersRoute, async (c) => ok(c, await auth.autoLoginUsers(deps), "获取成功"))
+    .openapi(autoTokenRoute, async (c) => ok(c, await auth.autoLoginToken(deps, c.req.valid("query").user_id), "获取成功"))
+    .openapi(autoLoginRoute, async (c) =>
+      ok(c, await auth.autoLogin(deps, clientInfo(c), c.req.valid("query").token), "登录成功"),
+    );
+}

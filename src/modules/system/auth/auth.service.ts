@@ -1,0 +1,214 @@
+import { and, asc, eq } from "drizzle-orm";
+import { createCaptcha } from "../../../core/auth/captcha";
+import { authServices } from "../../../core/auth/guard";
+import type { Session } from "../../../core/auth/sessions";
+import type { TokenPair } from "../../../core/auth/tokens";
+import { loginLocation, parseUserAgent } from "../../../core/auth/user-agent";
+import type { AppDeps } from "../../../core/context";
+import { nowString } from "../../../core/http/datetime";
+import { AppError, badRequest, notFound, unauthenticated } from "../../../core/http/errors";
+import { hit, rateLimited } from "../../../core/http/rate-limit";
+import { type ClientInfo, LOG_TYPE, writeLog } from "../../../core/log/operation-log";
+import { createLockout } from "./auth.lockout";
+
+const LOGIN_PATH = "/api/v1/system/auth/login";
+const BAD_CREDENTIALS = "账号或密码错误";
+const captchaKey = (key: string) => `captcha_codes:${key}`;
+
+/** Per-IP limit on unauthenticated auth endpoints (login, captcha): LOGIN_IP_LIMIT_PER_MINUTE. */
+async function limitIp(deps: AppDeps, bucket: string, ip: string) {
+  const result = await hit(deps.cache, `${bucket}:${ip}`, deps.settings.LOGIN_IP_LIMIT_PER_MINUTE, 60);
+  if (!result.allowed) throw rateLimited(result.retryAfter);
+}
+
+export async function getCaptcha(deps: AppDeps, client: ClientInfo) {
+  if (!deps.settings.CAPTCHA_ENABLE) return { enable: false, key: "", img_base: "" };
+  await limitIp(deps, "captcha", client.ip);
+  const captcha = createCaptcha();
+  const key = crypto.randomUUID().replaceAll("-", "");
+  await deps.cache.set(captchaKey(key), captcha.answer, deps.settings.CAPTCHA_EXPIRE_SECONDS);
+  return { enable: true, key, img_base: captcha.image };
+}
+
+/** One-time: the stored answer is deleted by any attempt, right or wrong. */
+async function checkCaptcha(deps: AppDeps, key: string, answer: string) {
+  if (!key || !answer) throw badRequest("验证码不能为空");
+  const stored = await deps.cache.get(captchaKey(key));
+  if (stored === null) throw badRequest("验证码已过期");
+  await deps.cache.del(captchaKey(key));
+  if (stored.trim().toLowerCase() !== answer.trim().toLowerCase()) throw badRequest("验证码错误");
+}
+
+export interface LoginInput {
+  username: string;
+  password: string;
+  captcha_key: string;
+  captcha: string;
+  login_type?: string;
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Password login. Unknown user and wrong password answer the same message after the same work;
+ * failures count towards the account lockout; every attempt lands in the login log.
+ */
+export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput): Promise<TokenPair> {
+  const started = performance.now();
+  const lockout = createLockout(deps);
+  let userId: number | null = null;
+  const record = (status: number, outcome: "0" | "1", msg: string) =>
+    writeLog(deps, client, {
+      type: LOG_TYPE.LOGIN,
+      path: LOGIN_PATH,
+      method: "POST",
+      payload: { body: { username: input.username, login_type: input.login_type ?? "PC端" } },
+      status,
+      response: JSON.stringify({ msg }),
+      ms: performance.now() - started,
+      description: "登录",
+      outcome,
+      userId,
+    });
+
+  try {
+    await limitIp(deps, "login", client.ip);
+    if (deps.settings.CAPTCHA_ENABLE) await checkCaptcha(deps, input.captcha_key, input.captcha);
+    await lockout.assertNotLocked(input.username);
+
+    const { sys_user } = deps.db.t;
+    const [user] = await deps.db.orm
+      .select()
+      .from(sys_user)
+      .where(and(eq(sys_user.username, input.username), eq(sys_user.is_deleted, false)))
+      .limit(1);
+    const valid = user
+      ? await deps.hasher.verify(user.password, input.password)
+      : await deps.hasher.verify(await (dummyHash ??= deps.hasher.hash("not-a-real-password")), input.password);
+    if (!user || !valid) {
+      const locked = await lockout.recordFailure(input.username);
+      if (locked) {
+        deps.logger.warn("account locked after repeated login failures", { username: input.username, seconds: locked });
+        throw rateLimited(locked, `登录失败次数过多，账号已锁定 ${locked} 秒`);
+      }
+      throw badRequest(BAD_CREDENTIALS);
+    }
+    userId = user.id;
+    if (user.status !== "0") throw badRequest("用户已被停用");
+    await lockout.recordSuccess(input.username);
+
+    const loginTime = nowString();
+    const update: { last_login: string; password?: string } = { last_login: loginTime };
+    if (deps.hasher.needsRehash(user.password)) update.password = await deps.hasher.hash(input.password);
+    await deps.db.orm.update(sys_user).set(update).where(eq(sys_user.id, user.id));
+
+    const pair = await startSession(deps, client, user, input.login_type || "PC端", loginTime);
+    await record(200, "0", "登录成功");
+    return pair;
+  } catch (err) {
+    const status = err instanceof AppError ? err.status : 500;
+    await record(status, "1", err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+}
+
+/** Creates the server-side session and its token pair. */
+export async function startSession(
+  deps: AppDeps,
+  client: ClientInfo,
+  user: { id: number; username: string; name: string },
+  loginType: string,
+  loginTime: string,
+): Promise<TokenPair> {
+  const { tokens, sessions } = authServices(deps);
+  const ua = parseUserAgent(client.userAgent);
+  const session: Session = {
+    session_id: crypto.randomUUID(),
+    user_id: user.id,
+    user_name: user.username,
+    name: user.name,
+    ipaddr: client.ip,
+    login_location: loginLocation(client.ip),
+    os: ua.os,
+    browser: ua.browser,
+    login_time: loginTime,
+    login_type: loginType,
+    created_at: Date.now(),
+    last_seen: Date.now(),
+    refresh_id: crypto.randomUUID(),
+  };
+  await sessions.create(session);
+  return tokens.issue(user.id, session.session_id, session.refresh_id);
+}
+
+/**
+ * Rotates the pair with the refresh token alone (the SPA sends it after the access token has
+ * expired). A refresh token that was already rotated away means theft: the session ends.
+ */
+export async function refresh(deps: AppDeps, refreshToken: string): Promise<TokenPair> {
+  const { tokens, sessions } = authServices(deps);
+  const claims = await tokens.verifyRefresh(refreshToken);
+  const userId = Number(claims.sub);
+  const session = await sessions.get(userId, claims.sid);
+  if (!session) throw unauthenticated("认证已失效");
+  if (claims.jti !== session.refresh_id) {
+    await sessions.end(userId, claims.sid);
+    deps.logger.warn("refresh token reused; session ended", { user_id: userId, session_id: claims.sid });
+    throw unauthenticated("刷新令牌已失效，请重新登录");
+  }
+  const { sys_user } = deps.db.t;
+  const [user] = await deps.db.orm
+    .select({ status: sys_user.status })
+    .from(sys_user)
+    .where(and(eq(sys_user.id, userId), eq(sys_user.is_deleted, false)))
+    .limit(1);
+  if (!user || user.status !== "0") {
+    await sessions.endAllOf(userId);
+    throw unauthenticated(user ? "用户已被停用" : "用户不存在");
+  }
+  const rotated: Session = { ...session, refresh_id: crypto.randomUUID(), last_seen: Date.now() };
+  if (!(await sessions.save(rotated))) throw unauthenticated("认证已过期,请重新登录");
+  return tokens.issue(userId, session.session_id, rotated.refresh_id);
+}
+
+/** Ends the caller's own session (the token in the body may only name that session). */
+export async function logout(deps: AppDeps, session: Session): Promise<void> {
+  await authServices(deps).sessions.end(session.user_id, session.session_id);
+}
+
+function assertAutoLogin(deps: AppDeps) {
+  if (!deps.settings.AUTO_LOGIN_ENABLE) throw notFound("免登录功能未开启");
+}
+
+const autoLoginKey = (token: string) => `auto_login:${token}`;
+
+/** Demo "免登录" users: enabled, not deleted, never superusers; only with AUTO_LOGIN_ENABLE. */
+export async function autoLoginUsers(deps: AppDeps) {
+  assertAutoLogin(deps);
+  const { sys_user } = deps.db.t;
+  return deps.db.orm
+    .select({ id: sys_user.id, username: sys_user.username, name: sys_user.name, avatar: sys_user.avatar })
+    .from(sys_user)
+    .where(and(eq(sys_user.status, "0"), eq(sys_user.is_deleted, false), eq(sys_user.is_superuser, false)))
+    .orderBy(asc(sys_user.id));
+}
+
+export async function autoLoginToken(deps: AppDeps, userId: number) {
+  assertAutoLogin(deps);
+  const user = (await autoLoginUsers(deps)).find((u) => u.id === userId);
+  if (!user) throw badRequest("用户不存在");
+  const token = crypto.randomUUID();
+  await deps.cache.set(autoLoginKey(token), JSON.stringify({ user_id: user.id, created_at: nowString() }), 300);
+  return { token, user };
+}
+
+export async function autoLogin(deps: AppDeps, client: ClientInfo, token: string): Promise<TokenPair> {
+  assertAutoLogin(deps);
+  const raw = await deps.cache.get(autoLoginKey(token));
+  await deps.cache.del(autoLoginKey(token));
+  if (!raw) throw badRequest("免登录Token已过期或无效");
+  const { user_id } = JSON.parse(raw) as { user_id: number };
+  const user = (await autoLoginUsers(deps)).find((u) => u.id === user_id);
+  if (!user) throw badRequest("用户不存在或已被停用");
+  return startSession(deps, client, user, "PC端", nowString());
+}

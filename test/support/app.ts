@@ -1,0 +1,65 @@
+import { createApp } from "../../src/app";
+import { type Settings, testSettings } from "../../src/config";
+import { nativeArgon2 } from "../../src/core/auth/argon2-native";
+import { createPasswordHasher } from "../../src/core/auth/password";
+import type { AppDeps } from "../../src/core/context";
+import { memoryLogger } from "../../src/core/log/logger";
+import { nodeModulesAssets } from "../../src/entry/bun-deps";
+import { createTestCache } from "./cache";
+import { createTestDatabase } from "./db";
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  logger: ReturnType<typeof memoryLogger>;
+  /** `app.request` with the peer address the Bun entry would pass. */
+  request(path: string, init?: RequestInit, clientIp?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a fresh seeded database (libSQL file, or MariaDB with TEST_MYSQL_URL) and a
+ * fresh cache (memory, or Redis with TEST_REDIS_URL), as `bun run start` would build it.
+ */
+export async function createTestApp(
+  overrides: Partial<Record<keyof Settings, string>> = {},
+  patch: Partial<AppDeps> = {},
+): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const testCache = await createTestCache();
+  const logger = memoryLogger("debug");
+  const deps: AppDeps = {
+    settings: testSettings(overrides),
+    db: database.db,
+    cache: testCache.cache,
+    logger,
+    hasher: createPasswordHasher(nativeArgon2),
+    docAssets: nodeModulesAssets(),
+    runtime: "bun",
+    ...patch,
+  };
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    logger,
+    request: (path, init, clientIp = "127.0.0.1") => Promise.resolve(app.request(path, init, { clientIp })),
+    async close() {
+      await testCache.cleanup();
+      await database.drop();
+    },
+  };
+}
+
+/** Reads a response's envelope. */
+export async function body<T = any>(
+  res: Response,
+): Promise<{
+  code: number;
+  msg: string;
+  data: T;
+  status_code: number;
+  success: boolean;
+}> {
+  return (await res.json()) as any;
+}
