@@ -71,7 +71,12 @@ function routeSummaries(app: OpenAPIHono<AppEnv>) {
     byRoute ??= new Map(
       app.openAPIRegistry.definitions.flatMap((d) =>
         d.type === "route" && d.route.summary
-          ? [[`${d.route.method.toUpperCase()} ${d.route.path.replace(/\{(\w+)\}/g, ":$1")}`, d.route.summary]]
+          ? [
+              [
+                `${d.route.method.toUpperCase()} ${d.route.path.replace(/\{(\w+)\}/g, ":$1")}`,
+                d.route.summary,
+              ],
+            ]
           : [],
       ),
     );

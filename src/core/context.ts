@@ -5,6 +5,7 @@ import type { Session } from "./auth/sessions";
 import type { Cache } from "./cache/cache";
 import type { Database } from "./db/database";
 import type { Logger } from "./log/logger";
+import type { Storage } from "./storage/storage";
 
 /**
  * Everything a request may need, built by an entry file (Bun server, Worker, test) and handed to
@@ -16,6 +17,7 @@ export interface AppDeps {
   cache: Cache;
   logger: Logger;
   hasher: PasswordHasher;
+  storage: Storage;
   /** Reads one of the docs pages' JS/CSS files (served by us, so docs work offline). */
   docAssets: (file: DocAsset) => Promise<string | null>;
   /** What the runtime is; the server monitor and docs adapt to it. */

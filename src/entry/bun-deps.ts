@@ -8,6 +8,7 @@ import { createCache } from "../core/cache";
 import type { AppDeps, DocAsset } from "../core/context";
 import { openDatabase } from "../core/db/client";
 import type { Logger } from "../core/log/logger";
+import { createLocalStorage } from "../core/storage/local";
 
 const require = createRequire(import.meta.url);
 
@@ -73,5 +74,6 @@ export async function buildBunDeps(
       console.log(`\n  Generated password for user "admin": ${seeded.generatedAdminPassword}\n`);
     }
   }
-  return { settings, db, cache, logger, hasher, docAssets: nodeModulesAssets(), runtime: "bun" };
+  const storage = createLocalStorage(settings.STORAGE_DIR);
+  return { settings, db, cache, logger, hasher, storage, docAssets: nodeModulesAssets(), runtime: "bun" };
 }

@@ -9,13 +9,20 @@ import { createTestDatabase, type TestDatabase, testDialect } from "../support/d
  * tests run on MariaDB, where row locks give the same outcome.
  */
 
-const logRow = (tag: string) => ({ type: 2, request_path: `/t/${tag}`, request_method: "POST", response_code: 200 });
+const logRow = (tag: string) => ({
+  type: 2,
+  request_path: `/t/${tag}`,
+  request_method: "POST",
+  response_code: 200,
+});
 
 /** Fails fast instead of letting a deadlock run into the test timeout. */
 function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
   return Promise.race([
     p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms)),
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms),
+    ),
   ]);
 }
 
@@ -41,8 +48,12 @@ describe(`writes beside an interactive transaction (${testDialect()})`, () => {
   const logCount = async () =>
     Number((await t.db.orm.select({ n: sql<number>`count(*)` }).from(t.db.t.sys_log))[0].n);
   const roleOrder = async () =>
-    (await t.db.orm.select({ order: t.db.t.sys_role.order }).from(t.db.t.sys_role).where(eq(t.db.t.sys_role.id, 1)))[0]
-      .order;
+    (
+      await t.db.orm
+        .select({ order: t.db.t.sys_role.order })
+        .from(t.db.t.sys_role)
+        .where(eq(t.db.t.sys_role.id, 1))
+    )[0].order;
 
   test("50 concurrent inserts/updates during a long transaction: none fails, none is lost", async () => {
     const { db } = t;
@@ -91,7 +102,10 @@ describe(`writes beside an interactive transaction (${testDialect()})`, () => {
     const ids = await Promise.all(inserts);
     expect(new Set(ids.map((x) => x.id)).size).toBe(25);
     for (const { i, id } of ids) {
-      const [row] = await db.orm.select({ path: sys_log.request_path }).from(sys_log).where(eq(sys_log.id, id));
+      const [row] = await db.orm
+        .select({ path: sys_log.request_path })
+        .from(sys_log)
+        .where(eq(sys_log.id, id));
       expect(row.path).toBe(`/t/w${i}`);
     }
   });
@@ -124,7 +138,9 @@ describe(`writes beside an interactive transaction (${testDialect()})`, () => {
       release();
       await txDone;
     }
-    expect((await db.orm.select().from(db.t.sys_log).where(eq(db.t.sys_log.request_path, "/t/reader"))).length).toBe(1);
+    expect(
+      (await db.orm.select().from(db.t.sys_log).where(eq(db.t.sys_log.request_path, "/t/reader"))).length,
+    ).toBe(1);
   });
 
   test("a failing transaction rolls back and lets the queued writes through", async () => {
@@ -142,7 +158,9 @@ describe(`writes beside an interactive transaction (${testDialect()})`, () => {
       throw new Error("business rule says no");
     });
     await txStarted;
-    const queued = Promise.all(Array.from({ length: 10 }, (_, i) => db.orm.insert(db.t.sys_log).values(logRow(`q${i}`))));
+    const queued = Promise.all(
+      Array.from({ length: 10 }, (_, i) => db.orm.insert(db.t.sys_log).values(logRow(`q${i}`))),
+    );
     await expect(failing).rejects.toThrow("business rule says no");
     await within(5_000, queued, "writes queued behind a failed transaction");
     expect(await logCount()).toBe(before + 10);
@@ -158,8 +176,14 @@ describe(`writes beside an interactive transaction (${testDialect()})`, () => {
         await tx.insert(db.t.sys_user).values({ username: "admin", password: "x", name: "dup" });
       }),
     ).rejects.toThrow();
-    expect(await db.orm.select().from(db.t.sys_log).where(eq(db.t.sys_log.request_path, "/t/dup-1"))).toEqual([]);
-    await within(2_000, db.orm.insert(db.t.sys_log).values(logRow("after")), "write after a failed transaction");
+    expect(await db.orm.select().from(db.t.sys_log).where(eq(db.t.sys_log.request_path, "/t/dup-1"))).toEqual(
+      [],
+    );
+    await within(
+      2_000,
+      db.orm.insert(db.t.sys_log).values(logRow("after")),
+      "write after a failed transaction",
+    );
   });
 
   test("concurrent transactions are serialised without losing updates", async () => {

@@ -17,7 +17,12 @@ describe(`values round-trip identically (${testDialect()})`, () => {
     for (const [i, time] of times.entries()) {
       const r = await db.orm
         .insert(sys_notice)
-        .values({ notice_title: `n${i}`, notice_type: "1", created_time: time, deleted_time: i === 0 ? time : null });
+        .values({
+          notice_title: `n${i}`,
+          notice_type: "1",
+          created_time: time,
+          deleted_time: i === 0 ? time : null,
+        });
       expect(db.insertId(r)).toBe(i + 1);
     }
     const rows = await db.orm.select().from(sys_notice).orderBy(asc(sys_notice.id));
@@ -27,7 +32,12 @@ describe(`values round-trip identically (${testDialect()})`, () => {
     const march = await db.orm
       .select({ id: sys_notice.id })
       .from(sys_notice)
-      .where(and(gte(sys_notice.created_time, "2024-03-01 00:00:00"), lt(sys_notice.created_time, "2024-03-02 00:00:00")));
+      .where(
+        and(
+          gte(sys_notice.created_time, "2024-03-01 00:00:00"),
+          lt(sys_notice.created_time, "2024-03-02 00:00:00"),
+        ),
+      );
     expect(march).toEqual([{ id: 2 }]);
   });
 
@@ -49,7 +59,7 @@ describe(`values round-trip identically (${testDialect()})`, () => {
     const { sys_menu } = db.t;
     const params = [
       { key: "tab", value: "详情" },
-      { key: "emoji", value: "🚀 \"quoted\" \\ back" },
+      { key: "emoji", value: '🚀 "quoted" \\ back' },
     ];
     const r = await db.orm.insert(sys_menu).values({
       name: "往返测试",
@@ -81,7 +91,10 @@ describe(`values round-trip identically (${testDialect()})`, () => {
     const hidden = await db.orm.select({ id: sys_menu.id }).from(sys_menu).where(eq(sys_menu.hidden, true));
     expect(hidden).toEqual([{ id }]);
     await db.orm.update(sys_menu).set({ params: null }).where(eq(sys_menu.id, id));
-    const [cleared] = await db.orm.select({ params: sys_menu.params }).from(sys_menu).where(eq(sys_menu.id, id));
+    const [cleared] = await db.orm
+      .select({ params: sys_menu.params })
+      .from(sys_menu)
+      .where(eq(sys_menu.id, id));
     expect(cleared.params).toBeNull();
   });
 
@@ -96,7 +109,10 @@ describe(`values round-trip identically (${testDialect()})`, () => {
       request_payload: payload,
       created_id: 2,
     });
-    const [row] = await db.orm.select().from(db.t.sys_log).where(eq(db.t.sys_log.id, db.insertId(r)));
+    const [row] = await db.orm
+      .select()
+      .from(db.t.sys_log)
+      .where(eq(db.t.sys_log.id, db.insertId(r)));
     expect(row.request_payload).toBe(payload);
     expect(row.created_id).toBe(2);
   });
@@ -121,7 +137,13 @@ describe(`constraints (${testDialect()})`, () => {
   test("unique violations are recognised on every unique key, other failures are not", async () => {
     const { db } = t;
     const { sys_user, sys_user_roles, sys_dept, sys_dict_type, sys_tenant } = db.t;
-    const user = { username: "dup", password: "x", name: "Dup", mobile: "13800000000", email: "d@example.com" };
+    const user = {
+      username: "dup",
+      password: "x",
+      name: "Dup",
+      mobile: "13800000000",
+      email: "d@example.com",
+    };
     await db.orm.insert(sys_user).values(user);
     for (const clash of [
       { ...user, mobile: null, email: null },
@@ -133,20 +155,28 @@ describe(`constraints (${testDialect()})`, () => {
     // NULLs do not collide
     await db.orm.insert(sys_user).values({ username: "n1", password: "x", name: "N1" });
     await db.orm.insert(sys_user).values({ username: "n2", password: "x", name: "N2" });
-    expect(db.isUniqueViolation(await fail(db.orm.insert(sys_dept).values({ name: "d", code: "GROUP" })))).toBe(true);
     expect(
-      db.isUniqueViolation(await fail(db.orm.insert(sys_dict_type).values({ dict_name: "x", dict_type: "sys_yes_no" }))),
+      db.isUniqueViolation(await fail(db.orm.insert(sys_dept).values({ name: "d", code: "GROUP" }))),
     ).toBe(true);
-    expect(db.isUniqueViolation(await fail(db.orm.insert(sys_tenant).values({ name: "系统租户", code: "other" })))).toBe(
-      true,
-    );
-    expect(db.isUniqueViolation(await fail(db.orm.insert(sys_tenant).values({ name: "other", code: "system" })))).toBe(
-      true,
-    );
+    expect(
+      db.isUniqueViolation(
+        await fail(db.orm.insert(sys_dict_type).values({ dict_name: "x", dict_type: "sys_yes_no" })),
+      ),
+    ).toBe(true);
+    expect(
+      db.isUniqueViolation(await fail(db.orm.insert(sys_tenant).values({ name: "系统租户", code: "other" }))),
+    ).toBe(true);
+    expect(
+      db.isUniqueViolation(await fail(db.orm.insert(sys_tenant).values({ name: "other", code: "system" }))),
+    ).toBe(true);
     // composite primary key of a link table
-    expect(db.isUniqueViolation(await fail(db.orm.insert(sys_user_roles).values({ user_id: 1, role_id: 1 })))).toBe(true);
+    expect(
+      db.isUniqueViolation(await fail(db.orm.insert(sys_user_roles).values({ user_id: 1, role_id: 1 }))),
+    ).toBe(true);
     // a foreign-key failure is not a unique violation
-    const fkErr = await fail(db.orm.insert(sys_user).values({ username: "fk", password: "x", name: "F", dept_id: 999 }));
+    const fkErr = await fail(
+      db.orm.insert(sys_user).values({ username: "fk", password: "x", name: "F", dept_id: 999 }),
+    );
     expect(db.isUniqueViolation(fkErr)).toBe(false);
     expect(db.isUniqueViolation(new Error("boom"))).toBe(false);
     expect(db.isUniqueViolation(null)).toBe(false);
@@ -180,14 +210,24 @@ describe(`constraints (${testDialect()})`, () => {
     const { db } = t;
     const { sys_menu, sys_role_menus, sys_dept, sys_user, sys_position } = db.t;
     await db.orm.delete(sys_menu).where(eq(sys_menu.id, 1));
-    const orphans = await db.orm.select({ id: sys_menu.id }).from(sys_menu).where(sql`${sys_menu.id} in (15, 16, 17, 18)`);
+    const orphans = await db.orm
+      .select({ id: sys_menu.id })
+      .from(sys_menu)
+      .where(sql`${sys_menu.id} in (15, 16, 17, 18)`);
     expect(orphans.length).toBe(4);
-    const children = await db.orm.select({ parent_id: sys_menu.parent_id }).from(sys_menu).where(eq(sys_menu.id, 15));
+    const children = await db.orm
+      .select({ parent_id: sys_menu.parent_id })
+      .from(sys_menu)
+      .where(eq(sys_menu.id, 15));
     expect(children).toEqual([{ parent_id: null }]);
     expect(await db.orm.select().from(sys_role_menus)).toEqual([]);
 
-    const childDept = db.insertId(await db.orm.insert(sys_dept).values({ name: "子", code: "CHILD", parent_id: 1 }));
-    const creator = db.insertId(await db.orm.insert(sys_user).values({ username: "c", password: "x", name: "C" }));
+    const childDept = db.insertId(
+      await db.orm.insert(sys_dept).values({ name: "子", code: "CHILD", parent_id: 1 }),
+    );
+    const creator = db.insertId(
+      await db.orm.insert(sys_user).values({ username: "c", password: "x", name: "C" }),
+    );
     const posId = db.insertId(
       await db.orm.insert(sys_position).values({ name: "P", created_id: creator, updated_id: creator }),
     );

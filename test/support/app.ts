@@ -4,6 +4,7 @@ import { nativeArgon2 } from "../../src/core/auth/argon2-native";
 import { createPasswordHasher } from "../../src/core/auth/password";
 import type { AppDeps } from "../../src/core/context";
 import { memoryLogger } from "../../src/core/log/logger";
+import { createMemoryStorage } from "../../src/core/storage/storage";
 import { nodeModulesAssets } from "../../src/entry/bun-deps";
 import { createTestCache } from "./cache";
 import { createTestDatabase } from "./db";
@@ -34,6 +35,7 @@ export async function createTestApp(
     cache: testCache.cache,
     logger,
     hasher: createPasswordHasher(nativeArgon2),
+    storage: createMemoryStorage(),
     docAssets: nodeModulesAssets(),
     runtime: "bun",
     ...patch,

@@ -82,7 +82,9 @@ let schemaOnce: Promise<MigratedSchema> | undefined;
 function migratedSchema(serverUrl: string): Promise<MigratedSchema> {
   schemaOnce ??= (async () => {
     const name = randomName();
-    await withServer(serverUrl, (c) => c.query(`CREATE DATABASE ${quote(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`));
+    await withServer(serverUrl, (c) =>
+      c.query(`CREATE DATABASE ${quote(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`),
+    );
     try {
       const db = await openDatabase({ url: databaseUrl(serverUrl, name) });
       try {
@@ -95,7 +97,9 @@ function migratedSchema(serverUrl: string): Promise<MigratedSchema> {
         const [tables] = await c.query<mysql.RowDataPacket[]>("SHOW TABLES");
         const ddl: string[] = [];
         for (const row of tables) {
-          const [[create]] = await c.query<mysql.RowDataPacket[]>(`SHOW CREATE TABLE ${quote(String(Object.values(row)[0]))}`);
+          const [[create]] = await c.query<mysql.RowDataPacket[]>(
+            `SHOW CREATE TABLE ${quote(String(Object.values(row)[0]))}`,
+          );
           ddl.push(create["Create Table"]);
         }
         const [migrations] = await c.query<mysql.RowDataPacket[]>("SELECT * FROM __drizzle_migrations");
@@ -111,7 +115,11 @@ function migratedSchema(serverUrl: string): Promise<MigratedSchema> {
   return schemaOnce;
 }
 
-async function createMysqlDatabase(serverUrl: string, seed: boolean, runMigrations: boolean): Promise<TestDatabase> {
+async function createMysqlDatabase(
+  serverUrl: string,
+  seed: boolean,
+  runMigrations: boolean,
+): Promise<TestDatabase> {
   const name = randomName();
   const schema = runMigrations ? undefined : await migratedSchema(serverUrl);
   await withServer(serverUrl, async (c) => {
@@ -163,5 +171,7 @@ export interface TestDatabaseOptions {
 export async function createTestDatabase(opts: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const seed = opts.seed !== false;
   const mysqlUrl = process.env.TEST_MYSQL_URL;
-  return mysqlUrl ? createMysqlDatabase(mysqlUrl, seed, opts.runMigrations === true) : createLibsqlDatabase(seed);
+  return mysqlUrl
+    ? createMysqlDatabase(mysqlUrl, seed, opts.runMigrations === true)
+    : createLibsqlDatabase(seed);
 }

@@ -44,11 +44,19 @@ export const timeRangeQuery = z
     }
     const [a, b] = list.map((v) => {
       const trimmed = v.trim().replace("T", " ");
-      return trimmed.length === 10 ? `${trimmed} 00:00:00` : trimmed.length === 16 ? `${trimmed}:00` : trimmed;
+      return trimmed.length === 10
+        ? `${trimmed} 00:00:00`
+        : trimmed.length === 16
+          ? `${trimmed}:00`
+          : trimmed;
     });
     return [a, b] as [string, string];
   })
-  .openapi({ type: "array", items: { type: "string" }, example: ["2025-01-01 00:00:00", "2025-12-31 23:59:59"] });
+  .openapi({
+    type: "array",
+    items: { type: "string" },
+    example: ["2025-01-01 00:00:00", "2025-12-31 23:59:59"],
+  });
 
 /** The ORDER BY of a list from `order_by` JSON; unknown fields are refused (400), not ignored. */
 export function orderByOf(table: SQLiteTable, raw: string | undefined): SQL[] {

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { parseUserAgent, loginLocation } from "../auth/user-agent";
+import { loginLocation, parseUserAgent } from "../auth/user-agent";
 import type { AppDeps, AppEnv } from "../context";
 import { clientIp } from "../http/client-ip";
 import { clip, redact } from "./redact";
@@ -74,7 +74,10 @@ async function requestPayload(c: Context<AppEnv>): Promise<unknown> {
     else if (type.includes("form")) {
       const form = await c.req.parseBody({ all: true });
       body = Object.fromEntries(
-        Object.entries(form).map(([k, v]) => [k, v instanceof File ? `<file ${v.name}, ${v.size} bytes>` : v]),
+        Object.entries(form).map(([k, v]) => [
+          k,
+          v instanceof File ? `<file ${v.name}, ${v.size} bytes>` : v,
+        ]),
       );
     }
   } catch {
@@ -87,7 +90,9 @@ async function requestPayload(c: Context<AppEnv>): Promise<unknown> {
  * Records every non-GET request under /api/v1 after it ran — failures too (upstream skipped
  * anything that raised). Routes that write a richer entry themselves (login) set `skipOpLog`.
  */
-export function operationLog(summaries: (method: string, path: string) => string | undefined): MiddlewareHandler<AppEnv> {
+export function operationLog(
+  summaries: (method: string, path: string) => string | undefined,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const { settings } = c.get("deps");
     if (!settings.OPERATION_LOG_RECORD || c.req.method === "GET" || c.req.method === "OPTIONS") return next();

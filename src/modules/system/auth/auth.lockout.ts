@@ -27,7 +27,10 @@ export function createLockout(deps: Pick<AppDeps, "cache" | "settings">) {
       const failures = await cache.incr(failKey(username), settings.LOGIN_LOCK_MAX_SECONDS);
       if (failures < settings.LOGIN_MAX_FAILURES) return null;
       const level = await cache.incr(levelKey(username), 24 * 3600);
-      const seconds = Math.min(settings.LOGIN_LOCK_SECONDS * 2 ** (level - 1), settings.LOGIN_LOCK_MAX_SECONDS);
+      const seconds = Math.min(
+        settings.LOGIN_LOCK_SECONDS * 2 ** (level - 1),
+        settings.LOGIN_LOCK_MAX_SECONDS,
+      );
       await cache.set(lockKey(username), "1", seconds);
       await cache.del(failKey(username));
       return seconds;

@@ -88,17 +88,22 @@ export function authRouter(deps: AppDeps) {
       c.set("skipOpLog", true); // the service writes the login log itself
       const pair = await auth.login(deps, clientInfo(c), form);
       // OAuth2 clients (Swagger's Authorize) expect the bare token object.
-      if (form.grant_type === "password" || /\/docs/.test(c.req.header("referer") ?? "")) return c.json(pair, 200) as never;
+      if (form.grant_type === "password" || /\/docs/.test(c.req.header("referer") ?? ""))
+        return c.json(pair, 200) as never;
       return ok(c, pair, "登录成功");
     })
     .openapi(captchaRoute, async (c) => ok(c, await auth.getCaptcha(deps, clientInfo(c)), "获取验证码成功"))
-    .openapi(refreshRoute, async (c) => ok(c, await auth.refresh(deps, c.req.valid("json").refresh_token), "刷新成功"))
+    .openapi(refreshRoute, async (c) =>
+      ok(c, await auth.refresh(deps, c.req.valid("json").refresh_token), "刷新成功"),
+    )
     .openapi(logoutRoute, async (c) => {
       await auth.logout(deps, currentAuth(c).session);
       return ok(c, null, "退出成功");
     })
     .openapi(autoUsersRoute, async (c) => ok(c, await auth.autoLoginUsers(deps), "获取成功"))
-    .openapi(autoTokenRoute, async (c) => ok(c, await auth.autoLoginToken(deps, c.req.valid("query").user_id), "获取成功"))
+    .openapi(autoTokenRoute, async (c) =>
+      ok(c, await auth.autoLoginToken(deps, c.req.valid("query").user_id), "获取成功"),
+    )
     .openapi(autoLoginRoute, async (c) =>
       ok(c, await auth.autoLogin(deps, clientInfo(c), c.req.valid("query").token), "登录成功"),
     );

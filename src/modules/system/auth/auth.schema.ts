@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 
-const required = (max = 128) => z.string({ error: "请求失败，缺少必填项！" }).min(1, "请求失败，缺少必填项！").max(max);
+const required = (max = 128) =>
+  z.string({ error: "请求失败，缺少必填项！" }).min(1, "请求失败，缺少必填项！").max(max);
 
 /** The SPA's multipart login and the OAuth2 password form (Swagger's Authorize) share these fields. */
 export const loginForm = z

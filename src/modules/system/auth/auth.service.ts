@@ -84,11 +84,17 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
       .limit(1);
     const valid = user
       ? await deps.hasher.verify(user.password, input.password)
-      : await deps.hasher.verify(await (dummyHash ??= deps.hasher.hash("not-a-real-password")), input.password);
+      : await deps.hasher.verify(
+          await (dummyHash ??= deps.hasher.hash("not-a-real-password")),
+          input.password,
+        );
     if (!user || !valid) {
       const locked = await lockout.recordFailure(input.username);
       if (locked) {
-        deps.logger.warn("account locked after repeated login failures", { username: input.username, seconds: locked });
+        deps.logger.warn("account locked after repeated login failures", {
+          username: input.username,
+          seconds: locked,
+        });
         throw rateLimited(locked, `登录失败次数过多，账号已锁定 ${locked} 秒`);
       }
       throw badRequest(BAD_CREDENTIALS);
@@ -198,7 +204,11 @@ export async function autoLoginToken(deps: AppDeps, userId: number) {
   const user = (await autoLoginUsers(deps)).find((u) => u.id === userId);
   if (!user) throw badRequest("用户不存在");
   const token = crypto.randomUUID();
-  await deps.cache.set(autoLoginKey(token), JSON.stringify({ user_id: user.id, created_at: nowString() }), 300);
+  await deps.cache.set(
+    autoLoginKey(token),
+    JSON.stringify({ user_id: user.id, created_at: nowString() }),
+    300,
+  );
   return { token, user };
 }
 
