@@ -24,7 +24,7 @@ export function staticRouter(deps: AppDeps) {
       file = null; // an unsafe key is simply not a file
     }
     if (!file) throw notFound("文件不存在");
-    return c.body(file.body, 200, {
+    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
       "Content-Type": file.contentType ?? "application/octet-stream",
       "Content-Security-Policy": INERT,
       "Cache-Control": "public, max-age=3600",
