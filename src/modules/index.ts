@@ -2,6 +2,7 @@ import type { AppDeps } from "../core/context";
 import type { Router } from "../core/http/router";
 import { healthRouter } from "./common/health/health.routes";
 import { staticRouter } from "./common/static/static.routes";
+import { onlineRouter } from "./monitor/online/online.routes";
 import { authRouter } from "./system/auth/auth.routes";
 
 /** Every module's router and where it is mounted under /api/v1. */
@@ -9,4 +10,5 @@ export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/common", router: healthRouter },
   { path: "/static", router: staticRouter },
   { path: "/system/auth", router: authRouter },
+  { path: "/monitor/online", router: onlineRouter },
 ];

@@ -5,7 +5,15 @@ import { ok } from "../../../core/http/envelope";
 import { jsonOk } from "../../../core/http/openapi";
 import { createRouter } from "../../../core/http/router";
 import { clientInfo } from "../../../core/log/operation-log";
-import { autoLoginUser, captchaOut, loginForm, logoutBody, refreshBody, tokenPair } from "./auth.schema";
+import {
+  autoLoginUser,
+  captchaOut,
+  loginForm,
+  logoutBody,
+  refreshBody,
+  tokenPair,
+  unlockBody,
+} from "./auth.schema";
 import * as auth from "./auth.service";
 
 const tags = ["系统管理 · 认证"];
@@ -81,6 +89,16 @@ const autoLoginRoute = createRoute({
   responses: jsonOk(tokenPair, "登录成功"),
 });
 
+const unlockRoute = guardedRoute("module_system:user:update", {
+  method: "post",
+  path: "/unlock",
+  tags,
+  summary: "解除账号锁定",
+  description: "清除账号的登录失败计数与锁定 (需要用户修改权限)。",
+  request: { body: { required: true, content: { "application/json": { schema: unlockBody } } } },
+  responses: jsonOk(z.object({ unlocked: z.boolean() }), "解除锁定成功"),
+});
+
 export function authRouter(deps: AppDeps) {
   return createRouter()
     .openapi(loginRoute, async (c) => {
@@ -100,6 +118,9 @@ export function authRouter(deps: AppDeps) {
       await auth.logout(deps, currentAuth(c).session);
       return ok(c, null, "退出成功");
     })
+    .openapi(unlockRoute, async (c) =>
+      ok(c, { unlocked: await auth.unlockAccount(deps, c.req.valid("json").username) }, "解除锁定成功"),
+    )
     .openapi(autoUsersRoute, async (c) => ok(c, await auth.autoLoginUsers(deps), "获取成功"))
     .openapi(autoTokenRoute, async (c) =>
       ok(c, await auth.autoLoginToken(deps, c.req.valid("query").user_id), "获取成功"),

@@ -41,3 +41,5 @@ export const autoLoginUser = z.object({
   name: z.string(),
   avatar: z.string().nullable(),
 });
+
+export const unlockBody = z.object({ username: required(64) }).openapi("UnlockBody");

@@ -182,6 +182,13 @@ export async function logout(deps: AppDeps, session: Session): Promise<void> {
   await authServices(deps).sessions.end(session.user_id, session.session_id);
 }
 
+/** Lifts a login lockout (admin action); answers whether there was anything to lift. */
+export async function unlockAccount(deps: AppDeps, username: string): Promise<boolean> {
+  const unlocked = await createLockout(deps).unlock(username);
+  deps.logger.info("account unlocked", { username, had_lock: unlocked });
+  return unlocked;
+}
+
 function assertAutoLogin(deps: AppDeps) {
   if (!deps.settings.AUTO_LOGIN_ENABLE) throw notFound("免登录功能未开启");
 }
