@@ -66,6 +66,12 @@ export const settingsSchema = z
     FORGET_PASSWORD_ENABLE: bool.default(false),
     ADMIN_PASSWORD: z.string().default(""),
 
+    OAUTH_GITHUB_CLIENT_ID: z.string().default(""),
+    OAUTH_GITHUB_CLIENT_SECRET: z.string().default(""),
+    OAUTH_GITEE_CLIENT_ID: z.string().default(""),
+    OAUTH_GITEE_CLIENT_SECRET: z.string().default(""),
+    OAUTH_FRONTEND_FALLBACK: z.string().url().default("http://127.0.0.1:5180/login"),
+
     OPERATION_LOG_RECORD: bool.default(true),
     LOG_RETENTION_DAYS: int(1).default(180),
 

@@ -15,6 +15,7 @@ import {
   unlockBody,
 } from "./auth.schema";
 import * as auth from "./auth.service";
+import { oauthCallbackRedirect, oauthLoginRedirect } from "./oauth.service";
 
 const tags = ["系统管理 · 认证"];
 
@@ -99,6 +100,31 @@ const unlockRoute = guardedRoute("module_system:user:update", {
   responses: jsonOk(z.object({ unlocked: z.boolean() }), "解除锁定成功"),
 });
 
+const oauthLoginRoute = createRoute({
+  method: "get",
+  path: "/oauth/{provider}/login",
+  tags,
+  summary: "第三方登录跳转",
+  description: "302 到第三方授权页；失败时 302 回前端登录页并带 oauth_error。",
+  request: {
+    params: z.object({ provider: z.string().max(20) }),
+    query: z.object({ redirect_uri: z.string().max(2000).optional() }),
+  },
+  responses: { 302: { description: "跳转" } },
+});
+
+const oauthCallbackRoute = createRoute({
+  method: "get",
+  path: "/oauth/{provider}/callback",
+  tags,
+  summary: "第三方登录回调",
+  request: {
+    params: z.object({ provider: z.string().max(20) }),
+    query: z.object({ code: z.string().max(2000).optional(), state: z.string().max(200).optional() }),
+  },
+  responses: { 302: { description: "跳转回前端登录页，带令牌或 oauth_error" } },
+});
+
 export function authRouter(deps: AppDeps) {
   return createRouter()
     .openapi(loginRoute, async (c) => {
@@ -121,6 +147,20 @@ export function authRouter(deps: AppDeps) {
     .openapi(unlockRoute, async (c) =>
       ok(c, { unlocked: await auth.unlockAccount(deps, c.req.valid("json").username) }, "解除锁定成功"),
     )
+    .openapi(oauthLoginRoute, async (c) => {
+      const { provider } = c.req.valid("param");
+      const origin = new URL(c.req.url).origin;
+      return c.redirect(
+        await oauthLoginRedirect(deps, provider, c.req.valid("query").redirect_uri, origin),
+        302,
+      );
+    })
+    .openapi(oauthCallbackRoute, async (c) => {
+      const { provider } = c.req.valid("param");
+      const { code, state } = c.req.valid("query");
+      const origin = new URL(c.req.url).origin;
+      return c.redirect(await oauthCallbackRedirect(deps, clientInfo(c), provider, code, state, origin), 302);
+    })
     .openapi(autoUsersRoute, async (c) => ok(c, await auth.autoLoginUsers(deps), "获取成功"))
     .openapi(autoTokenRoute, async (c) =>
       ok(c, await auth.autoLoginToken(deps, c.req.valid("query").user_id), "获取成功"),
