@@ -70,7 +70,9 @@ type TreeRow<T extends "sys_menu" | "sys_dept"> = Omit<Row<T>, "id" | "parent_id
  * Flattens a nested seed tree level by level (siblings in file order), the order FastapiAdmin's
  * seeder inserted them in, and assigns the ids that order produces (contract modules §11.3).
  */
-function flattenTree<T extends object>(roots: TreeNode<T>[]): (T & { id: number; parent_id: number | null })[] {
+function flattenTree<T extends object>(
+  roots: TreeNode<T>[],
+): (T & { id: number; parent_id: number | null })[] {
   const rows: (T & { id: number; parent_id: number | null })[] = [];
   let queue: { node: TreeNode<T>; parent: number | null }[] = roots.map((node) => ({ node, parent: null }));
   while (queue.length) {
@@ -164,7 +166,8 @@ export async function seedDatabase(db: Database, opts: SeedOptions): Promise<See
         const idOf = new Map(types.map((t) => [t.dict_type, t.id]));
         const rows = withIds(dictDataSeed).map((row) => {
           const typeId = idOf.get(row.dict_type);
-          if (typeId === undefined) throw new Error(`seed: sys_dict_data refers to unknown dict_type ${row.dict_type}`);
+          if (typeId === undefined)
+            throw new Error(`seed: sys_dict_data refers to unknown dict_type ${row.dict_type}`);
           return { ...row, dict_type_id: typeId };
         });
         inserted[name] = await insertAll(db, name, rows);

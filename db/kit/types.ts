@@ -59,11 +59,7 @@ export type JsonColumn<T> = KitColumn<T, "json", "KitJson">;
 export type KitColumns = Record<string, ColumnBuilderBase>;
 
 /** The dialect's real table type for a set of kit columns. */
-export type KitTable<
-  D extends KitDialect,
-  N extends string,
-  C extends KitColumns,
-> = D extends "sqlite"
+export type KitTable<D extends KitDialect, N extends string, C extends KitColumns> = D extends "sqlite"
   ? SQLiteTableWithColumns<{
       name: N;
       schema: undefined;

@@ -4,11 +4,19 @@ import { healthRouter } from "./common/health/health.routes";
 import { staticRouter } from "./common/static/static.routes";
 import { onlineRouter } from "./monitor/online/online.routes";
 import { authRouter } from "./system/auth/auth.routes";
+import { noticeRouter } from "./system/notice/notice.routes";
+import { menuRouter } from "./system/menu/menu.routes";
+import { deptRouter } from "./system/dept/dept.routes";
+import { positionRouter } from "./system/position/position.routes";
 
 /** Every module's router and where it is mounted under /api/v1. */
 export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/common", router: healthRouter },
   { path: "/static", router: staticRouter },
   { path: "/system/auth", router: authRouter },
+  { path: "/system/notice", router: noticeRouter },
+  { path: "/system/menu", router: menuRouter },
+  { path: "/system/dept", router: deptRouter },
+  { path: "/system/position", router: positionRouter },
   { path: "/monitor/online", router: onlineRouter },
 ];

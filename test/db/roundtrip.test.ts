@@ -15,14 +15,12 @@ describe(`values round-trip identically (${testDialect()})`, () => {
     const { sys_notice } = db.t;
     const times = ["2024-02-29 23:59:59", "2024-03-01 00:00:00", "2025-12-31 08:05:09"];
     for (const [i, time] of times.entries()) {
-      const r = await db.orm
-        .insert(sys_notice)
-        .values({
-          notice_title: `n${i}`,
-          notice_type: "1",
-          created_time: time,
-          deleted_time: i === 0 ? time : null,
-        });
+      const r = await db.orm.insert(sys_notice).values({
+        notice_title: `n${i}`,
+        notice_type: "1",
+        created_time: time,
+        deleted_time: i === 0 ? time : null,
+      });
       expect(db.insertId(r)).toBe(i + 1);
     }
     const rows = await db.orm.select().from(sys_notice).orderBy(asc(sys_notice.id));

@@ -27,6 +27,6 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     return openLibsqlDatabase({ url, authToken: opts.authToken, logger: opts.logger });
   }
   throw new Error(
-    `unsupported DATABASE_URL scheme ${scheme ?? "(none)"}: use file:, libsql:, http(s):, ws(s): or mysql://`,
+    `unsupported DATABASE_URL scheme "${scheme ?? url}": use file:, libsql:, http(s):, ws(s): or mysql://`,
   );
 }

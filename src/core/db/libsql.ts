@@ -42,7 +42,7 @@ export async function openLibsqlDatabase(opts: {
     // per connection of the local pool: `PRAGMA busy_timeout`
     timeout: isFile ? BUSY_TIMEOUT_MS : undefined,
   });
-  const lock = false ? new WriteLock() : null;
+  const lock = isFile ? new WriteLock() : null;
   const client = lock ? lock.wrap(raw) : raw;
   try {
     if (isFile) {
