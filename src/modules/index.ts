@@ -4,18 +4,30 @@ import { healthRouter } from "./common/health/health.routes";
 import { staticRouter } from "./common/static/static.routes";
 import { onlineRouter } from "./monitor/online/online.routes";
 import { authRouter } from "./system/auth/auth.routes";
-import { noticeRouter } from "./system/notice/notice.routes";
-import { menuRouter } from "./system/menu/menu.routes";
 import { deptRouter } from "./system/dept/dept.routes";
+import { dictRouter } from "./system/dict/dict.routes";
+import { logRouter } from "./system/log/log.routes";
+import { menuRouter } from "./system/menu/menu.routes";
+import { noticeRouter } from "./system/notice/notice.routes";
+import { paramRouter } from "./system/param/param.routes";
 import { positionRouter } from "./system/position/position.routes";
+import { roleRouter } from "./system/role/role.routes";
+import { tenantRouter } from "./system/tenant/tenant.routes";
+import { userRouter } from "./system/user/user.routes";
 
 /** Every module's router and where it is mounted under /api/v1. */
 export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/common", router: healthRouter },
   { path: "/static", router: staticRouter },
   { path: "/system/auth", router: authRouter },
+  { path: "/system/user", router: userRouter },
+  { path: "/system/dict", router: dictRouter },
+  { path: "/system/param", router: paramRouter },
   { path: "/system/notice", router: noticeRouter },
+  { path: "/system/log", router: logRouter },
+  { path: "/system/tenant", router: tenantRouter },
   { path: "/system/menu", router: menuRouter },
+  { path: "/system/role", router: roleRouter },
   { path: "/system/dept", router: deptRouter },
   { path: "/system/position", router: positionRouter },
   { path: "/monitor/online", router: onlineRouter },

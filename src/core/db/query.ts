@@ -6,11 +6,14 @@ import { badRequest } from "../http/errors";
 import { parseOrderBy } from "../http/pagination";
 import type { Database } from "./database";
 
-/** `LIKE %value%` with `%`, `_` and `\` in the value taken literally; skipped when empty. */
+/**
+ * `LIKE %value%` with `%` and `_` in the value taken literally; skipped when empty. The escape
+ * character is `!` because a backslash inside a MySQL string literal is itself an escape.
+ */
 export function contains(column: SQLiteColumn, value: string | null | undefined): SQL | undefined {
   if (value === undefined || value === null || value === "") return undefined;
-  const escaped = value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-  return sql`${like(column, `%${escaped}%`)} escape '\\'`;
+  const escaped = value.replace(/[!%_]/g, (ch) => `!${ch}`);
+  return sql`${like(column, `%${escaped}%`)} escape '!'`;
 }
 
 /** `column = value`, skipped when the value is absent or empty text. */

@@ -2,14 +2,18 @@ import type { ZodError } from "zod";
 
 type Issue = ZodError["issues"][number];
 
+const CJK = /[\u4e00-\u9fa5]/;
+
 /**
- * The contract's 422 message for a zod issue: the same Chinese texts FastapiAdmin sends for the
- * common cases, otherwise the schema's own message (custom messages are written in Chinese).
+ * The contract's 422 message for a zod issue: our own messages (written in Chinese for users)
+ * as they are, FastapiAdmin's texts for the common type errors, otherwise zod's English message
+ * prefixed with the field name.
  */
 export function issueMessage(issue: Issue): string {
+  if (CJK.test(issue.message)) return issue.message;
   if (issue.code === "invalid_type") {
-    const received = (issue as { input?: unknown }).input;
-    if (received === undefined) return "请求失败，缺少必填项！";
+    // zod 4 leaves `input` off issues by default; its message names what was received.
+    if (/received undefined/.test(issue.message)) return "请求失败，缺少必填项！";
     switch (issue.expected) {
       case "array":
         return "类型错误，输入应该是一个有效的列表！";
@@ -22,10 +26,8 @@ export function issueMessage(issue: Issue): string {
         return "类型错误，提交参数应该为字符串！";
     }
   }
-  // Our own messages are written for users (in Chinese); zod's English defaults get the field name.
   const field = issue.path.length ? `${issue.path.join(".")}: ` : "";
-  if (issue.code === "custom" || !field || /[\u4e00-\u9fa5]/.test(issue.message)) return issue.message;
-  return `${field}${issue.message}`;
+  return issue.code === "custom" ? issue.message : `${field}${issue.message}`;
 }
 
 export function firstIssueMessage(error: ZodError): string {
