@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { affectedRowsOf } from "../../src/core/db/dialect";
 import { nowString } from "../../src/core/http/datetime";
 import { createTestDatabase, type TestDatabase, testDialect } from "../support/db";
 
@@ -94,6 +95,19 @@ describe(`values round-trip identically (${testDialect()})`, () => {
       .from(sys_menu)
       .where(eq(sys_menu.id, id));
     expect(cleared.params).toBeNull();
+  });
+
+  test("affected rows count matched rows on both drivers, even when nothing changes", async () => {
+    const { db } = t;
+    const { sys_notice } = db.t;
+    const unchanged = { notice_type: "1", updated_time: "2000-01-01 00:00:00" };
+    await db.orm.update(sys_notice).set(unchanged);
+    const same = await db.orm.update(sys_notice).set(unchanged);
+    expect(affectedRowsOf(same)).toBe(3);
+    const none = await db.orm.update(sys_notice).set({ notice_type: "2" }).where(eq(sys_notice.id, 999));
+    expect(affectedRowsOf(none)).toBe(0);
+    const removed = await db.orm.delete(sys_notice).where(eq(sys_notice.id, 3));
+    expect(affectedRowsOf(removed)).toBe(1);
   });
 
   test("sys_log keeps long payloads (LONGTEXT on MySQL)", async () => {

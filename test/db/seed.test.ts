@@ -130,6 +130,18 @@ describe(`seed (${testDialect()})`, () => {
     expect(params.every((p) => p.config_type === true)).toBe(true);
   });
 
+  test("auto-increment continues after the seeded ids", async () => {
+    const { db } = t;
+    expect(db.insertId(await db.orm.insert(db.t.sys_menu).values({ name: "新菜单" }))).toBe(193);
+    expect(
+      db.insertId(
+        await db.orm.insert(db.t.sys_user).values({ username: "next", password: "x", name: "Next" }),
+      ),
+    ).toBe(4);
+    await db.orm.delete(db.t.sys_menu).where(eq(db.t.sys_menu.id, 193));
+    await db.orm.delete(db.t.sys_user).where(eq(db.t.sys_user.id, 4));
+  });
+
   test("seeding again inserts nothing", async () => {
     const again = await seedDatabase(t.db, { environment: "test", hasher });
     expect(Object.values(again.inserted).every((n) => n === 0)).toBe(true);

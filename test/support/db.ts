@@ -122,19 +122,19 @@ async function createMysqlDatabase(
 ): Promise<TestDatabase> {
   const name = randomName();
   const schema = runMigrations ? undefined : await migratedSchema(serverUrl);
-  await withServer(serverUrl, async (c) => {
-    await c.query(`CREATE DATABASE ${quote(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    if (!schema) return;
-    await c.query(`USE ${quote(name)}`);
-    // tables reference each other: create them in any order, check nothing while doing so
-    await c.query("SET FOREIGN_KEY_CHECKS = 0");
-    for (const ddl of schema.ddl) await c.query(ddl);
-    await c.query("SET FOREIGN_KEY_CHECKS = 1");
-    for (const row of schema.migrations) await c.query("INSERT INTO __drizzle_migrations SET ?", [row]);
-  });
   const dropDatabase = () => withServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quote(name)}`));
   let db: Database;
   try {
+    await withServer(serverUrl, async (c) => {
+      await c.query(`CREATE DATABASE ${quote(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      if (!schema) return;
+      await c.query(`USE ${quote(name)}`);
+      // tables reference each other: create them in any order, check nothing while doing so
+      await c.query("SET FOREIGN_KEY_CHECKS = 0");
+      for (const ddl of schema.ddl) await c.query(ddl);
+      await c.query("SET FOREIGN_KEY_CHECKS = 1");
+      for (const row of schema.migrations) await c.query("INSERT INTO __drizzle_migrations SET ?", [row]);
+    });
     db = await openDatabase({ url: databaseUrl(serverUrl, name) });
   } catch (err) {
     await dropDatabase();

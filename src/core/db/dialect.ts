@@ -51,3 +51,20 @@ export function isUniqueViolationError(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Rows matched by an UPDATE or DELETE (libSQL `rowsAffected`, mysql2 `affectedRows`, D1
+ * `meta.changes`). mysql2 connects with FOUND_ROWS, so an UPDATE that changes nothing still
+ * counts its matched rows, as SQLite does.
+ */
+export function affectedRowsOf(result: unknown): number {
+  if (Array.isArray(result)) {
+    const header = result[0] as { affectedRows?: number } | undefined;
+    if (header && header.affectedRows !== undefined) return Number(header.affectedRows);
+  } else if (result && typeof result === "object") {
+    const r = result as { rowsAffected?: number; meta?: { changes?: number } };
+    if (r.rowsAffected !== undefined) return Number(r.rowsAffected);
+    if (r.meta?.changes !== undefined) return Number(r.meta.changes);
+  }
+  throw new TypeError("affectedRows: not the result of an UPDATE/DELETE on a supported driver");
+}

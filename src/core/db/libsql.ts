@@ -2,13 +2,10 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@libsql/client";
-import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
-import { tables } from "../../../db/schema.sqlite";
 import type { Logger } from "../log/logger";
-import type { Database, Orm } from "./database";
-import { insertIdOf, isUniqueViolationError } from "./dialect";
-import { drizzleLogger } from "./query-logger";
+import type { Database } from "./database";
+import { libsqlDatabase } from "./libsql-remote";
 import { WriteLock } from "./write-lock";
 
 const MIGRATIONS = fileURLToPath(new URL("../../../db/migrations/sqlite", import.meta.url));
@@ -62,27 +59,11 @@ export async function openLibsqlDatabase(opts: {
     throw err;
   }
 
-  const orm = drizzle({ client, schema: tables, logger: logger ? drizzleLogger(logger) : undefined }) as Orm;
-  return {
-    dialect: "sqlite",
+  return libsqlDatabase(client, {
     url,
-    orm,
-    t: tables,
-    transaction<T>(fn: (tx: Orm) => Promise<T>) {
-      // A transaction object lacks only the top-level extras (`batch`, `$client`) of `Orm`.
-      const run = () => orm.transaction((tx) => fn(tx as unknown as Orm));
-      return lock ? lock.runTransaction(run) : run();
-    },
-    insertId: insertIdOf,
-    isUniqueViolation: isUniqueViolationError,
-    async ping() {
-      await client.execute("SELECT 1");
-    },
-    async migrate() {
-      await migrate(orm, { migrationsFolder: MIGRATIONS });
-    },
-    async close() {
-      raw.close();
-    },
-  };
+    logger,
+    raw,
+    runTransaction: lock ? (run) => lock.runTransaction(run) : undefined,
+    migrate: (orm) => migrate(orm, { migrationsFolder: MIGRATIONS }),
+  });
 }

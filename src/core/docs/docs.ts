@@ -15,6 +15,15 @@ const redocPage = (specUrl: string, script: string) => `<!doctype html>
 <body><redoc spec-url="${specUrl}"></redoc><script src="${script}"></script></body>
 </html>`;
 
+export const OPENAPI_CONFIG = {
+  openapi: "3.0.3",
+  info: {
+    title: "hono-admin API",
+    version: "0.1.0",
+    description: "FastapiAdmin v3.0 兼容的后台管理接口。登录: POST /api/v1/system/auth/login (表单)。",
+  },
+};
+
 /**
  * OpenAPI document, Swagger UI and ReDoc under /api/v1. Their assets come from this server, so
  * the pages work on networks that cannot reach a CDN.
@@ -31,14 +40,7 @@ export function mountDocs(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     bearerFormat: "JWT",
   });
 
-  app.doc(`${base}/openapi.json`, {
-    openapi: "3.0.3",
-    info: {
-      title: "hono-admin API",
-      version: "0.1.0",
-      description: "FastapiAdmin v3.0 兼容的后台管理接口。登录: POST /api/v1/system/auth/login (表单)。",
-    },
-  });
+  app.doc(`${base}/openapi.json`, OPENAPI_CONFIG);
 
   app.get(
     `${base}/docs`,

@@ -1,0 +1,316 @@
+/**
+ * `bun run cli <verb> [args]`: operator tasks against the database named by the settings
+ * (DATABASE_URL etc., from the environment; Bun reads `.env` itself).
+ */
+
+import { eq } from "drizzle-orm";
+import { randomPassword, seedDatabase } from "../db/seed";
+import { createApp } from "../src/app";
+import { loadSettings, type Settings, SettingsError } from "../src/config";
+import { nativeArgon2 } from "../src/core/auth/argon2-native";
+import { createPasswordHasher } from "../src/core/auth/password";
+import { createSessionStore } from "../src/core/auth/sessions";
+import { type Cache, createCache } from "../src/core/cache";
+import { openDatabase } from "../src/core/db/client";
+import type { Database } from "../src/core/db/database";
+import { appliedMigrationCount } from "../src/core/db/migrations";
+import { OPENAPI_CONFIG } from "../src/core/docs/docs";
+import { createLogger } from "../src/core/log/logger";
+import { createLockout } from "../src/modules/system/auth/auth.lockout";
+
+/** A wrong invocation: print the verb's usage, exit 2. */
+export class UsageError extends Error {}
+
+export interface Verb {
+  summary: string;
+  /** Synopsis and options, printed by `help <verb>` and `<verb> --help`. */
+  usage: string;
+  /** Returns the exit code (0 when omitted). */
+  run(args: string[]): Promise<number | undefined>;
+}
+
+interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+/** `--name value`, `--name=value` and bare `--switch`; `valued` lists the flags that take a value. */
+export function parseArgs(args: string[], valued: string[] = [], switches: string[] = []): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith("--") || arg === "--") {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (valued.includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, value);
+    } else if (switches.includes(name) && inline === undefined) {
+      flags.set(name, true);
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return { positional, flags };
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.protocol === "file:" ? url : u.toString();
+  } catch {
+    return url;
+  }
+}
+
+function settings(): Settings {
+  return loadSettings(process.env);
+}
+
+async function withDatabase<T>(s: Settings, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase({
+    url: s.DATABASE_URL,
+    authToken: s.DATABASE_AUTH_TOKEN || undefined,
+    logger: createLogger("warn"),
+  });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function migrate(db: Database): Promise<number> {
+  const before = await appliedMigrationCount(db);
+  await db.migrate();
+  const after = await appliedMigrationCount(db);
+  return after - before;
+}
+
+async function readStdin(): Promise<string> {
+  return (await new Response(Bun.stdin.stream()).text()).replace(/\r?\n$/, "");
+}
+
+export const verbs: Record<string, Verb> = {
+  migrate: {
+    summary: "apply pending database migrations",
+    usage:
+      "migrate\n\n  Applies the migrations in db/migrations/<sqlite|mysql> that DATABASE_URL has not seen yet.",
+    async run(args) {
+      parseArgs(args);
+      const s = settings();
+      await withDatabase(s, async (db) => {
+        const applied = await migrate(db);
+        const total = await appliedMigrationCount(db);
+        console.log(
+          `${redactUrl(s.DATABASE_URL)} (${db.dialect}): applied ${applied} migration(s), ${total} in total`,
+        );
+      });
+      return 0;
+    },
+  },
+
+  seed: {
+    summary: "apply pending migrations, then fill empty tables with the initial data",
+    usage:
+      "seed\n\n" +
+      "  Seeds every table that is still empty (tenant, menus, params, dept, role, dicts, users).\n" +
+      "  Tables that already have rows are left alone, so running it twice is harmless.\n" +
+      "  With ENVIRONMENT=prod the users get random passwords; admin's is ADMIN_PASSWORD, or a\n" +
+      "  generated one printed once here. Elsewhere the demo password 123456 is kept.",
+    async run(args) {
+      parseArgs(args);
+      const s = settings();
+      await withDatabase(s, async (db) => {
+        const applied = await migrate(db);
+        if (applied) console.log(`applied ${applied} migration(s)`);
+        const result = await seedDatabase(db, {
+          environment: s.ENVIRONMENT,
+          adminPassword: s.ADMIN_PASSWORD || undefined,
+          hasher: createPasswordHasher(nativeArgon2),
+        });
+        const width = Math.max(...Object.keys(result.inserted).map((k) => k.length));
+        console.log(`seeded ${redactUrl(s.DATABASE_URL)} (${db.dialect}):`);
+        for (const [table, n] of Object.entries(result.inserted)) {
+          console.log(`  ${table.padEnd(width)}  ${n === 0 ? "- (not empty, skipped)" : `${n} row(s)`}`);
+        }
+        if (result.generatedAdminPassword) {
+          console.log(`\ngenerated password for "admin" (shown only now): ${result.generatedAdminPassword}`);
+        }
+      });
+      return 0;
+    },
+  },
+
+  "reset-password": {
+    summary: "set a user's password (argon2id)",
+    usage:
+      "reset-password USERNAME [--password PASSWORD | --password -]\n\n" +
+      "  Without --password a random 20-character password is generated and printed.\n" +
+      "  `--password -` reads it from standard input (keeps it out of the shell history).\n" +
+      "  Passwords must be 8 to 128 characters. The user's sessions end (with a shared cache).",
+    async run(args) {
+      const { positional, flags } = parseArgs(args, ["password"]);
+      if (positional.length !== 1) throw new UsageError("give exactly one USERNAME");
+      const [username] = positional;
+      const given = flags.get("password");
+      const password =
+        given === undefined ? randomPassword(20) : given === "-" ? await readStdin() : String(given);
+      if (password.length < 8 || password.length > 128)
+        throw new UsageError("the password must be 8 to 128 characters");
+      const hash = await createPasswordHasher(nativeArgon2).hash(password);
+      const s = settings();
+      return withDatabase(s, async (db) => {
+        const { sys_user } = db.t;
+        const [user] = await db.orm
+          .select({ id: sys_user.id, is_deleted: sys_user.is_deleted })
+          .from(sys_user)
+          .where(eq(sys_user.username, username));
+        if (!user || user.is_deleted) {
+          console.error(`no user named "${username}"`);
+          return 1;
+        }
+        await db.orm.update(sys_user).set({ password: hash }).where(eq(sys_user.id, user.id));
+        console.log(`password of "${username}" (id ${user.id}) updated`);
+        const ended = await withCache(s, (cache) => createSessionStore(cache, s).endAllOf(user.id));
+        console.log(ended === null ? MEMORY_CACHE_NOTE : `${ended} session(s) of "${username}" ended`);
+        if (given === undefined) console.log(`new password (shown only now): ${password}`);
+        return 0;
+      });
+    },
+  },
+};
+
+const MEMORY_CACHE_NOTE =
+  "CACHE_DRIVER=memory keeps sessions and lockouts inside the server process: restart the server to end them.";
+
+/** Runs `fn` with the configured cache; null when the cache is the server's private memory. */
+async function withCache<T>(s: Settings, fn: (cache: Cache) => Promise<T>): Promise<T | null> {
+  if (s.CACHE_DRIVER === "memory") return null;
+  const cache = await createCache(s);
+  try {
+    return await fn(cache);
+  } finally {
+    await cache.close();
+  }
+}
+
+Object.assign(verbs, {
+  unlock: {
+    summary: "lift a login lockout",
+    usage: "unlock USERNAME\n\n  Clears the account's failed-login counter, lock and back-off level.",
+    async run(args: string[]) {
+      const { positional } = parseArgs(args);
+      if (positional.length !== 1) throw new UsageError("give exactly one USERNAME");
+      const s = settings();
+      const unlocked = await withCache(s, (cache) =>
+        createLockout({ cache, settings: s }).unlock(positional[0]),
+      );
+      console.log(
+        unlocked === null ? MEMORY_CACHE_NOTE : unlocked ? `"${positional[0]}" unlocked` : "no lock found",
+      );
+      return 0;
+    },
+  },
+  "export-openapi": {
+    summary: "write the OpenAPI document to a file",
+    usage:
+      "export-openapi FILE\n\n  Writes the document served at /api/v1/openapi.json (no database needed).",
+    async run(args: string[]) {
+      const { positional } = parseArgs(args);
+      if (positional.length !== 1) throw new UsageError("give exactly one FILE");
+      const doc = await openApiDocument();
+      await Bun.write(positional[0], `${JSON.stringify(doc, null, 2)}\n`);
+      const count = Object.values(doc.paths as Record<string, object>).reduce(
+        (n, ops) => n + Object.keys(ops).length,
+        0,
+      );
+      console.log(`wrote ${positional[0]}: ${count} operations`);
+      return 0;
+    },
+  },
+} satisfies Record<string, Verb>);
+
+/** The app's OpenAPI document, built without opening the database or the cache. */
+async function openApiDocument(): Promise<{ paths: Record<string, object> }> {
+  const unused = new Proxy(
+    {},
+    { get: () => () => Promise.reject(new Error("not available while exporting")) },
+  );
+  const s = loadSettings({ ...process.env, CACHE_DRIVER: "memory" });
+  const app = createApp({
+    settings: s,
+    db: unused,
+    cache: unused,
+    storage: unused,
+    hasher: createPasswordHasher(nativeArgon2),
+    logger: createLogger("error"),
+    docAssets: async () => null,
+    runtime: "bun",
+  });
+  return app.getOpenAPIDocument(OPENAPI_CONFIG) as { paths: Record<string, object> };
+}
+
+function printOverview() {
+  const width = Math.max(...Object.keys(verbs).map((v) => v.length));
+  console.log("usage: bun run cli <verb> [args]   (bun run cli help <verb> for details)\n\nverbs:");
+  for (const [name, verb] of Object.entries(verbs)) console.log(`  ${name.padEnd(width)}  ${verb.summary}`);
+  console.log(`  ${"help".padEnd(width)}  show this list, or one verb's usage`);
+}
+
+function printUsage(name: string) {
+  console.log(`usage: bun run cli ${verbs[name].usage}`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    const topic = name === "help" ? rest[0] : undefined;
+    if (topic && !verbs[topic]) {
+      console.error(`unknown verb "${topic}"`);
+      printOverview();
+      return 2;
+    }
+    if (topic) printUsage(topic);
+    else printOverview();
+    return name ? 0 : 2;
+  }
+  const verb = verbs[name];
+  if (!verb) {
+    console.error(`unknown verb "${name}"\n`);
+    printOverview();
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    printUsage(name);
+    return 0;
+  }
+  try {
+    return (await verb.run(rest)) ?? 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${name}: ${err.message}\n`);
+      printUsage(name);
+      return 2;
+    }
+    if (err instanceof SettingsError) {
+      console.error(err.message);
+      return 2;
+    }
+    // Driver messages can embed SQL parameters (drizzle adds them): show the root cause only.
+    let cause: unknown = err;
+    while (cause instanceof Error && cause.cause) cause = cause.cause;
+    console.error(`${name} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

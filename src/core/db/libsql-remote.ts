@@ -1,0 +1,76 @@
+import type { Client } from "@libsql/client";
+// The fetch/WebSocket client (what the package's `workerd` condition picks anyway), named
+// explicitly so this module behaves the same under Bun and on Workers.
+import { createClient } from "@libsql/client/web";
+import { drizzle } from "drizzle-orm/libsql";
+import { tables } from "../../../db/schema.sqlite";
+import type { Logger } from "../log/logger";
+import type { Database, Orm } from "./database";
+import { insertIdOf, isUniqueViolationError } from "./dialect";
+import { drizzleLogger } from "./query-logger";
+
+export interface LibsqlDatabaseOptions {
+  url: string;
+  logger?: Logger;
+  /** Wraps each `transaction()` call (the `file:` driver's write lock); none for a server. */
+  runTransaction?: <T>(run: () => Promise<T>) => Promise<T>;
+  migrate: (orm: Orm) => Promise<void>;
+  /** The client to close (when `client` is a wrapper around it). */
+  raw?: Client;
+}
+
+/** The `Database` over an open libSQL client: shared by the `file:` driver and the server driver. */
+export function libsqlDatabase(client: Client, opts: LibsqlDatabaseOptions): Database {
+  const { logger, runTransaction } = opts;
+  const orm = drizzle({ client, schema: tables, logger: logger ? drizzleLogger(logger) : undefined }) as Orm;
+  return {
+    dialect: "sqlite",
+    url: opts.url,
+    orm,
+    t: tables,
+    transaction<T>(fn: (tx: Orm) => Promise<T>) {
+      // A transaction object lacks only the top-level extras (`batch`, `$client`) of `Orm`.
+      const run = () => orm.transaction((tx) => fn(tx as unknown as Orm));
+      return runTransaction ? runTransaction(run) : run();
+    },
+    insertId: insertIdOf,
+    isUniqueViolation: isUniqueViolationError,
+    async ping() {
+      await client.execute("SELECT 1");
+    },
+    migrate: () => opts.migrate(orm),
+    async close() {
+      (opts.raw ?? client).close();
+    },
+  };
+}
+
+const REMOTE_SCHEMES = ["libsql:", "http:", "https:", "ws:", "wss:"];
+
+/**
+ * A libSQL/Turso server over HTTP or WebSocket, with nothing but fetch: the Workers driver (and
+ * usable anywhere). Migrations are not applied from here — the migration files are not part of
+ * a Worker; the CLI applies them by URL.
+ */
+export async function openRemoteLibsqlDatabase(opts: {
+  url: string;
+  authToken?: string;
+  logger?: Logger;
+}): Promise<Database> {
+  const scheme = /^[a-z0-9+.-]+:/i.exec(opts.url)?.[0].toLowerCase();
+  if (!scheme || !REMOTE_SCHEMES.includes(scheme)) {
+    throw new Error(
+      `DATABASE_URL must name a libSQL/Turso server (libsql://, https://, http://, wss://), got ${scheme ?? "no scheme"}`,
+    );
+  }
+  const client = createClient({ url: opts.url, authToken: opts.authToken || undefined });
+  return libsqlDatabase(client, {
+    url: opts.url,
+    logger: opts.logger,
+    async migrate() {
+      throw new Error(
+        "migrations are applied by the CLI, not at the edge: DATABASE_URL=… DATABASE_AUTH_TOKEN=… bun run cli migrate",
+      );
+    },
+  });
+}

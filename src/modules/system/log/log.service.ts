@@ -1,0 +1,67 @@
+import { dataScopeFilter } from "../../../core/auth/data-scope";
+import type { Principal } from "../../../core/auth/principal";
+import type { AppDeps } from "../../../core/context";
+import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../../../core/db/query";
+import { nowString } from "../../../core/http/datetime";
+import { badRequest, notFound } from "../../../core/http/errors";
+import { type PageQuery, pageOf } from "../../../core/http/pagination";
+import * as repo from "./log.repo";
+import type { LogQuery } from "./log.schema";
+
+/**
+ * An export holds at most this many rows (the newest): the log grows without bound and a
+ * workbook is built in memory (a Worker has 128 MB).
+ */
+export const MAX_EXPORT_ROWS = 10_000;
+
+/** Log rows are visible by their author's department; login rows without a user only with "all data". */
+function scopeOf(deps: AppDeps, principal: Principal) {
+  const { sys_log } = deps.db.t;
+  return dataScopeFilter(deps.db, principal, { kind: "creator", creator: sys_log.created_id });
+}
+
+function filterOf(deps: AppDeps, q: LogQuery) {
+  const { sys_log: t } = deps.db.t;
+  return allOf(
+    q.type ? equals(t.type, q.type) : undefined,
+    contains(t.request_path, q.request_path),
+    equals(t.request_method, q.request_method?.toUpperCase()),
+    equals(t.request_ip, q.request_ip),
+    q.response_code ? equals(t.response_code, q.response_code) : undefined,
+    contains(t.description, q.description),
+    equals(t.status, q.status),
+    repo.createdByName(deps.db, q.creator_name),
+    within(t.created_time, q.created_time),
+    within(t.updated_time, q.updated_time),
+    equals(t.created_id, q.created_id),
+    equals(t.updated_id, q.updated_id),
+  );
+}
+
+export async function listLogs(deps: AppDeps, principal: Principal, q: LogQuery & PageQuery) {
+  const { sys_log } = deps.db.t;
+  const where = allOf(filterOf(deps, q), await scopeOf(deps, principal));
+  const { rows, total } = await repo.pageLogs(deps.db, where, orderByOf(sys_log, q.order_by), q);
+  return pageOf(await withAuditUsers(deps.db, rows), total, q);
+}
+
+export async function getLog(deps: AppDeps, principal: Principal, id: number) {
+  const row = await repo.findLog(deps.db, id, await scopeOf(deps, principal));
+  if (!row) throw notFound("该日志不存在");
+  const [out] = await withAuditUsers(deps.db, [row]);
+  return out;
+}
+
+/** Soft delete; every id must be a live row the caller can see, otherwise nothing is deleted. */
+export async function deleteLogs(deps: AppDeps, principal: Principal, ids: number[]) {
+  if (!ids.length) throw badRequest("删除失败，删除对象不能为空");
+  const unique = [...new Set(ids)];
+  const found = await repo.existingLogIds(deps.db, unique, await scopeOf(deps, principal));
+  if (found.size !== unique.length) throw notFound("删除失败，该日志不存在");
+  await repo.softDeleteLogs(deps.db, unique, principal.id, nowString());
+}
+
+export async function exportLogs(deps: AppDeps, principal: Principal, q: LogQuery) {
+  const where = allOf(filterOf(deps, q), await scopeOf(deps, principal));
+  return repo.selectNewestLogs(deps.db, where, MAX_EXPORT_ROWS);
+}

@@ -1,0 +1,156 @@
+import { z } from "@hono/zod-openapi";
+import { currentAuth, guardedRoute } from "../../../core/auth/guard";
+import type { AppDeps } from "../../../core/context";
+import { ok } from "../../../core/http/envelope";
+import { commonErrors, jsonOk } from "../../../core/http/openapi";
+import { pageQuerySchema, pageSchema } from "../../../core/http/pagination";
+import { createRouter } from "../../../core/http/router";
+import { attachmentHeaders, noticeWorkbook } from "./notice.export";
+import { batchStatus, idList, idParam, noticeInput, noticeOut, noticeQuery } from "./notice.schema";
+import * as notices from "./notice.service";
+
+const tags = ["系统管理 · 通知公告"];
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { required: true, content: { "application/json": { schema } } },
+});
+
+const detailRoute = guardedRoute("module_system:notice:detail", {
+  method: "get",
+  path: "/detail/{id}",
+  tags,
+  summary: "获取公告详情",
+  request: { params: idParam },
+  responses: jsonOk(noticeOut, "获取公告详情成功"),
+});
+
+const listRoute = guardedRoute("module_system:notice:query", {
+  method: "get",
+  path: "/list",
+  tags,
+  summary: "查询公告",
+  request: { query: pageQuerySchema.extend(noticeQuery.shape) },
+  responses: jsonOk(pageSchema(noticeOut), "查询公告列表成功"),
+});
+
+const createNoticeRoute = guardedRoute("module_system:notice:create", {
+  method: "post",
+  path: "/create",
+  tags,
+  summary: "创建公告",
+  description:
+    "`notice_content` 为 HTML，保存前按白名单清理 (去除脚本、事件属性、javascript:/data: 链接等)。",
+  request: jsonBody(noticeInput),
+  responses: jsonOk(noticeOut, "创建公告成功"),
+});
+
+const updateRoute = guardedRoute("module_system:notice:update", {
+  method: "put",
+  path: "/update/{id}",
+  tags,
+  summary: "修改公告",
+  request: { params: idParam, ...jsonBody(noticeInput) },
+  responses: jsonOk(noticeOut, "修改公告成功"),
+});
+
+const deleteRoute = guardedRoute("module_system:notice:delete", {
+  method: "delete",
+  path: "/delete",
+  tags,
+  summary: "删除公告",
+  request: jsonBody(idList),
+  responses: jsonOk(z.null(), "删除公告成功"),
+});
+
+const statusRoute = guardedRoute("module_system:notice:patch", {
+  method: "patch",
+  path: "/available/setting",
+  tags,
+  summary: "批量修改公告状态",
+  request: jsonBody(batchStatus),
+  responses: jsonOk(z.null(), "批量修改公告状态成功"),
+});
+
+const exportRoute = guardedRoute("module_system:notice:export", {
+  method: "post",
+  path: "/export",
+  tags,
+  summary: "导出公告",
+  description: "筛选条件可放在查询串或 JSON 请求体中 (请求体优先)。",
+  request: {
+    query: noticeQuery,
+    body: { required: false, content: { "application/json": { schema: noticeQuery } } },
+  },
+  responses: {
+    200: {
+      description: "notice.xlsx",
+      content: { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: z.any() } },
+    },
+    ...commonErrors,
+  },
+});
+
+const availableRoute = guardedRoute("login", {
+  method: "get",
+  path: "/available",
+  tags,
+  summary: "查询已启用公告",
+  description: "任何已登录用户可用；返回分页对象 (默认按 id 升序)。",
+  request: { query: pageQuerySchema },
+  responses: jsonOk(pageSchema(noticeOut), "查询已启用公告列表成功"),
+});
+
+/** Filters given in the JSON body win over the same ones in the query string. */
+function mergeFilters<T extends object>(query: T, body: Partial<T> | undefined): T {
+  const defined = Object.entries(body ?? {}).filter(([, v]) => v !== undefined);
+  return { ...query, ...Object.fromEntries(defined) };
+}
+
+export function noticeRouter(deps: AppDeps) {
+  return createRouter()
+    .openapi(availableRoute, async (c) =>
+      ok(c, await notices.availableNotices(deps, c.req.valid("query")), "查询已启用公告列表成功"),
+    )
+    .openapi(detailRoute, async (c) =>
+      ok(
+        c,
+        await notices.getNotice(deps, currentAuth(c).principal, c.req.valid("param").id),
+        "获取公告详情成功",
+      ),
+    )
+    .openapi(listRoute, async (c) =>
+      ok(
+        c,
+        await notices.listNotices(deps, currentAuth(c).principal, c.req.valid("query")),
+        "查询公告列表成功",
+      ),
+    )
+    .openapi(createNoticeRoute, async (c) =>
+      ok(c, await notices.createNotice(deps, currentAuth(c).principal, c.req.valid("json")), "创建公告成功"),
+    )
+    .openapi(updateRoute, async (c) =>
+      ok(
+        c,
+        await notices.updateNotice(
+          deps,
+          currentAuth(c).principal,
+          c.req.valid("param").id,
+          c.req.valid("json"),
+        ),
+        "修改公告成功",
+      ),
+    )
+    .openapi(deleteRoute, async (c) => {
+      await notices.deleteNotices(deps, currentAuth(c).principal, c.req.valid("json"));
+      return ok(c, null, "删除公告成功");
+    })
+    .openapi(statusRoute, async (c) => {
+      const { ids, status } = c.req.valid("json");
+      await notices.setNoticeStatus(deps, currentAuth(c).principal, ids, status);
+      return ok(c, null, "批量修改公告状态成功");
+    })
+    .openapi(exportRoute, async (c) => {
+      const filters = mergeFilters(c.req.valid("query"), c.req.valid("json"));
+      const rows = await notices.exportNotices(deps, currentAuth(c).principal, filters);
+      return c.body(await noticeWorkbook(rows), 200, attachmentHeaders("notice.xlsx")) as never;
+    });
+}

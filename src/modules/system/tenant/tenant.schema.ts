@@ -1,0 +1,132 @@
+import { z } from "@hono/zod-openapi";
+import { timeRangeQuery } from "../../../core/db/query";
+import { formatDateTime, parseDateTime } from "../../../core/http/datetime";
+
+/** The SPA may send code fields as numbers once a select was touched (contract §16.5 #52). */
+const asText = (v: unknown) => (typeof v === "number" ? String(v) : v);
+
+const statusCode = z
+  .preprocess(asText, z.enum(["0", "1"], { error: "状态只能是 0 或 1" }))
+  .openapi({ type: "string", enum: ["0", "1"], description: '"0" 启用, "1" 停用' });
+
+const name = z
+  .string({ error: "请求失败，缺少必填项！" })
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, "名称不能为空").max(100, "名称长度不能超过100个字符"))
+  .openapi({ type: "string", example: "示例租户" });
+
+/** Letters and digits of any script, like Python's `str.isalnum()` upstream used. */
+const code = z
+  .preprocess(asText, z.string({ error: "请求失败，缺少必填项！" }))
+  .transform((s) => s.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, "编码不能为空")
+      .max(100, "编码长度不能超过100个字符")
+      .regex(/^[\p{L}\p{N}]+$/u, "编码只能包含字母和数字"),
+  )
+  .openapi({ type: "string", example: "demo01" });
+
+/** `YYYY-MM-DD HH:MM:SS` (a bare date means midnight); empty text clears the value. */
+const dateTime = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === null) return v;
+    if (v.trim() === "") return null;
+    const date = parseDateTime(v);
+    if (!date) {
+      ctx.addIssue({ code: "custom", message: "时间格式错误，应为 YYYY-MM-DD HH:MM:SS" });
+      return z.NEVER;
+    }
+    return formatDateTime(date);
+  })
+  .openapi({ type: "string", example: "2026-01-01 00:00:00" });
+
+const description = z
+  .string()
+  .max(255, "描述长度不能超过255个字符")
+  .nullable()
+  .optional()
+  .transform((v) => (v === "" ? null : v));
+
+const fields = {
+  status: statusCode.optional(),
+  description,
+  start_time: dateTime,
+  end_time: dateTime,
+};
+
+/** Both ends given and in the wrong order (same wire format, so text order is time order). */
+export const endsBeforeStart = (start?: string | null, end?: string | null) =>
+  !!start && !!end && start > end;
+
+export const TIME_ORDER_MESSAGE = "结束时间不能早于开始时间";
+
+export const tenantCreate = z
+  .object({ name, code, ...fields })
+  .superRefine((v, ctx) => {
+    if (endsBeforeStart(v.start_time, v.end_time)) {
+      ctx.addIssue({ code: "custom", path: ["end_time"], message: TIME_ORDER_MESSAGE });
+    }
+  })
+  .openapi("TenantCreate");
+
+/** Partial update: only the fields sent are written (contract X4). */
+export const tenantUpdate = z
+  .object({ name: name.optional(), code: code.optional(), ...fields })
+  .superRefine((v, ctx) => {
+    if (endsBeforeStart(v.start_time, v.end_time)) {
+      ctx.addIssue({ code: "custom", path: ["end_time"], message: TIME_ORDER_MESSAGE });
+    }
+  })
+  .openapi("TenantUpdate");
+
+export type TenantCreate = z.infer<typeof tenantCreate>;
+export type TenantUpdate = z.infer<typeof tenantUpdate>;
+
+export const tenantQuery = z.object({
+  name: z.string().optional().openapi({ description: "名称 (模糊)" }),
+  code: z.string().optional().openapi({ description: "编码 (模糊)" }),
+  status: z.string().optional().openapi({ description: '状态 "0"/"1"' }),
+  created_time: timeRangeQuery,
+  updated_time: timeRangeQuery,
+});
+
+export type TenantQuery = z.infer<typeof tenantQuery>;
+
+export const tenantOut = z
+  .object({
+    id: z.number().int(),
+    uuid: z.string(),
+    status: z.string(),
+    description: z.string().nullable(),
+    created_time: z.string().nullable(),
+    updated_time: z.string().nullable(),
+    is_deleted: z.boolean(),
+    deleted_time: z.string().nullable(),
+    name: z.string(),
+    code: z.string(),
+    start_time: z.string().nullable(),
+    end_time: z.string().nullable(),
+  })
+  .openapi("Tenant");
+
+export const idParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
+});
+
+export const idList = z.array(z.number().int()).openapi("TenantIds", { example: [2, 3] });
+
+export const batchStatus = z
+  .object({
+    ids: z.array(z.number().int()).default([]),
+    status: statusCode,
+  })
+  .openapi("TenantBatchSetAvailable");

@@ -1,0 +1,120 @@
+import type { AppDeps } from "../../../core/context";
+import { allOf, contains, equals, orderByOf, within } from "../../../core/db/query";
+import { AppError, badRequest, conflict, notFound, validationError } from "../../../core/http/errors";
+import { type PageQuery, pageOf } from "../../../core/http/pagination";
+import * as repo from "./tenant.repo";
+import {
+  endsBeforeStart,
+  type TenantCreate,
+  type TenantQuery,
+  type TenantUpdate,
+  TIME_ORDER_MESSAGE,
+} from "./tenant.schema";
+
+/** The platform tenant (seeded with id 1): every user belongs to it unless told otherwise. */
+export const SYSTEM_TENANT_ID = 1;
+
+export async function listTenants(deps: AppDeps, q: TenantQuery & PageQuery) {
+  const { sys_tenant: t } = deps.db.t;
+  const where = allOf(
+    contains(t.name, q.name),
+    contains(t.code, q.code),
+    equals(t.status, q.status),
+    within(t.created_time, q.created_time),
+    within(t.updated_time, q.updated_time),
+  );
+  const { rows, total } = await repo.pageTenants(deps.db, where, orderByOf(t, q.order_by), q);
+  return pageOf(rows, total, q);
+}
+
+export async function getTenant(deps: AppDeps, id: number) {
+  const row = await repo.findTenant(deps.db, id);
+  if (!row) throw notFound("租户不存在");
+  return row;
+}
+
+/** A unique-index race lost after the pre-check passed: still a readable 409. */
+function duplicateOr(err: unknown, deps: AppDeps, msg: string): never {
+  if (deps.db.isUniqueViolation(err)) throw conflict(msg);
+  throw err;
+}
+
+/**
+ * Creates the tenant only. Upstream also created a `{code}_admin` user whose random password
+ * went to the server log (contract §16 #12); users are added to a tenant through user management.
+ */
+export async function createTenant(deps: AppDeps, input: TenantCreate) {
+  if (await repo.tenantTaken(deps.db, "name", input.name)) throw conflict("创建失败，名称已存在");
+  if (await repo.tenantTaken(deps.db, "code", input.code)) throw conflict("创建失败，编码已存在");
+  let id: number;
+  try {
+    id = await repo.insertTenant(deps.db, {
+      name: input.name,
+      code: input.code,
+      status: input.status ?? "0",
+      description: input.description ?? null,
+      start_time: input.start_time ?? null,
+      end_time: input.end_time ?? null,
+    });
+  } catch (err) {
+    duplicateOr(err, deps, "创建失败，名称或编码已存在");
+  }
+  return getTenant(deps, id);
+}
+
+export async function updateTenant(deps: AppDeps, id: number, input: TenantUpdate) {
+  const existing = await getTenant(deps, id);
+  if (id === SYSTEM_TENANT_ID) {
+    if (input.code !== undefined && input.code !== existing.code) throw badRequest("系统租户编码不可修改");
+    if (input.status === "1") throw badRequest("系统租户不允许禁用");
+  }
+  // The stored end of the range counts when only the other end is sent.
+  const start = input.start_time !== undefined ? input.start_time : existing.start_time;
+  const end = input.end_time !== undefined ? input.end_time : existing.end_time;
+  if (endsBeforeStart(start, end)) throw validationError(TIME_ORDER_MESSAGE);
+  if (input.name !== undefined && (await repo.tenantTaken(deps.db, "name", input.name, id))) {
+    throw conflict("更新失败，名称重复");
+  }
+  if (input.code !== undefined && (await repo.tenantTaken(deps.db, "code", input.code, id))) {
+    throw conflict("更新失败，编码重复");
+  }
+  const values = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  if (Object.keys(values).length) {
+    try {
+      await repo.updateTenant(deps.db, id, values);
+    } catch (err) {
+      duplicateOr(err, deps, "更新失败，名称或编码重复");
+    }
+  }
+  return getTenant(deps, id);
+}
+
+async function requireAll(deps: AppDeps, ids: number[], missing: string) {
+  const unique = [...new Set(ids)];
+  const found = await repo.existingTenantIds(deps.db, unique);
+  if (found.size !== unique.length) throw notFound(missing);
+  return unique;
+}
+
+/** Refused for the platform tenant and for any tenant that still has (live) users. */
+export async function deleteTenants(deps: AppDeps, ids: number[]) {
+  if (!ids.length) throw badRequest("删除失败，删除对象不能为空");
+  if (ids.includes(SYSTEM_TENANT_ID)) throw badRequest("系统租户不允许删除");
+  const unique = await requireAll(deps, ids, "删除失败，该租户不存在");
+  await deps.db.transaction(async (tx) => {
+    const users = await repo.liveUsersByTenant(tx, deps.db, unique);
+    const busy = unique.find((id) => (users.get(id) ?? 0) > 0);
+    if (busy !== undefined) {
+      throw new AppError("bad_request", `租户 ID=${busy} 下仍有关联数据（用户），请先清理后再删除`);
+    }
+    await repo.moveDeletedUsers(tx, deps.db, unique, SYSTEM_TENANT_ID);
+    await repo.deleteTenants(tx, deps.db, unique);
+  });
+}
+
+export async function setTenantStatus(deps: AppDeps, ids: number[], status: string) {
+  if (!ids.length) throw badRequest("修改失败，修改对象不能为空");
+  if (status === "1" && ids.includes(SYSTEM_TENANT_ID)) throw badRequest("系统租户不允许禁用");
+  const unique = await requireAll(deps, ids, "租户不存在");
+  await repo.setTenantStatus(deps.db, unique, status);
+}
