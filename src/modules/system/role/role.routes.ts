@@ -1,0 +1,165 @@
+import { z } from "@hono/zod-openapi";
+import { currentAuth, guardedRoute } from "../../../core/auth/guard";
+import type { AppDeps } from "../../../core/context";
+import { ok } from "../../../core/http/envelope";
+import { commonErrors, jsonOk } from "../../../core/http/openapi";
+import { pageSchema } from "../../../core/http/pagination";
+import { createRouter } from "../../../core/http/router";
+import { attachmentHeaders, roleWorkbook, XLSX_TYPE } from "./role.export";
+import {
+  idList,
+  idParam,
+  type RoleFilter,
+  roleBatchStatus,
+  roleFilter,
+  roleInput,
+  roleOut,
+  rolePermissionInput,
+  roleQuery,
+} from "./role.schema";
+import * as roles from "./role.service";
+
+const tags = ["系统管理 · 角色管理"];
+const json = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+const listRoute = guardedRoute("module_system:role:query", {
+  method: "get",
+  path: "/list",
+  tags,
+  summary: "查询角色",
+  description: "分页；默认按 updated_time 降序。非超级管理员只看到自己拥有的角色。",
+  request: { query: roleQuery },
+  responses: jsonOk(pageSchema(roleOut), "查询角色成功"),
+});
+
+const detailRoute = guardedRoute("module_system:role:detail", {
+  method: "get",
+  path: "/detail/{id}",
+  tags,
+  summary: "获取角色详情",
+  request: { params: idParam },
+  responses: { ...jsonOk(roleOut, "获取角色详情成功"), 404: { description: "角色不存在" } },
+});
+
+const createRoleRoute = guardedRoute("module_system:role:create", {
+  method: "post",
+  path: "/create",
+  tags,
+  summary: "创建角色",
+  request: { body: json(roleInput) },
+  responses: { ...jsonOk(roleOut, "创建角色成功"), 409: { description: "名称或编码已存在" } },
+});
+
+const updateRoleRoute = guardedRoute("module_system:role:update", {
+  method: "put",
+  path: "/update/{id}",
+  tags,
+  summary: "修改角色",
+  description: "未提交的可选字段保持原值。",
+  request: { params: idParam, body: json(roleInput) },
+  responses: { ...jsonOk(roleOut, "修改角色成功"), 404: { description: "角色不存在" } },
+});
+
+const deleteRoleRoute = guardedRoute("module_system:role:delete", {
+  method: "delete",
+  path: "/delete",
+  tags,
+  summary: "删除角色",
+  description: "请求体为角色 ID 数组；物理删除，用户、菜单、部门关联一并删除。",
+  request: { body: json(idList) },
+  responses: jsonOk(z.null(), "删除角色成功"),
+});
+
+const statusRoute = guardedRoute("module_system:role:patch", {
+  method: "patch",
+  path: "/available/setting",
+  tags,
+  summary: "批量修改角色状态",
+  description: "停用的角色立即不再授予任何权限。",
+  request: { body: json(roleBatchStatus) },
+  responses: jsonOk(z.null(), "批量修改角色状态成功"),
+});
+
+const permissionRoute = guardedRoute("module_system:role:permission", {
+  method: "patch",
+  path: "/permission/setting",
+  tags,
+  summary: "设置角色权限",
+  description:
+    "替换角色的菜单与数据权限；`data_scope` 为 5 时 `dept_ids` 为自定义部门。" +
+    "非超级管理员只能授予自己拥有的菜单和自己可见的部门。",
+  request: { body: json(rolePermissionInput) },
+  responses: { ...jsonOk(z.null(), "授权角色成功"), 400: { description: "菜单或部门超出授权范围" } },
+});
+
+const exportRoute = guardedRoute("module_system:role:export", {
+  method: "post",
+  path: "/export",
+  tags,
+  summary: "导出角色",
+  description: "筛选条件可放在查询串或 JSON 请求体中 (两处都有时以查询串为准)；按 ID 升序导出全部匹配行。",
+  request: {
+    query: roleFilter,
+    body: { required: false, content: { "application/json": { schema: roleFilter } } },
+  },
+  responses: {
+    200: {
+      description: "role.xlsx",
+      content: { [XLSX_TYPE]: { schema: z.string().openapi({ type: "string", format: "binary" }) } },
+    },
+    ...commonErrors,
+  },
+});
+
+/** Query values win over body values; absent query keys fall back to the body's. */
+function mergeFilters(query: RoleFilter, body: RoleFilter | undefined): RoleFilter {
+  const merged: Record<string, unknown> = { ...body };
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) merged[k] = v;
+  return merged as RoleFilter;
+}
+
+export function roleRouter(deps: AppDeps) {
+  return createRouter()
+    .openapi(listRoute, async (c) =>
+      ok(c, await roles.listRoles(deps, currentAuth(c).principal, c.req.valid("query")), "查询角色成功"),
+    )
+    .openapi(detailRoute, async (c) =>
+      ok(
+        c,
+        await roles.roleDetail(deps, currentAuth(c).principal, c.req.valid("param").id),
+        "获取角色详情成功",
+      ),
+    )
+    .openapi(createRoleRoute, async (c) =>
+      ok(c, await roles.createRole(deps, currentAuth(c).principal, c.req.valid("json")), "创建角色成功"),
+    )
+    .openapi(updateRoleRoute, async (c) => {
+      const { id } = c.req.valid("param");
+      return ok(
+        c,
+        await roles.updateRole(deps, currentAuth(c).principal, id, c.req.valid("json")),
+        "修改角色成功",
+      );
+    })
+    .openapi(deleteRoleRoute, async (c) => {
+      await roles.deleteRoles(deps, currentAuth(c).principal, c.req.valid("json"));
+      return ok(c, null, "删除角色成功");
+    })
+    .openapi(statusRoute, async (c) => {
+      const { ids, status } = c.req.valid("json");
+      await roles.setRoleStatus(deps, currentAuth(c).principal, ids, status);
+      return ok(c, null, "批量修改角色状态成功");
+    })
+    .openapi(permissionRoute, async (c) => {
+      await roles.setRolePermissions(deps, currentAuth(c).principal, c.req.valid("json"));
+      return ok(c, null, "授权角色成功");
+    })
+    .openapi(exportRoute, async (c) => {
+      const filter = mergeFilters(c.req.valid("query"), c.req.valid("json"));
+      const rows = await roles.exportRows(deps, currentAuth(c).principal, filter);
+      return c.body(await roleWorkbook(rows), 200, attachmentHeaders("role.xlsx"));
+    });
+}
