@@ -7,6 +7,7 @@ import { AppError } from "./core/http/errors";
 import { requestContext } from "./core/http/middleware";
 import { apiRateLimit } from "./core/http/rate-limit";
 import { operationLog } from "./core/log/operation-log";
+import { demoModeGuard } from "./modules/system/param/demo-mode";
 import { modules } from "./modules";
 
 export const API_PREFIX = "/api/v1";
@@ -20,6 +21,7 @@ export function createApp(deps: AppDeps) {
 
   app.use("*", ...requestContext(deps));
   app.use(`${API_PREFIX}/*`, apiRateLimit());
+  app.use(`${API_PREFIX}/*`, demoModeGuard());
   app.use(`${API_PREFIX}/*`, operationLog(routeSummaries(app)));
 
   for (const mount of modules) app.route(`${API_PREFIX}${mount.path}`, mount.router(deps));

@@ -103,7 +103,8 @@ export function operationLog(
     const contentType = c.res.headers.get("content-type") ?? "";
     const response = contentType.includes("application/json") ? await c.res.clone().text() : null;
     await writeLog(c.get("deps"), clientInfo(c), {
-      type: userId ? LOG_TYPE.OPERATION : LOG_TYPE.LOGIN,
+      // Sign-in traffic is the login log; everything else, authenticated or refused, is an operation.
+      type: c.req.path.startsWith("/api/v1/system/auth/") ? LOG_TYPE.LOGIN : LOG_TYPE.OPERATION,
       path: c.req.path,
       method: c.req.method,
       payload: await requestPayload(c),
