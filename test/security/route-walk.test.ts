@@ -37,7 +37,9 @@ beforeAll(async () => {
     Object.entries(ops).map(([method, op]) => ({
       key: `${method.toUpperCase()} ${path}`,
       method: method.toUpperCase(),
-      url: path.replace(/\{[^}]+\}/g, (m) => (m === "{provider}" ? "github" : m === "{dict_type}" ? "sys_user_sex" : "1")),
+      url: path.replace(/\{[^}]+\}/g, (m) =>
+        m === "{provider}" ? "github" : m === "{dict_type}" ? "sys_user_sex" : "1",
+      ),
       permissions: op["x-permissions"] ?? [],
       secured: Array.isArray(op.security) && op.security.length > 0,
     })),

@@ -47,7 +47,9 @@ export interface LoginInput {
   login_type?: string;
 }
 
-let dummyHash: Promise<string> | undefined;
+/** argon2id of a random, forgotten password: verified against when the user does not exist. */
+const UNKNOWN_USER_HASH =
+  "$argon2id$v=19$m=19456,t=2,p=1$/3chkzzhcE5U2bGg4ZnETw$sXZblCqxc+Tu6y7qZ1cJEa2cLeJf3Tz93dR1n9bEjCo";
 
 /**
  * Password login. Unknown user and wrong password answer the same message after the same work;
@@ -82,12 +84,8 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
       .from(sys_user)
       .where(and(eq(sys_user.username, input.username), eq(sys_user.is_deleted, false)))
       .limit(1);
-    const valid = user
-      ? await deps.hasher.verify(user.password, input.password)
-      : await deps.hasher.verify(
-          await (dummyHash ??= deps.hasher.hash("not-a-real-password")),
-          input.password,
-        );
+    // An unknown user costs one argon2 verification too, so timing does not tell them apart.
+    const valid = await deps.hasher.verify(user?.password ?? UNKNOWN_USER_HASH, input.password);
     if (!user || !valid) {
       const locked = await lockout.recordFailure(input.username);
       if (locked) {
@@ -168,7 +166,7 @@ export async function refresh(deps: AppDeps, refreshToken: string): Promise<Toke
     .from(sys_user)
     .where(and(eq(sys_user.id, userId), eq(sys_user.is_deleted, false)))
     .limit(1);
-  if (!user || user.status !== "0") {
+  if (user?.status !== "0") {
     await sessions.endAllOf(userId);
     throw unauthenticated(user ? "用户已被停用" : "用户不存在");
   }
