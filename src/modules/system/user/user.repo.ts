@@ -1,0 +1,301 @@
+import { and, asc, eq, inArray, ne, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Database, Orm } from "../../../core/db/database";
+import { allOf, notDeleted, selectPage } from "../../../core/db/query";
+import { nowString } from "../../../core/http/datetime";
+
+/* Drizzle queries of the user module; no rules here. */
+
+type Tables = Database["t"];
+export type UserRow = Tables["sys_user"]["$inferSelect"];
+export type UserInsert = Tables["sys_user"]["$inferInsert"];
+export type RoleRow = Tables["sys_role"]["$inferSelect"];
+export type MenuRow = Tables["sys_menu"]["$inferSelect"];
+export type DeptRow = Tables["sys_dept"]["$inferSelect"];
+
+export async function findUser(db: Database, id: number, scope?: SQL): Promise<UserRow | undefined> {
+  const { sys_user } = db.t;
+  const [row] = await db.orm
+    .select()
+    .from(sys_user)
+    .where(allOf(eq(sys_user.id, id), notDeleted(sys_user), scope))
+    .limit(1);
+  return row;
+}
+
+export async function findUsers(db: Database, ids: number[], scope?: SQL): Promise<UserRow[]> {
+  if (!ids.length) return [];
+  const { sys_user } = db.t;
+  return db.orm
+    .select()
+    .from(sys_user)
+    .where(allOf(inArray(sys_user.id, ids), notDeleted(sys_user), scope));
+}
+
+export async function findUserByUsername(db: Database, username: string): Promise<UserRow | undefined> {
+  const { sys_user } = db.t;
+  const [row] = await db.orm
+    .select()
+    .from(sys_user)
+    .where(and(eq(sys_user.username, username), notDeleted(sys_user)))
+    .limit(1);
+  return row;
+}
+
+export function pageUsers(
+  db: Database,
+  where: SQL | undefined,
+  orderBy: SQL[],
+  page: { page_no: number; page_size: number },
+) {
+  return selectPage<UserRow>(db, db.t.sys_user, where, orderBy, page);
+}
+
+export function listUsers(db: Database, where: SQL | undefined, orderBy: SQL[]): Promise<UserRow[]> {
+  const { sys_user } = db.t;
+  return db.orm
+    .select()
+    .from(sys_user)
+    .where(where)
+    .orderBy(...orderBy);
+}
+
+/**
+ * Which of username / mobile / email another row already holds. Soft-deleted users count: their
+ * values stay in the unique indexes.
+ */
+export async function takenFields(
+  db: Database,
+  values: { username?: string; mobile?: string | null; email?: string | null },
+  exceptId?: number,
+): Promise<Set<"username" | "mobile" | "email">> {
+  const { sys_user } = db.t;
+  const conds: SQL[] = [];
+  if (values.username) conds.push(eq(sys_user.username, values.username));
+  if (values.mobile) conds.push(eq(sys_user.mobile, values.mobile));
+  if (values.email) conds.push(eq(sys_user.email, values.email));
+  const taken = new Set<"username" | "mobile" | "email">();
+  if (!conds.length) return taken;
+  const rows = await db.orm
+    .select({ username: sys_user.username, mobile: sys_user.mobile, email: sys_user.email })
+    .from(sys_user)
+    .where(allOf(or(...conds), exceptId === undefined ? undefined : ne(sys_user.id, exceptId)));
+  for (const r of rows) {
+    if (values.username && r.username === values.username) taken.add("username");
+    if (values.mobile && r.mobile === values.mobile) taken.add("mobile");
+    if (values.email && r.email === values.email) taken.add("email");
+  }
+  return taken;
+}
+
+/** Rows (deleted ones too) holding any of the given usernames, mobiles or emails. */
+export async function identitiesAmong(
+  db: Database,
+  values: { usernames: string[]; mobiles: string[]; emails: string[] },
+): Promise<{ username: string; mobile: string | null; email: string | null }[]> {
+  const { sys_user } = db.t;
+  const CHUNK = 500;
+  const out: { username: string; mobile: string | null; email: string | null }[] = [];
+  const lists: [SQLiteColumn, string[]][] = [
+    [sys_user.username, values.usernames],
+    [sys_user.mobile, values.mobiles],
+    [sys_user.email, values.emails],
+  ];
+  for (const [column, list] of lists) {
+    for (let i = 0; i < list.length; i += CHUNK) {
+      out.push(
+        ...(await db.orm
+          .select({ username: sys_user.username, mobile: sys_user.mobile, email: sys_user.email })
+          .from(sys_user)
+          .where(inArray(column, list.slice(i, i + CHUNK)))),
+      );
+    }
+  }
+  return out;
+}
+
+/** Many users in one statement per chunk (no links: imported users get no roles). */
+export async function insertUsers(tx: Orm, db: Database, rows: UserInsert[]) {
+  const CHUNK = 200;
+  for (let i = 0; i < rows.length; i += CHUNK)
+    await tx.insert(db.t.sys_user).values(rows.slice(i, i + CHUNK));
+}
+
+export async function visibleRoleIds(db: Database, ids: number[], scope?: SQL): Promise<number[]> {
+  if (!ids.length) return [];
+  const { sys_role } = db.t;
+  const rows = await db.orm
+    .select({ id: sys_role.id })
+    .from(sys_role)
+    .where(allOf(inArray(sys_role.id, ids), notDeleted(sys_role), scope));
+  return rows.map((r) => r.id);
+}
+
+export async function visiblePositionIds(db: Database, ids: number[], scope?: SQL): Promise<number[]> {
+  if (!ids.length) return [];
+  const { sys_position } = db.t;
+  const rows = await db.orm
+    .select({ id: sys_position.id })
+    .from(sys_position)
+    .where(allOf(inArray(sys_position.id, ids), notDeleted(sys_position), scope));
+  return rows.map((r) => r.id);
+}
+
+export async function visibleDepts(
+  db: Database,
+  ids: number[],
+  scope?: SQL,
+): Promise<{ id: number; status: string }[]> {
+  if (!ids.length) return [];
+  const { sys_dept } = db.t;
+  return db.orm
+    .select({ id: sys_dept.id, status: sys_dept.status })
+    .from(sys_dept)
+    .where(allOf(inArray(sys_dept.id, ids), notDeleted(sys_dept), scope));
+}
+
+export async function tenantExists(db: Database, id: number): Promise<boolean> {
+  const { sys_tenant } = db.t;
+  const rows = await db.orm
+    .select({ id: sys_tenant.id })
+    .from(sys_tenant)
+    .where(and(eq(sys_tenant.id, id), notDeleted(sys_tenant)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+export async function insertUser(tx: Orm, db: Database, values: UserInsert): Promise<number> {
+  return db.insertId(await tx.insert(db.t.sys_user).values(values));
+}
+
+export async function replaceRoles(tx: Orm, db: Database, userId: number, roleIds: number[]) {
+  const { sys_user_roles } = db.t;
+  await tx.delete(sys_user_roles).where(eq(sys_user_roles.user_id, userId));
+  if (roleIds.length)
+    await tx.insert(sys_user_roles).values(roleIds.map((role_id) => ({ user_id: userId, role_id })));
+}
+
+export async function replacePositions(tx: Orm, db: Database, userId: number, positionIds: number[]) {
+  const { sys_user_positions } = db.t;
+  await tx.delete(sys_user_positions).where(eq(sys_user_positions.user_id, userId));
+  if (positionIds.length)
+    await tx
+      .insert(sys_user_positions)
+      .values(positionIds.map((position_id) => ({ user_id: userId, position_id })));
+}
+
+export async function updateUser(orm: Orm, db: Database, id: number, values: Partial<UserInsert>) {
+  await orm.update(db.t.sys_user).set(values).where(eq(db.t.sys_user.id, id));
+}
+
+/** Soft delete (contract §10.4): links go, the row stays with its deletion stamp. */
+export async function softDeleteUsers(tx: Orm, db: Database, ids: number[], by: number) {
+  const { sys_user, sys_user_roles, sys_user_positions } = db.t;
+  await tx.delete(sys_user_roles).where(inArray(sys_user_roles.user_id, ids));
+  await tx.delete(sys_user_positions).where(inArray(sys_user_positions.user_id, ids));
+  await tx
+    .update(sys_user)
+    .set({ is_deleted: true, deleted_time: nowString(), deleted_id: by })
+    .where(inArray(sys_user.id, ids));
+}
+
+export async function setUsersStatus(db: Database, ids: number[], status: string, by: number) {
+  const { sys_user } = db.t;
+  await db.orm.update(sys_user).set({ status, updated_id: by }).where(inArray(sys_user.id, ids));
+}
+
+export async function deptNames(db: Database, ids: number[]) {
+  if (!ids.length) return [];
+  const { sys_dept } = db.t;
+  return db.orm
+    .select({ id: sys_dept.id, name: sys_dept.name })
+    .from(sys_dept)
+    .where(inArray(sys_dept.id, ids));
+}
+
+export async function tenantNames(db: Database, ids: number[]) {
+  if (!ids.length) return [];
+  const { sys_tenant } = db.t;
+  return db.orm
+    .select({ id: sys_tenant.id, name: sys_tenant.name })
+    .from(sys_tenant)
+    .where(inArray(sys_tenant.id, ids));
+}
+
+export async function positionsOf(db: Database, userIds: number[]) {
+  if (!userIds.length) return [];
+  const { sys_user_positions, sys_position } = db.t;
+  return db.orm
+    .select({ user_id: sys_user_positions.user_id, id: sys_position.id, name: sys_position.name })
+    .from(sys_user_positions)
+    .innerJoin(sys_position, eq(sys_position.id, sys_user_positions.position_id))
+    .where(and(inArray(sys_user_positions.user_id, userIds), notDeleted(sys_position)))
+    .orderBy(asc(sys_position.order), asc(sys_position.id));
+}
+
+export async function rolesOf(db: Database, userIds: number[], enabledOnly: boolean) {
+  if (!userIds.length) return [];
+  const { sys_user_roles, sys_role } = db.t;
+  return db.orm
+    .select({ user_id: sys_user_roles.user_id, role: sys_role })
+    .from(sys_user_roles)
+    .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
+    .where(
+      allOf(
+        inArray(sys_user_roles.user_id, userIds),
+        notDeleted(sys_role),
+        enabledOnly ? eq(sys_role.status, "0") : undefined,
+      ),
+    )
+    .orderBy(asc(sys_role.order), asc(sys_role.id));
+}
+
+export async function menusOfRoles(db: Database, roleIds: number[], enabledOnly: boolean) {
+  if (!roleIds.length) return [];
+  const { sys_role_menus, sys_menu } = db.t;
+  return db.orm
+    .select({ role_id: sys_role_menus.role_id, menu: sys_menu })
+    .from(sys_role_menus)
+    .innerJoin(sys_menu, eq(sys_menu.id, sys_role_menus.menu_id))
+    .where(
+      allOf(
+        inArray(sys_role_menus.role_id, roleIds),
+        notDeleted(sys_menu),
+        enabledOnly ? eq(sys_menu.status, "0") : undefined,
+      ),
+    )
+    .orderBy(asc(sys_menu.order), asc(sys_menu.id));
+}
+
+export async function deptsOfRoles(db: Database, roleIds: number[]) {
+  if (!roleIds.length) return [];
+  const { sys_role_depts, sys_dept } = db.t;
+  return db.orm
+    .select({ role_id: sys_role_depts.role_id, dept: sys_dept })
+    .from(sys_role_depts)
+    .innerJoin(sys_dept, eq(sys_dept.id, sys_role_depts.dept_id))
+    .where(and(inArray(sys_role_depts.role_id, roleIds), notDeleted(sys_dept)))
+    .orderBy(asc(sys_dept.order), asc(sys_dept.id));
+}
+
+/**
+ * The SPA's route menus: enabled pc directories, pages and links (types 1, 2, 4), in menu order;
+ * all of them, or only those among `ids`.
+ */
+export async function routeMenus(db: Database, ids: number[] | "all"): Promise<MenuRow[]> {
+  if (ids !== "all" && !ids.length) return [];
+  const { sys_menu } = db.t;
+  return db.orm
+    .select()
+    .from(sys_menu)
+    .where(
+      allOf(
+        ids === "all" ? undefined : inArray(sys_menu.id, ids),
+        inArray(sys_menu.type, [1, 2, 4]),
+        eq(sys_menu.status, "0"),
+        eq(sys_menu.client, "pc"),
+        notDeleted(sys_menu),
+      ),
+    )
+    .orderBy(asc(sys_menu.order), asc(sys_menu.id));
+}

@@ -1,0 +1,283 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { currentAuth, guardedRoute } from "../../../core/auth/guard";
+import type { AppDeps, AppEnv } from "../../../core/context";
+import { ok } from "../../../core/http/envelope";
+import { commonErrors, jsonOk } from "../../../core/http/openapi";
+import { pageSchema } from "../../../core/http/pagination";
+import { createRouter } from "../../../core/http/router";
+import { clientInfo } from "../../../core/log/operation-log";
+import { exportWorkbook, importTemplate, XLSX_TYPE, xlsxHeaders } from "./user.excel";
+import { importUsers } from "./user.import";
+import {
+  batchSetAvailable,
+  changePassword,
+  currentUserUpdate,
+  exportBody,
+  exportQuery,
+  forgetPassword,
+  idsBody,
+  resetPassword,
+  uploadForm,
+  uploadOut,
+  userCreate,
+  userOut,
+  userQuery,
+  userRegister,
+  userUpdate,
+} from "./user.schema";
+import * as users from "./user.service";
+
+const tags = ["系统管理 · 用户"];
+
+const json = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+const multipart = {
+  required: false,
+  content: { "multipart/form-data": { schema: uploadForm } },
+};
+const xlsxOk = (description: string) => ({
+  200: {
+    description,
+    content: { [XLSX_TYPE]: { schema: z.string().openapi({ type: "string", format: "binary" }) } },
+  },
+  ...commonErrors,
+});
+
+const currentInfoRoute = guardedRoute("login", {
+  method: "get",
+  path: "/current/info",
+  tags,
+  summary: "查询当前用户信息",
+  description: "当前用户、启用角色 (含菜单与部门) 及 pc 端路由菜单树 (目录/菜单/外链)。",
+  responses: jsonOk(userOut, "获取当前用户信息成功"),
+});
+
+const avatarRoute = guardedRoute("login", {
+  method: "post",
+  path: "/current/avatar/upload",
+  tags,
+  summary: "上传当前用户头像",
+  description: "仅图片；返回的 file_url 再通过 /current/info/update 保存。",
+  request: { body: multipart },
+  responses: jsonOk(uploadOut, "上传头像成功"),
+});
+
+const currentUpdateRoute = guardedRoute("login", {
+  method: "put",
+  path: "/current/info/update",
+  tags,
+  summary: "更新当前用户基本信息",
+  description: "只写入请求中出现的字段；超级管理员不能修改。",
+  request: { body: json(currentUserUpdate) },
+  responses: jsonOk(userOut, "更新当前用户基本信息成功"),
+});
+
+const changePasswordRoute = guardedRoute("login", {
+  method: "put",
+  path: "/current/password/change",
+  tags,
+  summary: "修改当前用户密码",
+  description: "新密码 8-128 位；成功后该用户的所有会话结束，需重新登录。",
+  request: { body: json(changePassword) },
+  responses: jsonOk(userOut, "修改密码成功, 请重新登录"),
+});
+
+const resetPasswordRoute = guardedRoute("module_system:user:update", {
+  method: "put",
+  path: "/reset/password",
+  tags,
+  summary: "重置用户密码",
+  description: "需要 module_system:user:update 与数据权限；被重置用户的会话全部结束。",
+  request: { body: json(resetPassword) },
+  responses: jsonOk(userOut, "重置密码成功"),
+});
+
+const registerRoute = createRoute({
+  method: "post",
+  path: "/register",
+  tags,
+  summary: "注册用户 (需开启 REGISTER_ENABLE)",
+  description: "不分配任何角色；昵称即账号。",
+  request: { body: json(userRegister) },
+  responses: jsonOk(userOut, "注册用户成功"),
+});
+
+const forgetPasswordRoute = createRoute({
+  method: "post",
+  path: "/forget/password",
+  tags,
+  summary: "找回密码 (需开启 FORGET_PASSWORD_ENABLE)",
+  description: "账号与其绑定的手机号必须一致；成功后该用户的所有会话结束。",
+  request: { body: json(forgetPassword) },
+  responses: jsonOk(z.null(), "重置密码成功"),
+});
+
+const listRoute = guardedRoute("module_system:user:query", {
+  method: "get",
+  path: "/list",
+  tags,
+  summary: "查询用户",
+  request: { query: userQuery },
+  responses: jsonOk(pageSchema(userOut), "查询用户成功"),
+});
+
+const detailRoute = guardedRoute("module_system:user:detail", {
+  method: "get",
+  path: "/detail/{id}",
+  tags,
+  summary: "获取用户详情",
+  request: { params: z.object({ id: z.coerce.number().int() }) },
+  responses: jsonOk(userOut, "获取用户详情成功"),
+});
+
+const createUserRoute = guardedRoute("module_system:user:create", {
+  method: "post",
+  path: "/create",
+  tags,
+  summary: "创建用户",
+  description: "不能创建超级管理员；部门、角色、岗位须在调用者的数据权限内。",
+  request: { body: json(userCreate) },
+  responses: jsonOk(userOut, "创建用户成功"),
+});
+
+const updateRoute = guardedRoute("module_system:user:update", {
+  method: "put",
+  path: "/update/{id}",
+  tags,
+  summary: "修改用户",
+  description: "只写入出现的字段 (不含密码)；role_ids / position_ids 出现时替换 (空数组即清空)。",
+  request: { params: z.object({ id: z.coerce.number().int() }), body: json(userUpdate) },
+  responses: jsonOk(userOut, "修改用户成功"),
+});
+
+const deleteRoute = guardedRoute("module_system:user:delete", {
+  method: "delete",
+  path: "/delete",
+  tags,
+  summary: "删除用户",
+  description: "请求体为用户编号数组；只能删除已停用的非超级管理员。",
+  request: { body: json(idsBody) },
+  responses: jsonOk(z.null(), "删除用户成功"),
+});
+
+const statusRoute = guardedRoute("module_system:user:patch", {
+  method: "patch",
+  path: "/available/setting",
+  tags,
+  summary: "批量修改用户状态",
+  request: { body: json(batchSetAvailable) },
+  responses: jsonOk(z.null(), "批量修改用户状态成功"),
+});
+
+const templateRoute = guardedRoute("module_system:user:download", {
+  method: "post",
+  path: "/import/template",
+  tags,
+  summary: "下载用户导入模板",
+  responses: xlsxOk("用户导入模板.xlsx"),
+});
+
+const exportRoute = guardedRoute("module_system:user:export", {
+  method: "post",
+  path: "/export",
+  tags,
+  summary: "导出用户",
+  description: "筛选条件可放在查询字符串或 JSON 请求体中 (请求体优先)。",
+  request: {
+    query: exportQuery,
+    body: { required: false, content: { "application/json": { schema: exportBody } } },
+  },
+  responses: xlsxOk("user.xlsx"),
+});
+
+const importRoute = guardedRoute("module_system:user:import", {
+  method: "post",
+  path: "/import/data",
+  tags,
+  summary: "导入用户",
+  description: "按导入模板读取第一个工作表；已存在的账号不会被修改；新用户密码为随机值，需由管理员重置。",
+  request: { body: multipart },
+  responses: jsonOk(z.string(), "导入用户成功"),
+});
+
+const uploadedFile = async (c: Context<AppEnv>): Promise<unknown> => {
+  if (!(c.req.header("content-type") ?? "").includes("multipart/form-data")) return null;
+  const form = await c.req.parseBody();
+  return form.file ?? null;
+};
+
+const file = (c: Context<AppEnv>, data: Uint8Array, name: string) =>
+  c.body(data as Uint8Array<ArrayBuffer>, 200, xlsxHeaders(name)) as never;
+
+export function userRouter(deps: AppDeps) {
+  return createRouter()
+    .openapi(currentInfoRoute, async (c) =>
+      ok(c, await users.currentInfo(deps, currentAuth(c).principal), "获取当前用户信息成功"),
+    )
+    .openapi(avatarRoute, async (c) =>
+      ok(c, await users.uploadAvatar(deps, await uploadedFile(c), new URL(c.req.url).origin), "上传头像成功"),
+    )
+    .openapi(currentUpdateRoute, async (c) =>
+      ok(
+        c,
+        await users.updateCurrentInfo(deps, currentAuth(c).principal, c.req.valid("json")),
+        "更新当前用户基本信息成功",
+      ),
+    )
+    .openapi(changePasswordRoute, async (c) =>
+      ok(
+        c,
+        await users.changePassword(deps, currentAuth(c).principal, c.req.valid("json")),
+        "修改密码成功, 请重新登录",
+      ),
+    )
+    .openapi(resetPasswordRoute, async (c) =>
+      ok(c, await users.resetPassword(deps, currentAuth(c).principal, c.req.valid("json")), "重置密码成功"),
+    )
+    .openapi(registerRoute, async (c) =>
+      ok(c, await users.register(deps, clientInfo(c).ip, c.req.valid("json")), "注册用户成功"),
+    )
+    .openapi(forgetPasswordRoute, async (c) =>
+      ok(c, await users.forgetPassword(deps, clientInfo(c).ip, c.req.valid("json")), "重置密码成功"),
+    )
+    .openapi(listRoute, async (c) =>
+      ok(c, await users.listUsers(deps, currentAuth(c).principal, c.req.valid("query")), "查询用户成功"),
+    )
+    .openapi(detailRoute, async (c) =>
+      ok(c, await users.getUser(deps, currentAuth(c).principal, c.req.valid("param").id), "获取用户详情成功"),
+    )
+    .openapi(createUserRoute, async (c) =>
+      ok(c, await users.createUser(deps, currentAuth(c).principal, c.req.valid("json")), "创建用户成功"),
+    )
+    .openapi(updateRoute, async (c) =>
+      ok(
+        c,
+        await users.updateUser(deps, currentAuth(c).principal, c.req.valid("param").id, c.req.valid("json")),
+        "修改用户成功",
+      ),
+    )
+    .openapi(deleteRoute, async (c) => {
+      await users.deleteUsers(deps, currentAuth(c).principal, c.req.valid("json"));
+      return ok(c, null, "删除用户成功");
+    })
+    .openapi(statusRoute, async (c) => {
+      const { ids, status } = c.req.valid("json");
+      await users.setStatus(deps, currentAuth(c).principal, ids, status);
+      return ok(c, null, "批量修改用户状态成功");
+    })
+    .openapi(templateRoute, async (c) => file(c, await importTemplate(), "用户导入模板.xlsx"))
+    .openapi(exportRoute, async (c) => {
+      const filters = { ...c.req.valid("query"), ...stripUndefined(c.req.valid("json") ?? {}) };
+      const rows = await users.exportRows(deps, currentAuth(c).principal, filters);
+      return file(c, await exportWorkbook(rows), "user.xlsx");
+    })
+    .openapi(importRoute, async (c) =>
+      ok(c, await importUsers(deps, currentAuth(c).principal, await uploadedFile(c)), "导入用户成功"),
+    );
+}
+
+const stripUndefined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
