@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import reference from "../../../../shared/spec/reference/system/user-current-info.json";
+import reference from "../../fixtures/reference/user-current-info.json";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
 

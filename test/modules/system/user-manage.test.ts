@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, inArray } from "drizzle-orm";
-import reference from "../../../../shared/spec/reference/system/user-detail-created.json";
+import reference from "../../fixtures/reference/user-detail-created.json";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
 
