@@ -7,8 +7,8 @@ import { AppError } from "./core/http/errors";
 import { requestContext } from "./core/http/middleware";
 import { apiRateLimit } from "./core/http/rate-limit";
 import { operationLog } from "./core/log/operation-log";
-import { demoModeGuard } from "./modules/system/param/demo-mode";
 import { modules } from "./modules";
+import { demoModeGuard } from "./modules/system/param/demo-mode";
 
 export const API_PREFIX = "/api/v1";
 
