@@ -27,6 +27,20 @@ export function issueMessage(issue: Issue): string {
     }
   }
   const field = issue.path.length ? `${issue.path.join(".")}: ` : "";
+  if (issue.code === "too_small" || issue.code === "too_big") {
+    const bound = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
+    if (issue.origin === "number" || issue.origin === "int") {
+      return `${field}${issue.code === "too_small" ? "不能小于" : "不能大于"} ${bound}`;
+    }
+    if (issue.origin === "string") {
+      if (issue.code === "too_small")
+        return bound <= 1 ? `${field}不能为空` : `${field}长度不能少于 ${bound} 个字符`;
+      return `${field}长度不能超过 ${bound} 个字符`;
+    }
+    if (issue.origin === "array") {
+      return `${field}${issue.code === "too_small" ? "至少需要" : "最多允许"} ${bound} 项`;
+    }
+  }
   return issue.code === "custom" ? issue.message : `${field}${issue.message}`;
 }
 
