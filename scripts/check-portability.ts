@@ -59,14 +59,41 @@ function walk(dir: string): string[] {
   return out;
 }
 
-/** Source without comments and string contents, so `Bun.` in a comment or a message is not code. */
-function codeOnly(source: string): string {
-  return source
-    .replace(/\/\*[\s\S]*?\*\//g, "")
-    .replace(/(^|[^:\\])\/\/.*$/gm, "$1")
-    .replace(/`(?:\\[\s\S]|[^`\\])*`/g, "``")
-    .replace(/"(?:\\.|[^"\\\n])*"/g, '""')
-    .replace(/'(?:\\.|[^'\\\n])*'/g, "''");
+/**
+ * Two views of a source file with every character's position kept (so line numbers hold):
+ * `code` with comments blanked, and `bare` with string contents blanked too — so `Bun.` or
+ * `import "fs"` inside a comment or a message is not mistaken for code.
+ */
+export function blankOut(source: string): { code: string; bare: string } {
+  const code = source.split("");
+  const bare = source.split("");
+  const blank = (i: number, both: boolean) => {
+    if (source[i] === "\n") return;
+    bare[i] = " ";
+    if (both) code[i] = " ";
+  };
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i];
+    const next = source[i + 1];
+    if (ch === "/" && next === "/") {
+      while (i < source.length && source[i] !== "\n") blank(i++, true);
+    } else if (ch === "/" && next === "*") {
+      const end = source.indexOf("*/", i + 2);
+      const stop = end < 0 ? source.length : end + 2;
+      while (i < stop) blank(i++, true);
+    } else if (ch === '"' || ch === "'" || ch === "`") {
+      i++;
+      while (i < source.length && source[i] !== ch) {
+        if (source[i] === "\\") blank(i++, false);
+        if (i < source.length) blank(i++, false);
+      }
+      i++;
+    } else {
+      i++;
+    }
+  }
+  return { code: code.join(""), bare: bare.join("") };
 }
 
 const IMPORT_RE =
@@ -79,17 +106,20 @@ export function findSourceViolations(root = ROOT): string[] {
       const rel = relative(root, file);
       if (rel in BUN_ONLY) continue;
       const source = readFileSync(file, "utf8");
+      const { code, bare } = blankOut(source);
       const lineOf = (index: number) => source.slice(0, index).split("\n").length;
-      for (const m of source.matchAll(IMPORT_RE)) {
+      for (const m of code.matchAll(IMPORT_RE)) {
         const spec = m[1] ?? m[2] ?? m[3] ?? m[4];
         if (FORBIDDEN_MODULES.some((re) => re.test(spec))) {
-          problems.push(`${rel}:${lineOf(m.index ?? 0)}: imports "${spec}", which workerd does not have`);
+          const at = (m.index ?? 0) + m[0].indexOf(spec);
+          problems.push(`${rel}:${lineOf(at)}: imports "${spec}", which workerd does not have`);
         }
       }
-      const code = codeOnly(source);
-      if (/(^|[^.\w$])Bun\./m.test(code)) {
-        problems.push(`${rel}: uses the Bun global, which workerd does not have`);
-      }
+      const bun = /(^|[^.\w$])Bun\./m.exec(bare);
+      if (bun)
+        problems.push(
+          `${rel}:${lineOf(bun.index + bun[1].length)}: uses the Bun global, which workerd does not have`,
+        );
     }
   }
   return problems;
@@ -131,7 +161,10 @@ export function findBundleViolations(inputs: string[]): string[] {
   const problems: string[] = [];
   for (const input of inputs) {
     const why = BUN_ONLY[input] ?? NOT_IN_WORKER[input];
-    if (why) problems.push(`worker bundle contains ${input} (${why}): an import chain from src/entry/worker.ts reaches it`);
+    if (why)
+      problems.push(
+        `worker bundle contains ${input} (${why}): an import chain from src/entry/worker.ts reaches it`,
+      );
     const pkg = NODE_ONLY_PACKAGES.find((p) => input.includes(`node_modules/${p}`));
     if (pkg) problems.push(`worker bundle contains ${input} (package ${pkg} is Node-only)`);
   }
@@ -171,15 +204,26 @@ if (import.meta.main) {
   } else {
     try {
       const inputs = await buildWorker();
-      report("worker bundle leaves out the Bun-only drivers and Node-only packages", findBundleViolations(inputs));
+      report(
+        "worker bundle leaves out the Bun-only drivers and Node-only packages",
+        findBundleViolations(inputs),
+      );
       const sizes = uploadSizes();
-      const total = sizes.reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip }), { raw: 0, gzip: 0 });
+      const total = sizes.reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip }), {
+        raw: 0,
+        gzip: 0,
+      });
       console.log(`worker bundle in ${relative(ROOT, OUT_DIR)}:`);
-      for (const s of sizes) console.log(`  ${s.file.padEnd(64)} ${kib(s.raw).padStart(12)} ${kib(s.gzip).padStart(12)} gz`);
-      console.log(`  ${"total".padEnd(64)} ${kib(total.raw).padStart(12)} ${kib(total.gzip).padStart(12)} gz`);
+      for (const s of sizes)
+        console.log(`  ${s.file.padEnd(64)} ${kib(s.raw).padStart(12)} ${kib(s.gzip).padStart(12)} gz`);
+      console.log(
+        `  ${"total".padEnd(64)} ${kib(total.raw).padStart(12)} ${kib(total.gzip).padStart(12)} gz`,
+      );
       // Cloudflare's limits on the compressed upload: 3 MiB (Free plan), 10 MiB (Paid).
-      if (total.gzip > 10 * 1024 * 1024) report("bundle fits the Workers size limit (10 MiB gzipped)", ["too big"]);
-      else if (total.gzip > 3 * 1024 * 1024) console.log("note: over the Free plan's 3 MiB; needs Workers Paid");
+      if (total.gzip > 10 * 1024 * 1024)
+        report("bundle fits the Workers size limit (10 MiB gzipped)", ["too big"]);
+      else if (total.gzip > 3 * 1024 * 1024)
+        console.log("note: over the Free plan's 3 MiB; needs Workers Paid");
     } catch (err) {
       report("worker bundle builds", [err instanceof Error ? err.message : String(err)]);
     }

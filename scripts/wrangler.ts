@@ -39,7 +39,17 @@ export function wranglerRun(args: string[], extraEnv: Record<string, string> = {
   const home = mkdtempSync(join(tmpdir(), "hono-admin-wrangler-"));
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  Object.assign(env, { WRANGLER_SEND_METRICS: "false", XDG_CONFIG_HOME: home }, extraEnv);
+  Object.assign(
+    env,
+    {
+      WRANGLER_SEND_METRICS: "false",
+      XDG_CONFIG_HOME: home,
+      // `.env` holds the Bun server's settings (memory cache, file: database): `wrangler dev`
+      // must read the Worker's secrets from `.dev.vars` only.
+      CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "false",
+    },
+    extraEnv,
+  );
   return {
     argv: [NODE_BIN, WRANGLER_JS, ...args],
     env,

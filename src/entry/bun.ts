@@ -1,5 +1,7 @@
 import { createApp } from "../app";
 import { loadSettings, SettingsError } from "../config";
+import { jobs, runDueJobs } from "../core/jobs";
+import { startJobScheduler } from "../core/jobs/scheduler";
 import { createLogger, type LogSink } from "../core/log/logger";
 import { buildBunDeps } from "./bun-deps";
 import { rotatingFileSink } from "./file-log";
@@ -24,10 +26,23 @@ async function main() {
 
   const deps = await buildBunDeps(settings, logger);
   const app = createApp(deps);
+  const scheduler = startJobScheduler(deps, jobs);
+  // `--test-scheduled`, like `wrangler dev --test-scheduled`: GET /__scheduled?time=<epoch ms>
+  // runs the jobs due at that tick now (end-to-end tests, trying a job out). Never in production.
+  const askedTestScheduled = process.argv.includes("--test-scheduled");
+  const testScheduled = askedTestScheduled && settings.ENVIRONMENT !== "prod";
+  if (askedTestScheduled && !testScheduled) logger.warn("--test-scheduled is ignored when ENVIRONMENT=prod");
   const server = Bun.serve({
     hostname: settings.SERVER_HOST,
     port: settings.SERVER_PORT,
-    fetch: (req, srv) => app.fetch(req, { clientIp: srv.requestIP(req)?.address }),
+    fetch: (req, srv) => {
+      if (testScheduled && new URL(req.url).pathname === "/__scheduled") {
+        const time = Number(new URL(req.url).searchParams.get("time") ?? Date.now());
+        if (!Number.isFinite(time)) return new Response("time: epoch milliseconds", { status: 400 });
+        return runDueJobs(deps, new Date(time), jobs).then((runs) => Response.json(runs));
+      }
+      return app.fetch(req, { clientIp: srv.requestIP(req)?.address });
+    },
     maxRequestBodySize: settings.MAX_FILE_SIZE + 1024 * 1024,
   });
   logger.info("server started", {
@@ -45,6 +60,7 @@ async function main() {
     logger.info("shutting down", { signal });
     // Stop accepting connections; in-flight requests finish before the promise resolves.
     await server.stop(false);
+    await scheduler.stop();
     await Promise.allSettled([deps.cache.close(), deps.db.close()]);
     logger.info("stopped");
     process.exit(0);

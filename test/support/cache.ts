@@ -30,3 +30,14 @@ export async function createTestCache(): Promise<{ cache: Cache; cleanup(): Prom
     },
   };
 }
+
+/** Why Redis at `url` cannot be used (the message), or null when it accepts a connection. */
+export async function redisUnavailable(url: string): Promise<string | null> {
+  try {
+    const cache = await createRedisCache({ url, connectTimeoutMs: 2000 });
+    await cache.close();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}

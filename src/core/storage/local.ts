@@ -1,17 +1,6 @@
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import { assertSafeKey, type Storage } from "./storage";
-
-const TYPES: Record<string, string> = {
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".svg": "image/svg+xml",
-  ".ico": "image/x-icon",
-  ".xls": "application/vnd.ms-excel",
-  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-};
+import { assertSafeKey, contentTypeOf, type Storage } from "./storage";
 
 /** Files in a local directory (Bun/Node only; the Worker uses R2). */
 export function createLocalStorage(root: string): Storage {
@@ -32,8 +21,7 @@ export function createLocalStorage(root: string): Storage {
       const path = pathOf(key);
       try {
         const body = new Uint8Array(await readFile(path));
-        const ext = path.slice(path.lastIndexOf(".")).toLowerCase();
-        return { body, contentType: TYPES[ext] ?? null };
+        return { body, contentType: contentTypeOf(key) };
       } catch {
         return null;
       }

@@ -11,6 +11,26 @@ export interface Storage {
   exists(key: string): Promise<boolean>;
 }
 
+const TYPES: Record<string, string> = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".svg": "image/svg+xml",
+  ".ico": "image/x-icon",
+  ".xls": "application/vnd.ms-excel",
+  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+};
+
+/**
+ * The Content-Type a stored file is served with, from its extension only: what the uploader
+ * claimed is not trusted (the upload check already limits which extensions exist).
+ */
+export function contentTypeOf(key: string): string | null {
+  const dot = key.lastIndexOf(".");
+  return dot < 0 ? null : (TYPES[key.slice(dot).toLowerCase()] ?? null);
+}
+
 const SAFE_SEGMENT = /^[^/\\\0]+$/;
 
 /** Validates a storage key: relative, `/`-separated, no `.`/`..` segments, no NUL or backslash. */

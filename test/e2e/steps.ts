@@ -1,0 +1,280 @@
+/**
+ * The end-to-end walk, run in order against every runtime. Adding a request is adding an entry
+ * to `steps` (CRUD walks for users, departments… go here as their modules land).
+ */
+import { expect } from "bun:test";
+import { eq, like } from "drizzle-orm";
+import { formatDateTime } from "../../src/core/http/datetime";
+import type { E2ERuntime } from "./support/runtimes";
+
+/** The seed's demo password (bcrypt `$2b$12$` hashes outside production). */
+const SEED_PASSWORD = "123456";
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the body is JSON, else the text. */
+  body: any;
+}
+
+export interface E2EContext {
+  rt: E2ERuntime;
+  /** A request to `/api/v1${path}`; `token` becomes a bearer header, `json` a JSON body. */
+  api(
+    method: string,
+    path: string,
+    opts?: { token?: string; json?: unknown; form?: FormData; raw?: boolean },
+  ): Promise<Reply>;
+  /** Captcha → answer (read from the cache, as only the picture shows it) → login. */
+  login(username: string, password?: string): Promise<Reply>;
+  /** Login that must succeed; answers the token pair. */
+  tokensFor(username: string, password?: string): Promise<{ access_token: string; refresh_token: string }>;
+}
+
+export interface Step {
+  name: string;
+  run(ctx: E2EContext): Promise<void>;
+}
+
+export function createContext(rt: E2ERuntime): E2EContext {
+  const api: E2EContext["api"] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = {};
+    if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+    let body: BodyInit | undefined;
+    if (opts.json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(opts.json);
+    } else if (opts.form) body = opts.form;
+    const res = await fetch(`${rt.baseUrl}/api/v1${path}`, { method, headers, body, redirect: "manual" });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if (!opts.raw && (res.headers.get("content-type") ?? "").includes("json")) parsed = JSON.parse(text);
+    return { status: res.status, headers: res.headers, body: parsed };
+  };
+
+  const login: E2EContext["login"] = async (username, password = SEED_PASSWORD) => {
+    const captcha = await api("GET", "/system/auth/captcha/get");
+    expect(captcha.status).toBe(200);
+    const answer = await rt.cache.get(`captcha_codes:${captcha.body.data.key}`);
+    expect(answer).not.toBeNull();
+    const form = new FormData();
+    form.set("username", username);
+    form.set("password", password);
+    form.set("captcha_key", captcha.body.data.key);
+    form.set("captcha", answer ?? "");
+    return api("POST", "/system/auth/login", { form });
+  };
+
+  return {
+    rt,
+    api,
+    login,
+    async tokensFor(username, password) {
+      const res = await login(username, password);
+      expect(res.body).toMatchObject({ code: 0, success: true });
+      return res.body.data;
+    },
+  };
+}
+
+async function storedHash(rt: E2ERuntime, username: string): Promise<string> {
+  const { sys_user } = rt.db.t;
+  const [row] = await rt.db.orm
+    .select({ password: sys_user.password })
+    .from(sys_user)
+    .where(eq(sys_user.username, username));
+  return row.password;
+}
+
+/** Polls the server's log until `match` finds `count` lines (log output is asynchronous). */
+async function logLines(rt: E2ERuntime, match: (line: Record<string, any>) => boolean, count: number) {
+  const deadline = Date.now() + 10_000;
+  let found = rt.logs().filter(match);
+  while (found.length < count && Date.now() < deadline) {
+    await Bun.sleep(100);
+    found = rt.logs().filter(match);
+  }
+  return found;
+}
+
+const PNG_1X1 = Uint8Array.from(
+  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="),
+  (c) => c.charCodeAt(0),
+);
+
+export const steps: Step[] = [
+  {
+    name: "health: liveness, and readiness of the database and the cache",
+    async run({ api }) {
+      const live = await api("GET", "/common/health/");
+      expect(live.status).toBe(200);
+      expect(live.body).toMatchObject({ code: 0, data: true });
+      const ready = await api("GET", "/common/health/ready/");
+      expect(ready.status).toBe(200);
+      expect(ready.body.data).toEqual({ checks: { database: true, redis: true }, errors: null });
+    },
+  },
+  {
+    name: "docs: Swagger UI, ReDoc, their assets and the OpenAPI document are served",
+    async run({ api }) {
+      const doc = await api("GET", "/openapi.json");
+      expect(doc.status).toBe(200);
+      expect(Object.keys(doc.body.paths)).toContain("/api/v1/system/auth/login");
+      for (const page of ["/docs", "/redoc"]) {
+        const res = await api("GET", page);
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toContain("text/html");
+      }
+      for (const asset of ["swagger-ui.css", "swagger-ui-bundle.js", "redoc.standalone.js"]) {
+        const res = await api("GET", `/docs/assets/${asset}`, { raw: true });
+        expect(res.status).toBe(200);
+        expect((res.body as string).length).toBeGreaterThan(10_000);
+      }
+    },
+  },
+  {
+    name: "captcha: an SVG picture and a one-time key",
+    async run({ api, rt }) {
+      const res = await api("GET", "/system/auth/captcha/get");
+      expect(res.status).toBe(200);
+      expect(res.body.data.enable).toBe(true);
+      expect(res.body.data.img_base).toStartWith("data:image/svg+xml;base64,");
+      expect(await rt.cache.ttl(`captcha_codes:${res.body.data.key}`)).toBeGreaterThan(0);
+    },
+  },
+  {
+    name: "login: a legacy bcrypt hash verifies and is upgraded to argon2id",
+    async run({ rt, tokensFor }) {
+      expect(await storedHash(rt, "admin")).toStartWith("$2b$12$");
+      const tokens = await tokensFor("admin");
+      expect(tokens.access_token).toBeString();
+      expect(await storedHash(rt, "admin")).toStartWith("$argon2id$v=19$m=19456,t=2,p=1$");
+    },
+  },
+  {
+    name: "login: the argon2id hash verifies; a wrong password is refused",
+    async run({ rt, login, tokensFor }) {
+      expect(await storedHash(rt, "admin")).toStartWith("$argon2id$");
+      await tokensFor("admin");
+      const wrong = await login("admin", "not-the-password");
+      expect(wrong.status).toBe(400);
+      expect(wrong.body).toMatchObject({ code: -1, msg: "账号或密码错误" });
+    },
+  },
+  {
+    name: "online users: the admin's session is listed",
+    async run({ api, tokensFor }) {
+      const { access_token } = await tokensFor("admin");
+      const res = await api("GET", "/monitor/online/list?page_no=1&page_size=100", { token: access_token });
+      expect(res.status).toBe(200);
+      expect(res.body.code).toBe(0);
+      expect(res.body.data.items.some((s: { user_name: string }) => s.user_name === "admin")).toBe(true);
+    },
+  },
+  {
+    name: "refresh: the pair rotates; reusing the old refresh token ends the session",
+    async run({ api, tokensFor }) {
+      const first = await tokensFor("admin");
+      const rotated = await api("POST", "/system/auth/token/refresh", {
+        json: { refresh_token: first.refresh_token },
+      });
+      expect(rotated.status).toBe(200);
+      const second = rotated.body.data;
+      expect(second.refresh_token).not.toBe(first.refresh_token);
+      expect((await api("GET", "/monitor/online/list", { token: second.access_token })).status).toBe(200);
+
+      const reused = await api("POST", "/system/auth/token/refresh", {
+        json: { refresh_token: first.refresh_token },
+      });
+      expect(reused.status).toBe(401);
+      expect(reused.body.code).toBe(10401);
+      // The theft response ended the session, so the newest access token is dead too.
+      expect((await api("GET", "/monitor/online/list", { token: second.access_token })).status).toBe(401);
+    },
+  },
+  {
+    name: "logout: the session ends and its access token stops working",
+    async run({ api, tokensFor }) {
+      const { access_token } = await tokensFor("admin");
+      const out = await api("POST", "/system/auth/logout", {
+        token: access_token,
+        json: { token: access_token },
+      });
+      expect(out.status).toBe(200);
+      expect(out.body.code).toBe(0);
+      const after = await api("GET", "/monitor/online/list", { token: access_token });
+      expect(after.status).toBe(401);
+      expect(after.body.code).toBe(10401);
+    },
+  },
+  {
+    name: "permission: a user without the permission gets 403 / 10403",
+    async run({ api, tokensFor }) {
+      // The seeded `user` has no roles, so no permission strings.
+      const { access_token } = await tokensFor("user");
+      const res = await api("GET", "/monitor/online/list", { token: access_token });
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe(10403);
+    },
+  },
+  {
+    name: "storage: an uploaded avatar is stored and served back",
+    async run({ api, rt, tokensFor }) {
+      const { access_token } = await tokensFor("admin");
+      const form = new FormData();
+      form.set("file", new File([PNG_1X1], "e2e.png", { type: "image/png" }));
+      const up = await api("POST", "/system/user/current/avatar/upload", { token: access_token, form });
+      expect(up.status).toBe(200);
+      const path = new URL(up.body.data.file_url).pathname;
+      const res = await fetch(`${rt.baseUrl}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/png");
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG_1X1);
+    },
+  },
+  {
+    name: "scheduled: two overlapping invocations of one tick run each due job once",
+    async run({ rt }) {
+      // A tick the log-retention job (`17 * * * *`) is due at, years back, so the cutoff it
+      // computes (tick − 180 days) falls between our rows and everything the walk logged today.
+      const tick = new Date(Date.UTC(2020, 5, 1, 12, 17));
+      const day = 86_400_000;
+      const { sys_log } = rt.db.t;
+      const row = (label: string, at: Date) => ({
+        type: 2,
+        request_path: "/e2e",
+        request_method: "GET",
+        response_code: 200,
+        description: `e2e-retention:${label}`,
+        created_time: formatDateTime(at),
+        updated_time: formatDateTime(at),
+      });
+      const old = new Date(tick.getTime() - 400 * day);
+      await rt.db.orm
+        .insert(sys_log)
+        .values([
+          row("old", old),
+          row("old", old),
+          row("old", old),
+          row("recent", new Date(tick.getTime() - day)),
+        ]);
+
+      await Promise.all([rt.tick(tick), rt.tick(tick)]);
+
+      const ours = (l: Record<string, any>) => l.job === "log-retention" && l.tick === tick.toISOString();
+      const lines = await logLines(rt, ours, 2);
+      const finished = lines.filter((l) => l.msg === "job finished");
+      const skipped = lines.filter((l) => l.msg.startsWith("job skipped"));
+      expect(finished).toHaveLength(1);
+      expect(skipped).toHaveLength(1);
+      expect(finished[0].ms).toBeNumber();
+      expect(finished[0].result.deleted).toBeGreaterThanOrEqual(3);
+
+      const left = await rt.db.orm
+        .select({ description: sys_log.description })
+        .from(sys_log)
+        .where(like(sys_log.description, "e2e-retention:%"));
+      expect(left.map((r) => r.description)).toEqual(["e2e-retention:recent"]);
+    },
+  },
+];
