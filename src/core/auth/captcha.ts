@@ -55,7 +55,7 @@ export function createCaptcha(rnd: Random = cryptoRandom): Captcha {
     const angle = between(rnd, -15, 15);
     const scale = (1.6 + rnd() * 0.3).toFixed(2);
     const color = colors[between(rnd, 0, colors.length - 1)];
-    return `<path d="${GLYPHS[ch]}" transform="translate(${x} ${y}) rotate(${angle} 5 8) scale(${scale})" fill="none" stroke="${color}" stroke-width="1.4" stroke-linecap="round"/>`;
+    return `<path d="${jitter(GLYPHS[ch], rnd)}" transform="translate(${x} ${y}) rotate(${angle} 5 8) scale(${scale})" fill="none" stroke="${color}" stroke-width="1.4" stroke-linecap="round"/>`;
   });
   const noise = Array.from({ length: 5 }, () => {
     const c = colors[between(rnd, 0, colors.length - 1)];
@@ -63,6 +63,11 @@ export function createCaptcha(rnd: Random = cryptoRandom): Captcha {
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="60" viewBox="0 0 160 60"><rect width="160" height="60" fill="#f3f6fb"/>${noise.join("")}${glyphs.join("")}</svg>`;
   return { answer: String(answer), image: `data:image/svg+xml;base64,${toBase64(svg)}` };
+}
+
+/** Moves every coordinate a little, so no two drawings of a character share their path text. */
+function jitter(path: string, rnd: Random): string {
+  return path.replace(/-?\d+(\.\d+)?/g, (n) => (Number(n) + (rnd() - 0.5) * 0.8).toFixed(2));
 }
 
 function cryptoRandom(): number {
