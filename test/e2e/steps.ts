@@ -1,6 +1,6 @@
 /**
  * The end-to-end walk, run in order against every runtime. Adding a request is adding an entry
- * to `steps` (CRUD walks for users, departments… go here as their modules land).
+ * to `steps`.
  */
 import { expect } from "bun:test";
 import { eq, like } from "drizzle-orm";
@@ -230,6 +230,74 @@ export const steps: Step[] = [
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("image/png");
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG_1X1);
+    },
+  },
+  {
+    name: "departments: create a child, read the tree, update, refuse deleting a parent, delete",
+    async run({ api, tokensFor }) {
+      const { access_token: token } = await tokensFor("admin");
+      const suffix = Math.random().toString(36).slice(2, 8);
+      const created = await api("POST", "/system/dept/create", {
+        token,
+        json: { name: `E2E部门${suffix}`, code: `E2E${suffix}`, order: 5, parent_id: 1, status: "0" },
+      });
+      expect(created.body).toMatchObject({ code: 0, data: { parent_id: 1, code: `E2E${suffix}` } });
+      const id = created.body.data.id;
+      const child = await api("POST", "/system/dept/create", {
+        token,
+        json: { name: `E2E子部门${suffix}`, code: `E2EC${suffix}`, order: 1, parent_id: id },
+      });
+      expect(child.body.code).toBe(0);
+      const tree = await api("GET", "/system/dept/tree", { token });
+      const root = tree.body.data.find((d: { id: number }) => d.id === 1);
+      const node = root.children.find((d: { id: number }) => d.id === id);
+      expect(node.children.map((d: { id: number }) => d.id)).toEqual([child.body.data.id]);
+      const updated = await api("PUT", `/system/dept/update/${id}`, {
+        token,
+        json: { name: `E2E部门改${suffix}`, code: `E2E${suffix}`, order: 6, parent_id: 1 },
+      });
+      expect(updated.body).toMatchObject({ code: 0, data: { name: `E2E部门改${suffix}`, order: 6 } });
+      const refused = await api("DELETE", "/system/dept/delete", { token, json: [id] });
+      expect(refused.status).toBe(400);
+      const gone = await api("DELETE", "/system/dept/delete", { token, json: [child.body.data.id, id] });
+      expect(gone.body.code).toBe(0);
+      expect((await api("GET", `/system/dept/detail/${id}`, { token })).status).toBe(404);
+    },
+  },
+  {
+    name: "users: create with a role, log in as them, update, disable (their session ends), delete",
+    async run({ api, tokensFor }) {
+      const { access_token: token } = await tokensFor("admin");
+      const username = `e2e_${Math.random().toString(36).slice(2, 8)}`;
+      const password = "E2e-password-1";
+      const created = await api("POST", "/system/user/create", {
+        token,
+        json: { username, password, name: "端到端", dept_id: 1, role_ids: [1], gender: "1", status: "0" },
+      });
+      expect(created.body).toMatchObject({ code: 0, data: { username, dept_id: 1 } });
+      expect(created.body.data.password).toBeUndefined();
+      const id = created.body.data.id;
+      const theirs = await tokensFor(username, password);
+      const me = await api("GET", "/system/user/current/info", { token: theirs.access_token });
+      expect(me.body.data.roles.map((r: { code: string }) => r.code)).toEqual(["ADMIN"]);
+      const updated = await api("PUT", `/system/user/update/${id}`, {
+        token,
+        json: { username, name: "端到端改", dept_id: 1, gender: "0" },
+      });
+      expect(updated.body).toMatchObject({ code: 0, data: { name: "端到端改" } });
+      const listed = await api("GET", `/system/user/list?username=${username}`, { token });
+      expect(listed.body.data.total).toBe(1);
+      const off = await api("PATCH", "/system/user/available/setting", {
+        token,
+        json: { ids: [id], status: "1" },
+      });
+      expect(off.body.code).toBe(0);
+      const after = await api("GET", "/system/user/current/info", { token: theirs.access_token });
+      expect(after.status).toBe(401);
+      expect(after.body.code).toBe(10401);
+      const deleted = await api("DELETE", "/system/user/delete", { token, json: [id] });
+      expect(deleted.body.code).toBe(0);
+      expect((await api("GET", `/system/user/detail/${id}`, { token })).status).toBe(404);
     },
   },
   {
