@@ -12,7 +12,11 @@ export function createRouter() {
     defaultHook: async (result, c) => {
       if (result.success) return;
       let data: unknown = null;
-      if (result.target === "json") data = await c.req.json().catch(() => null);
+      if (result.target === "json") {
+        data = await c.req.json().catch(() => null);
+        // Echo the body as upstream did, but not a huge one back to its sender.
+        if (JSON.stringify(data ?? null).length > 2000) data = null;
+      }
       throw validationError(firstIssueMessage(result.error), data);
     },
   });

@@ -24,6 +24,8 @@ export function issueMessage(issue: Issue): string {
         return "类型错误，提交参数应该为布尔值！";
       case "string":
         return "类型错误，提交参数应该为字符串！";
+      case "object":
+        return "类型错误，提交参数应该为对象！";
     }
   }
   const field = issue.path.length ? `${issue.path.join(".")}: ` : "";
