@@ -3,15 +3,13 @@ import { currentAuth, guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
 import { ok } from "../../../core/http/envelope";
 import { jsonOk } from "../../../core/http/openapi";
+import { jsonBody } from "../../../core/http/request";
 import { createRouter } from "../../../core/http/router";
-import { batchStatus, deptInput, deptNode, deptOut, deptQuery, idList, idParam } from "./dept.schema";
+import { batchSetAvailable, idList, idParam } from "../../../core/http/schemas";
+import { deptInput, deptNode, deptOut, deptQuery } from "./dept.schema";
 import * as dept from "./dept.service";
 
 const tags = ["系统管理 · 部门"];
-const json = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 
 const treeRoute = guardedRoute("module_system:dept:query", {
   method: "get",
@@ -37,7 +35,7 @@ const createRoute = guardedRoute("module_system:dept:create", {
   path: "/create",
   tags,
   summary: "创建部门",
-  request: { body: json(deptInput) },
+  request: { body: jsonBody(deptInput) },
   responses: jsonOk(deptOut, "创建部门成功"),
 });
 
@@ -47,7 +45,7 @@ const updateRoute = guardedRoute("module_system:dept:update", {
   tags,
   summary: "修改部门",
   description: "未提交的可选字段保持原值；上级部门不能是自身或下级部门。",
-  request: { params: idParam, body: json(deptInput) },
+  request: { params: idParam, body: jsonBody(deptInput) },
   responses: jsonOk(deptOut, "修改部门成功"),
 });
 
@@ -57,7 +55,7 @@ const deleteRoute = guardedRoute("module_system:dept:delete", {
   tags,
   summary: "删除部门",
   description: "请求体为部门 ID 数组；存在子部门或用户的部门不能删除。",
-  request: { body: json(idList) },
+  request: { body: jsonBody(idList) },
   responses: jsonOk(z.null(), "删除部门成功"),
 });
 
@@ -67,7 +65,7 @@ const statusRoute = guardedRoute("module_system:dept:patch", {
   tags,
   summary: "批量修改部门状态",
   description: "停用时连同所有下级部门一起停用；启用时连同所有上级部门一起启用。",
-  request: { body: json(batchStatus) },
+  request: { body: jsonBody(batchSetAvailable) },
   responses: jsonOk(z.null(), "批量修改部门状态成功"),
 });
 

@@ -1,21 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
-
-/** The SPA sometimes sends codes as numbers once a select was touched (contract §16.5 #52). */
-const statusCode = z
-  .preprocess(
-    (v) => (typeof v === "number" ? String(v) : v),
-    z.enum(["0", "1"], { error: "状态只能是 0 或 1" }),
-  )
-  .openapi({ type: "string", enum: ["0", "1"], description: '"0" 启用, "1" 停用' });
-
-const optionalText = (max: number, label: string) =>
-  z
-    .string()
-    .max(max, `${label}长度不能超过${max}个字符`)
-    .nullable()
-    .optional()
-    .transform((v) => (v === "" ? null : v));
+import { baseOutFields, optionalText, statusCode } from "../../../core/http/schemas";
+import type { TreeNode } from "../../../core/http/tree";
 
 export const deptQuery = z.object({
   name: z.string().optional().openapi({ description: "部门名称 (模糊)" }),
@@ -66,14 +52,7 @@ export type DeptInput = z.infer<typeof deptInput>;
 
 export const deptOut = z
   .object({
-    id: z.number().int(),
-    uuid: z.string(),
-    status: z.string(),
-    description: z.string().nullable(),
-    created_time: z.string().nullable(),
-    updated_time: z.string().nullable(),
-    is_deleted: z.boolean(),
-    deleted_time: z.string().nullable(),
+    ...baseOutFields,
     name: z.string(),
     order: z.number().int(),
     code: z.string(),
@@ -86,7 +65,7 @@ export const deptOut = z
   .openapi("Dept");
 
 export type DeptOut = z.infer<typeof deptOut>;
-export type DeptNode = DeptOut & { children: DeptNode[] | null };
+export type DeptNode = TreeNode<DeptOut>;
 
 export const deptNode = deptOut
   .extend({
@@ -99,20 +78,3 @@ export const deptNode = deptOut
       }),
   })
   .openapi("DeptNode");
-
-export const idParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
-});
-
-export const idList = z.array(z.number().int()).openapi({ example: [2, 3] });
-
-export const batchStatus = z
-  .object({
-    ids: z.array(z.number().int()).default([]),
-    status: statusCode,
-  })
-  .openapi("DeptBatchSetAvailable");

@@ -3,7 +3,11 @@ import { dataScopeFilter, descendantsOf } from "../../../core/auth/data-scope";
 import { forgetPrincipals, type Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
 import { allOf, contains, equals, within } from "../../../core/db/query";
+import { batchIds, requireAll } from "../../../core/http/batch";
 import { badRequest, conflict, notFound } from "../../../core/http/errors";
+import { toBaseOut } from "../../../core/http/schemas";
+import { buildTree } from "../../../core/http/tree";
+import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
 import * as repo from "./dept.repo";
 import type { DeptInput, DeptNode, DeptOut } from "./dept.schema";
 
@@ -26,14 +30,7 @@ const scopeOf = (deps: AppDeps, p: Principal) =>
 
 export function toDeptOut(row: repo.DeptRow, parentName: string | null = null): DeptOut {
   return {
-    id: row.id,
-    uuid: row.uuid,
-    status: row.status,
-    description: row.description,
-    created_time: row.created_time,
-    updated_time: row.updated_time,
-    is_deleted: Boolean(row.is_deleted),
-    deleted_time: row.deleted_time,
+    ...toBaseOut(row),
     name: row.name,
     order: row.order,
     code: row.code,
@@ -43,23 +40,6 @@ export function toDeptOut(row: repo.DeptRow, parentName: string | null = null): 
     parent_id: row.parent_id,
     parent_name: parentName,
   };
-}
-
-/**
- * Nests an already ordered list. A node whose parent is not in the list (filtered out or out of
- * scope) becomes a root, so a scoped caller still sees their part of the tree.
- */
-export function buildDeptTree(rows: DeptOut[]): DeptNode[] {
-  const nodes = new Map<number, DeptNode>(rows.map((r) => [r.id, { ...r, children: null }]));
-  const roots: DeptNode[] = [];
-  for (const r of rows) {
-    const node = nodes.get(r.id)!;
-    const parent = r.parent_id === null ? undefined : nodes.get(r.parent_id);
-    if (!parent || parent === node) roots.push(node);
-    else if (parent.children) parent.children.push(node);
-    else parent.children = [node];
-  }
-  return roots;
 }
 
 /** Parent chain of `id`, nearest first; stops at a repeated id so corrupt data cannot loop. */
@@ -86,7 +66,9 @@ export async function deptTree(deps: AppDeps, p: Principal, q: DeptFilter): Prom
     within(sys_dept.updated_time, q.updated_time),
   );
   const rows = await repo.selectDepts(deps.db, where);
-  return buildDeptTree(rows.map((r) => toDeptOut(r)));
+  // A department whose parent is filtered out or out of scope becomes a root, so a scoped caller
+  // still sees their part of the tree.
+  return buildTree(rows.map((r) => toDeptOut(r)));
 }
 
 export async function deptDetail(deps: AppDeps, p: Principal, id: number): Promise<DeptOut> {
@@ -110,16 +92,6 @@ async function checkParent(
   if (parent.status !== "0" && childStatus === "0") throw badRequest(disabledMessage);
 }
 
-/** Maps a unique-index race (two requests passing the pre-check together) to the same 409. */
-async function uniqueGuard<T>(deps: AppDeps, message: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (deps.db.isUniqueViolation(err)) throw conflict(message);
-    throw err;
-  }
-}
-
 export async function createDept(deps: AppDeps, p: Principal, input: DeptInput): Promise<DeptOut> {
   const { db } = deps;
   if (await repo.findOtherWith(db, "name", input.name)) throw conflict("创建失败，该部门已存在");
@@ -134,7 +106,7 @@ export async function createDept(deps: AppDeps, p: Principal, input: DeptInput):
       status,
       "上级部门已停用，不能新增启用的下级部门",
     );
-  const id = await uniqueGuard(deps, "创建失败，编码已存在", () =>
+  const id = await conflictOnDuplicate(db, "创建失败，编码已存在", () =>
     repo.insertDept(db, {
       name: input.name,
       code: input.code,
@@ -189,7 +161,7 @@ export async function updateDept(
   for (const key of ["order", "leader", "phone", "email", "description"] as const) {
     if (input[key] !== undefined) (values as Record<string, unknown>)[key] = input[key];
   }
-  await uniqueGuard(deps, "更新失败，部门编码已存在", () =>
+  await conflictOnDuplicate(db, "更新失败，部门编码已存在", () =>
     db.transaction(async (tx) => {
       await repo.updateDept(db, id, values, tx);
       if (cascade) await repo.setDeptStatus(db, cascade.ids, cascade.status, tx);
@@ -218,31 +190,24 @@ async function enabledChain(
       if (statusOf.get(a) !== "0" && !targets.has(a)) disabledAncestors.add(a);
     }
   if (disabledAncestors.size && scope) {
-    const visible = await repo.selectDepts(
-      deps.db,
-      allOf(inArray(deps.db.t.sys_dept.id, [...disabledAncestors]), scope),
-    );
+    const visible = await deptsAmong(deps, [...disabledAncestors], scope);
     if (visible.length < disabledAncestors.size) throw badRequest("上级部门已停用，请先启用上级部门");
   }
   return [...targets, ...disabledAncestors];
 }
 
-/** Rows of `ids` the caller can see; any missing id fails the whole request. */
-async function visibleDepts(deps: AppDeps, p: Principal, ids: number[], missing: string) {
-  const unique = [...new Set(ids)];
-  const scope = await scopeOf(deps, p);
-  const rows = await repo.selectDepts(deps.db, allOf(inArray(deps.db.t.sys_dept.id, unique), scope));
-  if (rows.length < unique.length) throw notFound(missing);
-  return { unique, scope };
-}
+/** Departments among `ids` within `scope`. */
+const deptsAmong = (deps: AppDeps, ids: number[], scope: SQL | undefined) =>
+  repo.selectDepts(deps.db, allOf(inArray(deps.db.t.sys_dept.id, ids), scope));
 
 /**
  * Disabling switches off the whole subtree; enabling switches on the parent chain
  * (contract D6), so the status invariant holds after either.
  */
 export async function setDeptsStatus(deps: AppDeps, p: Principal, ids: number[], status: string) {
-  if (!ids.length) throw badRequest("修改失败，修改对象不能为空");
-  const { unique, scope } = await visibleDepts(deps, p, ids, "修改失败，该部门不存在");
+  const unique = batchIds(ids, "修改失败，修改对象不能为空");
+  const scope = await scopeOf(deps, p);
+  await requireAll(unique, (w) => deptsAmong(deps, w, scope), "修改失败，该部门不存在");
   const hierarchy = await repo.selectHierarchy(deps.db);
   const targets =
     status === "0"
@@ -256,8 +221,9 @@ export async function setDeptsStatus(deps: AppDeps, p: Principal, ids: number[],
  * users: silently dropping a subtree or orphaning users is what upstream did and nobody wants.
  */
 export async function deleteDepts(deps: AppDeps, p: Principal, ids: number[]) {
-  if (!ids.length) throw badRequest("删除失败，删除对象不能为空");
-  const { unique } = await visibleDepts(deps, p, ids, "删除失败，该部门不存在");
+  const unique = batchIds(ids, "删除失败，删除对象不能为空");
+  const scope = await scopeOf(deps, p);
+  await requireAll(unique, (w) => deptsAmong(deps, w, scope), "删除失败，该部门不存在");
   const doomed = new Set(unique);
   const hierarchy = await repo.selectHierarchy(deps.db);
   if (hierarchy.some((d) => d.parent_id !== null && doomed.has(d.parent_id) && !doomed.has(d.id)))

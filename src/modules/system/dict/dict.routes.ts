@@ -2,9 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
 import { ok } from "../../../core/http/envelope";
-import { commonErrors, jsonOk } from "../../../core/http/openapi";
+import { jsonOk } from "../../../core/http/openapi";
 import { pageSchema } from "../../../core/http/pagination";
+import { jsonBody, overlayDefined } from "../../../core/http/request";
 import { createRouter } from "../../../core/http/router";
+import { buildXlsx, type SheetColumn, statusLabel, xlsxFile, xlsxResponses, yesNo } from "../../../core/xlsx";
 import {
   batchStatusBody,
   type DictDataRow,
@@ -22,27 +24,11 @@ import {
   idsBody,
 } from "./dict.schema";
 import * as dict from "./dict.service";
-import { type SheetColumn, xlsxResponse } from "./dict.xlsx";
 
 const typeTags = ["系统管理 · 字典类型"];
 const dataTags = ["系统管理 · 字典数据"];
 
-const xlsxOk = {
-  200: {
-    description: "xlsx 文件",
-    content: { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: z.any() } },
-  },
-  ...commonErrors,
-};
-
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { "application/json": { schema } } },
-});
-
-/** Export filters may come as query parameters or as a JSON body (the SPA sends the body). */
-const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
-  body: { required: false, content: { "application/json": { schema } } },
-});
+const xlsxOk = xlsxResponses("xlsx 文件");
 
 // ---- types ----
 
@@ -77,7 +63,7 @@ const typeCreate = guardedRoute("module_system:dict_type:create", {
   path: "/type/create",
   tags: typeTags,
   summary: "创建字典类型",
-  request: jsonBody(dictTypeIn),
+  request: { body: jsonBody(dictTypeIn) },
   responses: jsonOk(dictTypeOut, "创建字典类型成功"),
 });
 
@@ -87,7 +73,7 @@ const typeUpdate = guardedRoute("module_system:dict_type:update", {
   tags: typeTags,
   summary: "修改字典类型",
   description: "修改字典类型编码时，其字典数据的 dict_type 同步修改。",
-  request: { params: idParam, ...jsonBody(dictTypeIn) },
+  request: { params: idParam, body: jsonBody(dictTypeIn) },
   responses: jsonOk(dictTypeOut, "修改字典类型成功"),
 });
 
@@ -97,7 +83,7 @@ const typeDelete = guardedRoute("module_system:dict_type:delete", {
   tags: typeTags,
   summary: "删除字典类型",
   description: "请求体为编号数组；字典类型下的字典数据一并删除。",
-  request: jsonBody(idsBody),
+  request: { body: jsonBody(idsBody) },
   responses: jsonOk(z.null(), "删除字典类型成功"),
 });
 
@@ -106,7 +92,7 @@ const typeStatus = guardedRoute("module_system:dict_type:patch", {
   path: "/type/available/setting",
   tags: typeTags,
   summary: "批量修改字典类型状态",
-  request: jsonBody(batchStatusBody),
+  request: { body: jsonBody(batchStatusBody) },
   responses: jsonOk(z.null(), "批量修改字典类型状态成功"),
 });
 
@@ -115,7 +101,7 @@ const typeExport = guardedRoute("module_system:dict_type:export", {
   path: "/type/export",
   tags: typeTags,
   summary: "导出字典类型",
-  request: { query: dictTypeFilters, ...optionalJsonBody(dictTypeFilters) },
+  request: { query: dictTypeFilters, body: jsonBody(dictTypeFilters, false) },
   responses: xlsxOk,
 });
 
@@ -144,7 +130,7 @@ const dataCreate = guardedRoute("module_system:dict_data:create", {
   path: "/data/create",
   tags: dataTags,
   summary: "创建字典数据",
-  request: jsonBody(dictDataIn),
+  request: { body: jsonBody(dictDataIn) },
   responses: jsonOk(dictDataOut, "创建字典数据成功"),
 });
 
@@ -153,7 +139,7 @@ const dataUpdate = guardedRoute("module_system:dict_data:update", {
   path: "/data/update/{id}",
   tags: dataTags,
   summary: "修改字典数据",
-  request: { params: idParam, ...jsonBody(dictDataIn) },
+  request: { params: idParam, body: jsonBody(dictDataIn) },
   responses: jsonOk(dictDataOut, "修改字典数据成功"),
 });
 
@@ -163,7 +149,7 @@ const dataDelete = guardedRoute("module_system:dict_data:delete", {
   tags: dataTags,
   summary: "删除字典数据",
   description: "请求体为编号数组；系统默认 (is_default) 的字典数据不可删除。",
-  request: jsonBody(idsBody),
+  request: { body: jsonBody(idsBody) },
   responses: jsonOk(z.null(), "删除字典数据成功"),
 });
 
@@ -172,7 +158,7 @@ const dataStatus = guardedRoute("module_system:dict_data:patch", {
   path: "/data/available/setting",
   tags: dataTags,
   summary: "批量修改字典数据状态",
-  request: jsonBody(batchStatusBody),
+  request: { body: jsonBody(batchStatusBody) },
   responses: jsonOk(z.null(), "批量修改字典数据状态成功"),
 });
 
@@ -181,7 +167,7 @@ const dataExport = guardedRoute("module_system:dict_data:export", {
   path: "/data/export",
   tags: dataTags,
   summary: "导出字典数据",
-  request: { query: dictDataExportFilters, ...optionalJsonBody(dictDataExportFilters) },
+  request: { query: dictDataExportFilters, body: jsonBody(dictDataExportFilters, false) },
   responses: xlsxOk,
 });
 
@@ -194,16 +180,6 @@ const dataInfo = createRoute({
   request: { params: dictTypeParam },
   responses: jsonOk(z.array(dictDataOut), "获取初始化字典数据成功"),
 });
-
-/** Query filters overlaid with the body's (a key the body leaves out keeps the query's value). */
-function mergeFilters<T extends object>(query: T, body: Partial<T> | undefined): T {
-  const merged = { ...query };
-  for (const [k, v] of Object.entries(body ?? {}))
-    if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-  return merged;
-}
-
-const statusLabel = (status: string) => (status === "0" ? "启用" : "停用");
 
 const typeColumns: SheetColumn<DictTypeRow>[] = [
   { header: "编号", width: 8, value: (r) => r.id },
@@ -223,7 +199,7 @@ const dataColumns: SheetColumn<DictDataRow>[] = [
   { header: "字典类型", width: 20, value: (r) => r.dict_type },
   { header: "样式属性", width: 12, value: (r) => r.css_class },
   { header: "表格回显样式", width: 14, value: (r) => r.list_class },
-  { header: "是否默认", width: 10, value: (r) => (r.is_default ? "是" : "否") },
+  { header: "是否默认", width: 10, value: (r) => yesNo(r.is_default) },
   { header: "状态", width: 8, value: (r) => statusLabel(r.status) },
   { header: "备注", width: 24, value: (r) => r.description },
   { header: "创建时间", width: 20, value: (r) => r.created_time },
@@ -261,12 +237,10 @@ export function dictRouter(deps: AppDeps) {
         return ok(c, null, "批量修改字典类型状态成功");
       })
       .openapi(typeExport, async (c) => {
-        const filters = mergeFilters(c.req.valid("query"), c.req.valid("json"));
-        return (await xlsxResponse(
-          "dict_type.xlsx",
-          typeColumns,
-          await dict.exportTypes(deps, filters),
-        )) as never;
+        // export filters: the JSON body (what the SPA sends) over the query string
+        const filters = overlayDefined(c.req.valid("query"), c.req.valid("json"));
+        const rows = await dict.exportTypes(deps, filters);
+        return xlsxFile(c, await buildXlsx(typeColumns, rows), "dict_type.xlsx");
       })
       .openapi(dataDetail, async (c) =>
         ok(c, await dict.getData(deps, c.req.valid("param").id), "获取字典数据详情成功"),
@@ -295,12 +269,9 @@ export function dictRouter(deps: AppDeps) {
         return ok(c, null, "批量修改字典数据状态成功");
       })
       .openapi(dataExport, async (c) => {
-        const { order_by, ...filters } = mergeFilters(c.req.valid("query"), c.req.valid("json"));
-        return (await xlsxResponse(
-          "dict_data.xlsx",
-          dataColumns,
-          await dict.exportData(deps, filters, order_by),
-        )) as never;
+        const { order_by, ...filters } = overlayDefined(c.req.valid("query"), c.req.valid("json"));
+        const rows = await dict.exportData(deps, filters, order_by);
+        return xlsxFile(c, await buildXlsx(dataColumns, rows), "dict_data.xlsx");
       })
       // public: the SPA's dictionary store calls it without a token
       .openapi(dataInfo, async (c) =>

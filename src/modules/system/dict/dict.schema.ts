@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
 import { pageQuerySchema } from "../../../core/http/pagination";
+import { baseOutFields } from "../../../core/http/schemas";
 
 /*
  * Request and response shapes of the dictionary (types and their items), contract §12.7.
@@ -41,18 +42,7 @@ export const batchStatusBody = z
       .default([]),
     status: statusValue.default("0"),
   })
-  .openapi("BatchSetAvailable");
-
-const baseOut = {
-  id: z.number().int(),
-  uuid: z.string(),
-  status: z.string(),
-  description: z.string().nullable(),
-  created_time: z.string().nullable(),
-  updated_time: z.string().nullable(),
-  is_deleted: z.boolean(),
-  deleted_time: z.string().nullable(),
-};
+  .openapi("DictBatchSetAvailable");
 
 // ---- dict types ----
 
@@ -72,7 +62,7 @@ export const dictTypeIn = z
 export type DictTypeIn = z.infer<typeof dictTypeIn>;
 
 export const dictTypeOut = z
-  .object({ ...baseOut, dict_name: z.string(), dict_type: z.string() })
+  .object({ ...baseOutFields, dict_name: z.string(), dict_type: z.string() })
   .openapi("DictType");
 
 export type DictTypeRow = z.infer<typeof dictTypeOut>;
@@ -126,7 +116,7 @@ export type DictDataIn = z.infer<typeof dictDataIn>;
 
 export const dictDataOut = z
   .object({
-    ...baseOut,
+    ...baseOutFields,
     dict_sort: z.number().int(),
     dict_label: z.string(),
     dict_value: z.string(),

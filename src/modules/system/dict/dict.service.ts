@@ -1,6 +1,8 @@
 import type { AppDeps } from "../../../core/context";
+import { batchIds, requireAll } from "../../../core/http/batch";
 import { badRequest, conflict, notFound } from "../../../core/http/errors";
 import { pageOf } from "../../../core/http/pagination";
+import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
 import { cachedDictItems, forgetDictTypes } from "./dict.cache";
 import * as repo from "./dict.repo";
 import type {
@@ -18,16 +20,6 @@ import type {
  */
 
 type Page = { page_no: number; page_size: number; order_by?: string };
-
-/** Runs a write, turning a unique-key violation into a readable 409. */
-async function unique<T>(deps: AppDeps, msg: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (deps.db.isUniqueViolation(err)) throw conflict(msg);
-    throw err;
-  }
-}
 
 // ---- types ----
 
@@ -57,7 +49,7 @@ export async function createType(deps: AppDeps, input: DictTypeIn): Promise<Dict
   }
   const typeTaken = `创建失败，字典类型 ${input.dict_type} 已存在`;
   if (await repo.typeWith(deps.db, "dict_type", input.dict_type)) throw conflict(typeTaken);
-  const id = await unique(deps, typeTaken, () =>
+  const id = await conflictOnDuplicate(deps.db, typeTaken, () =>
     repo.insertType(deps.db, {
       dict_name: input.dict_name,
       dict_type: input.dict_type,
@@ -82,7 +74,7 @@ export async function updateType(deps: AppDeps, id: number, input: DictTypeIn): 
   const renamed = current.dict_type !== input.dict_type;
   const typeTaken = `更新失败，字典类型 ${input.dict_type} 已存在`;
   if (renamed && (await repo.typeWith(deps.db, "dict_type", input.dict_type, id))) throw conflict(typeTaken);
-  await unique(deps, typeTaken, () =>
+  await conflictOnDuplicate(deps.db, typeTaken, () =>
     deps.db.transaction(async (tx) => {
       await repo.updateType(tx, deps.db, id, {
         dict_name: input.dict_name,
@@ -98,10 +90,8 @@ export async function updateType(deps: AppDeps, id: number, input: DictTypeIn): 
 }
 
 export async function deleteTypes(deps: AppDeps, ids: number[]): Promise<void> {
-  const wanted = [...new Set(ids)];
-  if (!wanted.length) throw badRequest("删除失败，删除对象不能为空");
-  const rows = await repo.typesByIds(deps.db, wanted);
-  if (rows.length !== wanted.length) throw notFound("删除失败，该数据字典类型不存在");
+  const wanted = batchIds(ids, "删除失败，删除对象不能为空");
+  const rows = await requireAll(wanted, (w) => repo.typesByIds(deps.db, w), "删除失败，该数据字典类型不存在");
   await deps.db.transaction((tx) => repo.deleteTypes(tx, deps.db, wanted));
   await forgetDictTypes(
     deps,
@@ -110,10 +100,8 @@ export async function deleteTypes(deps: AppDeps, ids: number[]): Promise<void> {
 }
 
 export async function setTypesStatus(deps: AppDeps, ids: number[], status: string): Promise<void> {
-  const wanted = [...new Set(ids)];
-  if (!wanted.length) throw badRequest("请选择要修改的数据");
-  const rows = await repo.typesByIds(deps.db, wanted);
-  if (rows.length !== wanted.length) throw notFound("修改失败，该数据字典类型不存在");
+  const wanted = batchIds(ids, "请选择要修改的数据");
+  const rows = await requireAll(wanted, (w) => repo.typesByIds(deps.db, w), "修改失败，该数据字典类型不存在");
   await repo.setTypesStatus(deps.db, wanted, status);
   await forgetDictTypes(
     deps,
@@ -196,8 +184,7 @@ export async function updateData(deps: AppDeps, id: number, input: DictDataIn): 
 }
 
 export async function deleteData(deps: AppDeps, ids: number[]): Promise<void> {
-  const wanted = [...new Set(ids)];
-  if (!wanted.length) throw badRequest("删除失败，删除对象不能为空");
+  const wanted = batchIds(ids, "删除失败，删除对象不能为空");
   const rows = await repo.dataByIds(deps.db, wanted);
   const found = new Map(rows.map((r) => [r.id, r]));
   for (const id of wanted) {
@@ -213,10 +200,8 @@ export async function deleteData(deps: AppDeps, ids: number[]): Promise<void> {
 }
 
 export async function setDataStatus(deps: AppDeps, ids: number[], status: string): Promise<void> {
-  const wanted = [...new Set(ids)];
-  if (!wanted.length) throw badRequest("请选择要修改的数据");
-  const rows = await repo.dataByIds(deps.db, wanted);
-  if (rows.length !== wanted.length) throw notFound("修改失败，该字典数据不存在");
+  const wanted = batchIds(ids, "请选择要修改的数据");
+  const rows = await requireAll(wanted, (w) => repo.dataByIds(deps.db, w), "修改失败，该字典数据不存在");
   await repo.setDataStatus(deps.db, wanted, status);
   await forgetDictTypes(
     deps,

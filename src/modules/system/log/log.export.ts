@@ -1,45 +1,27 @@
-import ExcelJS from "exceljs";
 import { LOG_TYPE } from "../../../core/log/operation-log";
+import { buildXlsx, type SheetColumn } from "../../../core/xlsx";
 import type { LogRow } from "./log.repo";
 
-const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /** Header titles and cell values, in the contract's column order (L4). */
-const COLUMNS: [string, number, (r: LogRow) => string | number | null][] = [
-  ["编号", 8, (r) => r.id],
-  ["日志类型", 10, (r) => (r.type === LOG_TYPE.LOGIN ? "登录日志" : "操作日志")],
-  ["请求URL", 36, (r) => r.request_path],
-  ["请求方式", 10, (r) => r.request_method],
-  ["请求参数", 40, (r) => r.request_payload],
-  ["操作地址", 16, (r) => r.request_ip],
-  ["登录位置", 14, (r) => r.login_location],
-  ["操作系统", 12, (r) => r.request_os],
-  ["浏览器", 12, (r) => r.request_browser],
-  ["返回参数", 40, (r) => r.response_json],
-  ["响应状态", 10, (r) => (r.status === "0" ? "成功" : "失败")],
-  ["处理时间", 10, (r) => r.process_time],
-  ["备注", 20, (r) => r.description],
-  ["创建时间", 20, (r) => r.created_time],
-  ["更新时间", 20, (r) => r.updated_time],
-  ["创建者ID", 10, (r) => r.created_id],
-  ["更新者ID", 10, (r) => r.updated_id],
+const COLUMNS: SheetColumn<LogRow>[] = [
+  { header: "编号", width: 8, value: (r) => r.id },
+  { header: "日志类型", width: 10, value: (r) => (r.type === LOG_TYPE.LOGIN ? "登录日志" : "操作日志") },
+  { header: "请求URL", width: 36, value: (r) => r.request_path },
+  { header: "请求方式", width: 10, value: (r) => r.request_method },
+  { header: "请求参数", width: 40, value: (r) => r.request_payload },
+  { header: "操作地址", width: 16, value: (r) => r.request_ip },
+  { header: "登录位置", width: 14, value: (r) => r.login_location },
+  { header: "操作系统", width: 12, value: (r) => r.request_os },
+  { header: "浏览器", width: 12, value: (r) => r.request_browser },
+  { header: "返回参数", width: 40, value: (r) => r.response_json },
+  { header: "响应状态", width: 10, value: (r) => (r.status === "0" ? "成功" : "失败") },
+  { header: "处理时间", width: 10, value: (r) => r.process_time },
+  { header: "备注", width: 20, value: (r) => r.description },
+  { header: "创建时间", width: 20, value: (r) => r.created_time },
+  { header: "更新时间", width: 20, value: (r) => r.updated_time },
+  { header: "创建者ID", width: 10, value: (r) => r.created_id },
+  { header: "更新者ID", width: 10, value: (r) => r.updated_id },
 ];
 
 /** One sheet: a header row and one row per log entry. */
-export async function logWorkbook(rows: LogRow[]): Promise<ArrayBuffer> {
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet("Sheet1");
-  sheet.columns = COLUMNS.map(([header, width]) => ({ header, width }));
-  sheet.getRow(1).font = { bold: true };
-  for (const r of rows) sheet.addRow(COLUMNS.map(([, , value]) => value(r)));
-  return (await book.xlsx.writeBuffer()) as ArrayBuffer;
-}
-
-/** Download headers: the UTF-8 file name percent-encoded, readable by the SPA from a cross-origin response. */
-export function attachmentHeaders(fileName: string): Record<string, string> {
-  return {
-    "Content-Type": XLSX_TYPE,
-    "Content-Disposition": `attachment; filename=${encodeURIComponent(fileName)}`,
-    "Access-Control-Expose-Headers": "Content-Disposition",
-  };
-}
+export const logWorkbook = (rows: LogRow[]) => buildXlsx(COLUMNS, rows);

@@ -37,14 +37,14 @@ export async function findLog(db: Database, id: number, scope?: SQL): Promise<Lo
 }
 
 /** Ids among `ids` that are live log rows within `scope`. */
-export async function existingLogIds(db: Database, ids: number[], scope?: SQL): Promise<Set<number>> {
+export async function existingLogIds(db: Database, ids: number[], scope?: SQL): Promise<number[]> {
   const { sys_log } = db.t;
   const rows = await db.orm
     .select({ id: sys_log.id })
     .from(sys_log)
     .where(allOf(inArray(sys_log.id, ids), notDeleted(sys_log), scope))
     .orderBy(asc(sys_log.id));
-  return new Set(rows.map((r) => r.id));
+  return rows.map((r) => r.id);
 }
 
 /** Rows written by users whose name contains `name`. */

@@ -2,11 +2,14 @@ import { z } from "@hono/zod-openapi";
 import { currentAuth, guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
 import { ok } from "../../../core/http/envelope";
-import { commonErrors, jsonOk } from "../../../core/http/openapi";
+import { jsonOk } from "../../../core/http/openapi";
 import { pageQuerySchema, pageSchema } from "../../../core/http/pagination";
+import { jsonBody, overlayDefined } from "../../../core/http/request";
 import { createRouter } from "../../../core/http/router";
-import { attachmentHeaders, logWorkbook } from "./log.export";
-import { idList, idParam, logOut, logQuery } from "./log.schema";
+import { idList, idParam } from "../../../core/http/schemas";
+import { xlsxFile, xlsxResponses } from "../../../core/xlsx";
+import { logWorkbook } from "./log.export";
+import { logOut, logQuery } from "./log.schema";
 import * as logs from "./log.service";
 
 const tags = ["系统管理 · 日志"];
@@ -35,7 +38,7 @@ const deleteRoute = guardedRoute("module_system:log:delete", {
   path: "/delete",
   tags,
   summary: "删除日志",
-  request: { body: { required: true, content: { "application/json": { schema: idList } } } },
+  request: { body: jsonBody(idList) },
   responses: jsonOk(z.null(), "删除日志成功"),
 });
 
@@ -47,22 +50,10 @@ const exportRoute = guardedRoute("module_system:log:export", {
   description: `筛选条件可放在查询串或 JSON 请求体中 (请求体优先)；最多导出最新的 ${logs.MAX_EXPORT_ROWS} 条。`,
   request: {
     query: logQuery,
-    body: { required: false, content: { "application/json": { schema: logQuery } } },
+    body: jsonBody(logQuery, false),
   },
-  responses: {
-    200: {
-      description: "log.xlsx",
-      content: { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: z.any() } },
-    },
-    ...commonErrors,
-  },
+  responses: xlsxResponses("log.xlsx"),
 });
-
-/** Filters given in the JSON body win over the same ones in the query string. */
-function mergeFilters<T extends object>(query: T, body: Partial<T> | undefined): T {
-  const defined = Object.entries(body ?? {}).filter(([, v]) => v !== undefined);
-  return { ...query, ...Object.fromEntries(defined) };
-}
 
 export function logRouter(deps: AppDeps) {
   return createRouter()
@@ -77,8 +68,9 @@ export function logRouter(deps: AppDeps) {
       return ok(c, null, "删除日志成功");
     })
     .openapi(exportRoute, async (c) => {
-      const filters = mergeFilters(c.req.valid("query"), c.req.valid("json"));
+      // body values win over the query's
+      const filters = overlayDefined(c.req.valid("query"), c.req.valid("json"));
       const rows = await logs.exportLogs(deps, currentAuth(c).principal, filters);
-      return c.body(await logWorkbook(rows), 200, attachmentHeaders("log.xlsx")) as never;
+      return xlsxFile(c, await logWorkbook(rows), "log.xlsx");
     });
 }

@@ -1,21 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
+import {
+  baseOutFields,
+  numberAsText,
+  optionalIntFilter as optionalInt,
+  userByOutFields,
+} from "../../../core/http/schemas";
 
-/** An integer filter; an empty value (`type=` from a cleared select) means "no filter". */
-const optionalInt = (description: string) =>
-  z
-    .preprocess(
-      (v) => (v === "" || v === null ? undefined : v),
-      z.coerce
-        .number({ error: "类型错误，提交参数应该为整数！" })
-        .int("类型错误，提交参数应该为整数！")
-        .optional(),
-    )
-    .openapi({ type: "integer", description });
 const optionalText = (description: string) =>
-  z
-    .preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().optional())
-    .openapi({ type: "string", description });
+  z.preprocess(numberAsText, z.string().optional()).openapi({ type: "string", description });
 
 export const logQuery = z.object({
   type: optionalInt("1 登录日志, 2 操作日志"),
@@ -34,18 +27,10 @@ export const logQuery = z.object({
 
 export type LogQuery = z.infer<typeof logQuery>;
 
-const userRef = z.object({ id: z.number().int(), name: z.string() }).nullable();
-
 export const logOut = z
   .object({
-    id: z.number().int(),
-    uuid: z.string(),
+    ...baseOutFields,
     status: z.string().openapi({ description: '"0" 成功, "1" 失败' }),
-    description: z.string().nullable(),
-    created_time: z.string().nullable(),
-    updated_time: z.string().nullable(),
-    is_deleted: z.boolean(),
-    deleted_time: z.string().nullable(),
     type: z.number().int().openapi({ description: "1 登录日志, 2 操作日志" }),
     request_path: z.string(),
     request_method: z.string(),
@@ -57,21 +42,6 @@ export const logOut = z
     response_code: z.number().int(),
     response_json: z.string().nullable(),
     process_time: z.string().nullable(),
-    created_id: z.number().int().nullable(),
-    created_by: userRef,
-    updated_id: z.number().int().nullable(),
-    updated_by: userRef,
-    deleted_id: z.number().int().nullable(),
-    deleted_by: userRef,
+    ...userByOutFields,
   })
   .openapi("OperationLog");
-
-export const idParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
-});
-
-export const idList = z.array(z.number().int()).openapi("LogIds", { example: [1, 2] });

@@ -2,8 +2,9 @@ import { dataScopeFilter } from "../../../core/auth/data-scope";
 import type { Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../../../core/db/query";
+import { batchIds, requireAll } from "../../../core/http/batch";
 import { nowString } from "../../../core/http/datetime";
-import { badRequest, notFound } from "../../../core/http/errors";
+import { notFound } from "../../../core/http/errors";
 import { type PageQuery, pageOf } from "../../../core/http/pagination";
 import * as repo from "./log.repo";
 import type { LogQuery } from "./log.schema";
@@ -54,10 +55,9 @@ export async function getLog(deps: AppDeps, principal: Principal, id: number) {
 
 /** Soft delete; every id must be a live row the caller can see, otherwise nothing is deleted. */
 export async function deleteLogs(deps: AppDeps, principal: Principal, ids: number[]) {
-  if (!ids.length) throw badRequest("删除失败，删除对象不能为空");
-  const unique = [...new Set(ids)];
-  const found = await repo.existingLogIds(deps.db, unique, await scopeOf(deps, principal));
-  if (found.size !== unique.length) throw notFound("删除失败，该日志不存在");
+  const unique = batchIds(ids, "删除失败，删除对象不能为空");
+  const scope = await scopeOf(deps, principal);
+  await requireAll(unique, (w) => repo.existingLogIds(deps.db, w, scope), "删除失败，该日志不存在");
   await repo.softDeleteLogs(deps.db, unique, principal.id, nowString());
 }
 

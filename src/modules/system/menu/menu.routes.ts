@@ -3,15 +3,13 @@ import { currentAuth, guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
 import { ok } from "../../../core/http/envelope";
 import { jsonOk } from "../../../core/http/openapi";
+import { jsonBody } from "../../../core/http/request";
 import { createRouter } from "../../../core/http/router";
-import { batchStatus, idList, idParam, menuInput, menuNode, menuOut, menuQuery } from "./menu.schema";
+import { idList } from "../../../core/http/schemas";
+import { batchStatus, idParam, menuInput, menuNode, menuOut, menuQuery } from "./menu.schema";
 import * as menus from "./menu.service";
 
 const tags = ["系统管理 · 菜单管理"];
-const json = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 
 const treeRoute = guardedRoute("module_system:menu:query", {
   method: "get",
@@ -40,7 +38,7 @@ const createMenuRoute = guardedRoute("module_system:menu:create", {
   description:
     "类型: 1 目录 (需 route_name、route_path、redirect), 2 菜单 (需 route_name、route_path、component_path), " +
     "3 按钮 (仅在菜单下), 4 外链。顶级菜单的 route_path 须以 / 开头；子菜单可用相对路径。",
-  request: { body: json(menuInput) },
+  request: { body: jsonBody(menuInput) },
   responses: { ...jsonOk(menuOut, "创建菜单成功"), 400: { description: "层级或终端规则不满足" } },
 });
 
@@ -50,7 +48,7 @@ const updateMenuRoute = guardedRoute("module_system:menu:update", {
   tags,
   summary: "修改菜单",
   description: "未提交的字段保持原值；不允许把菜单移到自身或其下级之下。",
-  request: { params: idParam, body: json(menuInput) },
+  request: { params: idParam, body: jsonBody(menuInput) },
   responses: { ...jsonOk(menuOut, "修改菜单成功"), 404: { description: "菜单不存在" } },
 });
 
@@ -60,7 +58,7 @@ const deleteMenuRoute = guardedRoute("module_system:menu:delete", {
   tags,
   summary: "删除菜单",
   description: "请求体为菜单 ID 数组。仍有子菜单（且子菜单不在本次删除范围内）的菜单不能删除。",
-  request: { body: json(idList) },
+  request: { body: jsonBody(idList) },
   responses: { ...jsonOk(z.null(), "删除菜单成功"), 400: { description: "存在子菜单" } },
 });
 
@@ -70,7 +68,7 @@ const statusRoute = guardedRoute("module_system:menu:patch", {
   tags,
   summary: "批量修改菜单状态",
   description: "启用时其上级一并启用；停用时其下级一并停用。",
-  request: { body: json(batchStatus) },
+  request: { body: jsonBody(batchStatus) },
   responses: jsonOk(z.null(), "批量修改菜单状态成功"),
 });
 

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
+import { baseOutFields } from "../../../core/http/schemas";
 
 /** Menu types (contract §11.5). */
 export const MENU_TYPE = { DIRECTORY: 1, PAGE: 2, BUTTON: 3, LINK: 4 } as const;
@@ -102,14 +103,7 @@ export type MenuQuery = z.infer<typeof menuQuery>;
 
 export const menuOut = z
   .object({
-    id: z.number().int(),
-    uuid: z.string(),
-    status: z.string(),
-    description: z.string().nullable(),
-    created_time: z.string().nullable(),
-    updated_time: z.string().nullable(),
-    is_deleted: z.boolean(),
-    deleted_time: z.string().nullable(),
+    ...baseOutFields,
     name: z.string(),
     type: z.number().int(),
     order: z.number().int(),
@@ -151,8 +145,6 @@ export const idParam = z.object({
     .preprocess(numeric, z.number().int().min(1))
     .openapi({ param: { name: "id", in: "path" }, example: 1 }),
 });
-
-export const idList = z.array(z.number().int()).openapi("MenuIdList", { example: [1, 2] });
 
 export const batchStatus = z
   .object({

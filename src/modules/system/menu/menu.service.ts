@@ -3,7 +3,10 @@ import { dataScopeFilter, descendantsOf } from "../../../core/auth/data-scope";
 import { forgetPrincipals, type Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
 import { allOf, contains, equals, within } from "../../../core/db/query";
+import { batchIds, requireAll } from "../../../core/http/batch";
 import { badRequest, conflict, notFound, validationError } from "../../../core/http/errors";
+import { toBaseOut } from "../../../core/http/schemas";
+import { buildTree } from "../../../core/http/tree";
 import type { MenuRow, MenuValues } from "./menu.repo";
 import * as repo from "./menu.repo";
 import { MENU_TYPE, type MenuInput, type MenuOut, type MenuQuery } from "./menu.schema";
@@ -11,14 +14,7 @@ import { MENU_TYPE, type MenuInput, type MenuOut, type MenuQuery } from "./menu.
 /** The Menu object of the wire (contract §12.5), keys in upstream's order. */
 export function toMenuOut(row: MenuRow, parentName: string | null = null): MenuOut {
   return {
-    id: row.id,
-    uuid: row.uuid,
-    status: row.status,
-    description: row.description,
-    created_time: row.created_time,
-    updated_time: row.updated_time,
-    is_deleted: !!row.is_deleted,
-    deleted_time: row.deleted_time,
+    ...toBaseOut(row),
     name: row.name,
     type: row.type,
     order: row.order,
@@ -38,29 +34,6 @@ export function toMenuOut(row: MenuRow, parentName: string | null = null): MenuO
     client: row.client,
     parent_name: parentName,
   };
-}
-
-export type TreeNode<T> = T & { children: TreeNode<T>[] | null };
-
-/**
- * Flat, sorted rows → forest (contract §12.12): a node whose parent is not in the list becomes a
- * root; sibling order is list order; leaves keep `children: null`.
- */
-export function buildTree<T extends { id: number; parent_id: number | null }>(rows: T[]): TreeNode<T>[] {
-  const nodes = new Map<number, TreeNode<T>>();
-  for (const row of rows) nodes.set(row.id, { ...row, children: null });
-  const roots: TreeNode<T>[] = [];
-  for (const row of rows) {
-    const node = nodes.get(row.id)!;
-    const parent = row.parent_id === null ? undefined : nodes.get(row.parent_id);
-    if (!parent || parent === node) {
-      roots.push(node);
-    } else {
-      parent.children ??= [];
-      parent.children.push(node);
-    }
-  }
-  return roots;
 }
 
 /** Non-superusers see (and may touch) only menus granted to their enabled roles (§6.4). */
@@ -246,22 +219,18 @@ export async function updateMenu(
   return toMenuOut(row!);
 }
 
-/** Visible rows for every id, or not found (out-of-scope ids behave as missing). */
-async function requireVisible(deps: AppDeps, scope: SQL | undefined, ids: number[], msg: string) {
-  const unique = [...new Set(ids)];
-  const rows = await repo.selectMenus(deps.db, allOf(inArray(deps.db.t.sys_menu.id, unique), scope));
-  if (rows.length !== unique.length) throw notFound(msg);
-  return rows;
-}
+/** Menus among `ids` within `scope` (out-of-scope ids behave as missing). */
+const menusAmong = (deps: AppDeps, ids: number[], scope: SQL | undefined) =>
+  repo.selectMenus(deps.db, allOf(inArray(deps.db.t.sys_menu.id, ids), scope));
 
 /**
  * Physical delete. Unlike upstream (which silently took every descendant along), a menu that
  * still has children outside the request is refused: buttons and pages are not lost by accident.
  */
 export async function deleteMenus(deps: AppDeps, principal: Principal, ids: number[]): Promise<void> {
-  if (!ids.length) throw badRequest("删除失败，删除对象不能为空");
+  const unique = batchIds(ids, "删除失败，删除对象不能为空");
   const scope = await menuScope(deps, principal);
-  const rows = await requireVisible(deps, scope, ids, "删除失败，该菜单不存在");
+  const rows = await requireAll(unique, (w) => menusAmong(deps, w, scope), "删除失败，该菜单不存在");
   const targets = rows.map((r) => r.id);
   const [child] = await repo.selectOutsideChildren(deps.db, targets);
   if (child) {
@@ -300,9 +269,9 @@ export async function setMenuStatus(
   ids: number[],
   status: string,
 ): Promise<void> {
-  if (!ids.length) throw badRequest("批量修改失败，修改对象不能为空");
+  const unique = batchIds(ids, "批量修改失败，修改对象不能为空");
   const scope = await menuScope(deps, principal);
-  await requireVisible(deps, scope, ids, "批量修改失败，该菜单不存在");
+  await requireAll(unique, (w) => menusAmong(deps, w, scope), "批量修改失败，该菜单不存在");
   await cascadeStatus(deps, scope, ids, status);
   await forgetPrincipals(deps.cache);
 }

@@ -32,13 +32,13 @@ export async function findNotice(db: Database, id: number, scope?: SQL): Promise
 }
 
 /** Ids among `ids` that are live notices within `scope`. */
-export async function existingNoticeIds(db: Database, ids: number[], scope?: SQL): Promise<Set<number>> {
+export async function existingNoticeIds(db: Database, ids: number[], scope?: SQL): Promise<number[]> {
   const { sys_notice } = db.t;
   const rows = await db.orm
     .select({ id: sys_notice.id })
     .from(sys_notice)
     .where(allOf(inArray(sys_notice.id, ids), notDeleted(sys_notice), scope));
-  return new Set(rows.map((r) => r.id));
+  return rows.map((r) => r.id);
 }
 
 /** Whether a live notice other than `exceptId` has this title (checked across all rows, not the caller's scope). */

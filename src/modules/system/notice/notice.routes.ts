@@ -2,17 +2,17 @@ import { z } from "@hono/zod-openapi";
 import { currentAuth, guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
 import { ok } from "../../../core/http/envelope";
-import { commonErrors, jsonOk } from "../../../core/http/openapi";
+import { jsonOk } from "../../../core/http/openapi";
 import { pageQuerySchema, pageSchema } from "../../../core/http/pagination";
+import { jsonBody, overlayDefined } from "../../../core/http/request";
 import { createRouter } from "../../../core/http/router";
-import { attachmentHeaders, noticeWorkbook } from "./notice.export";
-import { batchStatus, idList, idParam, noticeInput, noticeOut, noticeQuery } from "./notice.schema";
+import { batchSetAvailable, idList, idParam } from "../../../core/http/schemas";
+import { xlsxFile, xlsxResponses } from "../../../core/xlsx";
+import { noticeWorkbook } from "./notice.export";
+import { noticeInput, noticeOut, noticeQuery } from "./notice.schema";
 import * as notices from "./notice.service";
 
 const tags = ["系统管理 · 通知公告"];
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { "application/json": { schema } } },
-});
 
 const detailRoute = guardedRoute("module_system:notice:detail", {
   method: "get",
@@ -39,7 +39,7 @@ const createNoticeRoute = guardedRoute("module_system:notice:create", {
   summary: "创建公告",
   description:
     "`notice_content` 为 HTML，保存前按白名单清理 (去除脚本、事件属性、javascript:/data: 链接等)。",
-  request: jsonBody(noticeInput),
+  request: { body: jsonBody(noticeInput) },
   responses: jsonOk(noticeOut, "创建公告成功"),
 });
 
@@ -48,7 +48,7 @@ const updateRoute = guardedRoute("module_system:notice:update", {
   path: "/update/{id}",
   tags,
   summary: "修改公告",
-  request: { params: idParam, ...jsonBody(noticeInput) },
+  request: { params: idParam, body: jsonBody(noticeInput) },
   responses: jsonOk(noticeOut, "修改公告成功"),
 });
 
@@ -57,7 +57,7 @@ const deleteRoute = guardedRoute("module_system:notice:delete", {
   path: "/delete",
   tags,
   summary: "删除公告",
-  request: jsonBody(idList),
+  request: { body: jsonBody(idList) },
   responses: jsonOk(z.null(), "删除公告成功"),
 });
 
@@ -66,7 +66,7 @@ const statusRoute = guardedRoute("module_system:notice:patch", {
   path: "/available/setting",
   tags,
   summary: "批量修改公告状态",
-  request: jsonBody(batchStatus),
+  request: { body: jsonBody(batchSetAvailable) },
   responses: jsonOk(z.null(), "批量修改公告状态成功"),
 });
 
@@ -78,15 +78,9 @@ const exportRoute = guardedRoute("module_system:notice:export", {
   description: "筛选条件可放在查询串或 JSON 请求体中 (请求体优先)。",
   request: {
     query: noticeQuery,
-    body: { required: false, content: { "application/json": { schema: noticeQuery } } },
+    body: jsonBody(noticeQuery, false),
   },
-  responses: {
-    200: {
-      description: "notice.xlsx",
-      content: { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: z.any() } },
-    },
-    ...commonErrors,
-  },
+  responses: xlsxResponses("notice.xlsx"),
 });
 
 const availableRoute = guardedRoute("login", {
@@ -98,12 +92,6 @@ const availableRoute = guardedRoute("login", {
   request: { query: pageQuerySchema },
   responses: jsonOk(pageSchema(noticeOut), "查询已启用公告列表成功"),
 });
-
-/** Filters given in the JSON body win over the same ones in the query string. */
-function mergeFilters<T extends object>(query: T, body: Partial<T> | undefined): T {
-  const defined = Object.entries(body ?? {}).filter(([, v]) => v !== undefined);
-  return { ...query, ...Object.fromEntries(defined) };
-}
 
 export function noticeRouter(deps: AppDeps) {
   return createRouter()
@@ -149,8 +137,9 @@ export function noticeRouter(deps: AppDeps) {
       return ok(c, null, "批量修改公告状态成功");
     })
     .openapi(exportRoute, async (c) => {
-      const filters = mergeFilters(c.req.valid("query"), c.req.valid("json"));
+      // body values win over the query's
+      const filters = overlayDefined(c.req.valid("query"), c.req.valid("json"));
       const rows = await notices.exportNotices(deps, currentAuth(c).principal, filters);
-      return c.body(await noticeWorkbook(rows), 200, attachmentHeaders("notice.xlsx")) as never;
+      return xlsxFile(c, await noticeWorkbook(rows), "notice.xlsx");
     });
 }

@@ -3,8 +3,9 @@ import { dataScopeFilter } from "../../../core/auth/data-scope";
 import type { Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../../../core/db/query";
+import { batchIds, requireAll } from "../../../core/http/batch";
 import { nowString } from "../../../core/http/datetime";
-import { badRequest, conflict, notFound } from "../../../core/http/errors";
+import { conflict, notFound } from "../../../core/http/errors";
 import { type PageQuery, pageOf } from "../../../core/http/pagination";
 import * as repo from "./notice.repo";
 import type { NoticeInput, NoticeQuery } from "./notice.schema";
@@ -92,23 +93,20 @@ export async function updateNotice(deps: AppDeps, principal: Principal, id: numb
   return written(deps, id);
 }
 
-/** All ids must be live notices the caller can see; otherwise nothing is changed. */
-async function requireAll(deps: AppDeps, principal: Principal, ids: number[], missing: string) {
-  const unique = [...new Set(ids)];
-  const found = await repo.existingNoticeIds(deps.db, unique, await scopeOf(deps, principal));
-  if (found.size !== unique.length) throw notFound(missing);
-  return unique;
+/** Live notices among `ids` the caller can see. */
+async function visibleNoticeIds(deps: AppDeps, principal: Principal, ids: number[]) {
+  return repo.existingNoticeIds(deps.db, ids, await scopeOf(deps, principal));
 }
 
 export async function deleteNotices(deps: AppDeps, principal: Principal, ids: number[]) {
-  if (!ids.length) throw badRequest("删除失败，删除对象不能为空");
-  const unique = await requireAll(deps, principal, ids, "删除失败，该公告通知不存在");
+  const unique = batchIds(ids, "删除失败，删除对象不能为空");
+  await requireAll(unique, (w) => visibleNoticeIds(deps, principal, w), "删除失败，该公告通知不存在");
   await repo.softDeleteNotices(deps.db, unique, principal.id, nowString());
 }
 
 export async function setNoticeStatus(deps: AppDeps, principal: Principal, ids: number[], status: string) {
-  if (!ids.length) throw badRequest("修改失败，修改对象不能为空");
-  const unique = await requireAll(deps, principal, ids, "修改失败，该公告通知不存在");
+  const unique = batchIds(ids, "修改失败，修改对象不能为空");
+  await requireAll(unique, (w) => visibleNoticeIds(deps, principal, w), "修改失败，该公告通知不存在");
   await repo.setNoticeStatus(deps.db, unique, status, principal.id);
 }
 

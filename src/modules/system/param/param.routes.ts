@@ -2,9 +2,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
 import { ok } from "../../../core/http/envelope";
-import { commonErrors, jsonOk } from "../../../core/http/openapi";
+import { jsonOk } from "../../../core/http/openapi";
 import { pageSchema } from "../../../core/http/pagination";
+import { jsonBody, overlayDefined } from "../../../core/http/request";
 import { createRouter } from "../../../core/http/router";
+import { buildXlsx, type SheetColumn, xlsxFile, xlsxResponses, yesNo } from "../../../core/xlsx";
 import {
   idParam,
   idsBody,
@@ -18,13 +20,8 @@ import {
   uploadOut,
 } from "./param.schema";
 import * as params from "./param.service";
-import { type SheetColumn, xlsxResponse } from "./param.xlsx";
 
 const tags = ["系统管理 · 参数设置"];
-
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { "application/json": { schema } } },
-});
 
 const detailRoute = guardedRoute("module_system:param:detail", {
   method: "get",
@@ -67,7 +64,7 @@ const createParamRoute = guardedRoute("module_system:param:create", {
   path: "/create",
   tags,
   summary: "创建参数",
-  request: jsonBody(paramIn),
+  request: { body: jsonBody(paramIn) },
   responses: jsonOk(paramOut, "创建参数成功"),
 });
 
@@ -77,7 +74,7 @@ const updateRoute = guardedRoute("module_system:param:update", {
   tags,
   summary: "更新参数",
   description: "config_key 不可修改。",
-  request: { params: idParam, ...jsonBody(paramIn) },
+  request: { params: idParam, body: jsonBody(paramIn) },
   responses: jsonOk(paramOut, "更新参数成功"),
 });
 
@@ -87,7 +84,7 @@ const deleteRoute = guardedRoute("module_system:param:delete", {
   tags,
   summary: "删除参数",
   description: "请求体为编号数组；系统内置参数 (config_type=true) 不可删除。",
-  request: jsonBody(idsBody),
+  request: { body: jsonBody(idsBody) },
   responses: jsonOk(z.null(), "删除参数成功"),
 });
 
@@ -99,15 +96,9 @@ const exportRoute = guardedRoute("module_system:param:export", {
   description: "筛选条件可放在查询参数或 JSON 请求体中。",
   request: {
     query: paramFilters,
-    body: { required: false, content: { "application/json": { schema: paramFilters } } },
+    body: jsonBody(paramFilters, false),
   },
-  responses: {
-    200: {
-      description: "xlsx 文件",
-      content: { "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: z.any() } },
-    },
-    ...commonErrors,
-  },
+  responses: xlsxResponses("xlsx 文件"),
 });
 
 const uploadRoute = guardedRoute("module_system:param:upload", {
@@ -129,20 +120,12 @@ const infoRoute = createRoute({
   responses: jsonOk(z.array(paramOut), "获取初始化缓存参数成功"),
 });
 
-/** Query filters overlaid with the body's (a key the body leaves out keeps the query's value). */
-function mergeFilters<T extends object>(query: T, body: Partial<T> | undefined): T {
-  const merged = { ...query };
-  for (const [k, v] of Object.entries(body ?? {}))
-    if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
-  return merged;
-}
-
 const exportColumns: SheetColumn<ParamRow>[] = [
   { header: "编号", width: 8, value: (r) => r.id },
   { header: "参数名称", width: 20, value: (r) => r.config_name },
   { header: "参数键名", width: 24, value: (r) => r.config_key },
   { header: "参数键值", width: 40, value: (r) => r.config_value },
-  { header: "系统内置", width: 10, value: (r) => (r.config_type ? "是" : "否") },
+  { header: "系统内置", width: 10, value: (r) => yesNo(r.config_type) },
   { header: "备注", width: 24, value: (r) => r.description },
   { header: "创建时间", width: 20, value: (r) => r.created_time },
   { header: "更新时间", width: 20, value: (r) => r.updated_time },
@@ -184,12 +167,10 @@ export function paramRouter(deps: AppDeps) {
         return ok(c, null, "删除参数成功");
       })
       .openapi(exportRoute, async (c) => {
-        const filters = mergeFilters(c.req.valid("query"), c.req.valid("json"));
-        return (await xlsxResponse(
-          "params.xlsx",
-          exportColumns,
-          await params.exportParams(deps, filters),
-        )) as never;
+        // the JSON body's filters over the query string's
+        const filters = overlayDefined(c.req.valid("query"), c.req.valid("json"));
+        const rows = await params.exportParams(deps, filters);
+        return xlsxFile(c, await buildXlsx(exportColumns, rows), "params.xlsx");
       })
       .openapi(uploadRoute, async (c) => {
         const { file } = c.req.valid("form") as { file?: unknown };

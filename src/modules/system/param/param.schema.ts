@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
 import { pageQuerySchema } from "../../../core/http/pagination";
+import { baseOutFields } from "../../../core/http/schemas";
 
 /*
  * Request and response shapes of the system parameters, contract §12.8. Request objects are not
@@ -62,14 +63,7 @@ export type ParamIn = z.infer<typeof paramIn>;
 
 export const paramOut = z
   .object({
-    id: z.number().int(),
-    uuid: z.string(),
-    status: z.string(),
-    description: z.string().nullable(),
-    created_time: z.string().nullable(),
-    updated_time: z.string().nullable(),
-    is_deleted: z.boolean(),
-    deleted_time: z.string().nullable(),
+    ...baseOutFields,
     config_name: z.string(),
     config_key: z.string(),
     config_value: z.string().nullable(),

@@ -1,4 +1,5 @@
 import type { AppDeps } from "../../../core/context";
+import { batchIds } from "../../../core/http/batch";
 import { badRequest, conflict, notFound } from "../../../core/http/errors";
 import { pageOf } from "../../../core/http/pagination";
 import { storeUpload, type UploadResult } from "../../../core/storage/upload";
@@ -64,8 +65,7 @@ export async function updateParam(deps: AppDeps, id: number, input: ParamIn): Pr
 }
 
 export async function deleteParams(deps: AppDeps, ids: number[]): Promise<void> {
-  const wanted = [...new Set(ids)];
-  if (!wanted.length) throw badRequest("删除失败，删除对象不能为空");
+  const wanted = batchIds(ids, "删除失败，删除对象不能为空");
   const rows = await repo.paramsByIds(deps.db, wanted);
   const found = new Map(rows.map((r) => [r.id, r]));
   for (const id of wanted) {

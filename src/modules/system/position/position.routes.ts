@@ -2,14 +2,13 @@ import { z } from "@hono/zod-openapi";
 import { currentAuth, guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
 import { ok } from "../../../core/http/envelope";
-import { commonErrors, jsonOk } from "../../../core/http/openapi";
+import { jsonOk } from "../../../core/http/openapi";
 import { pageSchema } from "../../../core/http/pagination";
+import { jsonBody, overlayDefined } from "../../../core/http/request";
 import { createRouter } from "../../../core/http/router";
-import { attachmentHeaders, XLSX_TYPE } from "./position.export";
+import { batchSetAvailable, idList, idParam } from "../../../core/http/schemas";
+import { xlsxFile, xlsxResponses } from "../../../core/xlsx";
 import {
-  batchStatus,
-  idList,
-  idParam,
   type PositionFilter,
   positionFilter,
   positionInput,
@@ -19,10 +18,6 @@ import {
 import * as position from "./position.service";
 
 const tags = ["系统管理 · 岗位"];
-const json = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 
 const listRoute = guardedRoute("module_system:position:query", {
   method: "get",
@@ -47,7 +42,7 @@ const createRoute = guardedRoute("module_system:position:create", {
   path: "/create",
   tags,
   summary: "创建岗位",
-  request: { body: json(positionInput) },
+  request: { body: jsonBody(positionInput) },
   responses: jsonOk(positionOut, "创建岗位成功"),
 });
 
@@ -57,7 +52,7 @@ const updateRoute = guardedRoute("module_system:position:update", {
   tags,
   summary: "修改岗位",
   description: "未提交的可选字段保持原值。",
-  request: { params: idParam, body: json(positionInput) },
+  request: { params: idParam, body: jsonBody(positionInput) },
   responses: jsonOk(positionOut, "修改岗位成功"),
 });
 
@@ -67,7 +62,7 @@ const deleteRoute = guardedRoute("module_system:position:delete", {
   tags,
   summary: "删除岗位",
   description: "请求体为岗位 ID 数组；逻辑删除。",
-  request: { body: json(idList) },
+  request: { body: jsonBody(idList) },
   responses: jsonOk(z.null(), "删除岗位成功"),
 });
 
@@ -76,7 +71,7 @@ const statusRoute = guardedRoute("module_system:position:patch", {
   path: "/available/setting",
   tags,
   summary: "批量修改岗位状态",
-  request: { body: json(batchStatus) },
+  request: { body: jsonBody(batchSetAvailable) },
   responses: jsonOk(z.null(), "批量修改岗位状态成功"),
 });
 
@@ -88,23 +83,10 @@ const exportRoute = guardedRoute("module_system:position:export", {
   description: "筛选条件可放在查询串或 JSON 请求体中 (两处都有时以查询串为准)；按 ID 升序导出全部匹配行。",
   request: {
     query: positionFilter,
-    body: { required: false, content: { "application/json": { schema: positionFilter } } },
+    body: jsonBody(positionFilter, false),
   },
-  responses: {
-    200: {
-      description: "position.xlsx",
-      content: { [XLSX_TYPE]: { schema: z.string().openapi({ type: "string", format: "binary" }) } },
-    },
-    ...commonErrors,
-  },
+  responses: xlsxResponses("position.xlsx"),
 });
-
-/** Query values win over body values; absent query keys fall back to the body's. */
-function mergeFilters(query: PositionFilter, body: PositionFilter): PositionFilter {
-  const merged: Record<string, unknown> = { ...body };
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) merged[k] = v;
-  return merged as PositionFilter;
-}
 
 export function positionRouter(deps: AppDeps) {
   return createRouter()
@@ -151,8 +133,9 @@ export function positionRouter(deps: AppDeps) {
       return ok(c, null, "批量修改岗位状态成功");
     })
     .openapi(exportRoute, async (c) => {
-      const filter = mergeFilters(c.req.valid("query"), c.req.valid("json") ?? {});
+      // query values win over the body's
+      const filter = overlayDefined<PositionFilter>(c.req.valid("json") ?? {}, c.req.valid("query"));
       const file = await position.exportPositions(deps, currentAuth(c).principal, filter);
-      return c.body(file, 200, attachmentHeaders("position.xlsx"));
+      return xlsxFile(c, file, "position.xlsx");
     });
 }

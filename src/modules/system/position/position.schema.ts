@@ -1,16 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
 import { pageQuerySchema } from "../../../core/http/pagination";
+import { baseOutFields, optionalText, statusCode, userByOutFields } from "../../../core/http/schemas";
 
-/** The SPA sometimes sends codes as numbers once a select was touched (contract §16.5 #52). */
-const statusCode = z
-  .preprocess(
-    (v) => (typeof v === "number" ? String(v) : v),
-    z.enum(["0", "1"], { error: "状态只能是 0 或 1" }),
-  )
-  .openapi({ type: "string", enum: ["0", "1"], description: '"0" 启用, "1" 停用' });
-
-/** An id filter; empty text or null (the SPA's cleared field) means "no filter". */
+/**
+ * An id filter; empty text or null (the SPA's cleared field) means "no filter". Unlike the shared
+ * `optionalIntFilter`, an integer beyond 2^53 answers "不能大于 …" rather than the type message.
+ */
 const optionalId = z
   .preprocess((v) => (v === "" || v === null ? undefined : v), z.coerce.number().int().optional())
   .openapi({ type: "integer" });
@@ -43,55 +39,19 @@ export const positionInput = z
       .openapi({ type: "string", example: "开发工程师" }),
     order: z.coerce.number().int("显示顺序必须是整数").min(1, "显示顺序不能小于1").optional(),
     status: statusCode.optional(),
-    description: z
-      .string()
-      .max(255, "备注长度不能超过255个字符")
-      .nullable()
-      .optional()
-      .transform((v) => (v === "" ? null : v)),
+    description: optionalText(255, "备注"),
   })
   .openapi("PositionInput");
 
 export type PositionInput = z.infer<typeof positionInput>;
 
-const userRef = z.object({ id: z.number().int(), name: z.string() }).nullable();
-
 export const positionOut = z
   .object({
-    id: z.number().int(),
-    uuid: z.string(),
-    status: z.string(),
-    description: z.string().nullable(),
-    created_time: z.string().nullable(),
-    updated_time: z.string().nullable(),
-    is_deleted: z.boolean(),
-    deleted_time: z.string().nullable(),
+    ...baseOutFields,
     name: z.string(),
     order: z.number().int(),
-    created_id: z.number().int().nullable(),
-    created_by: userRef,
-    updated_id: z.number().int().nullable(),
-    updated_by: userRef,
-    deleted_id: z.number().int().nullable(),
-    deleted_by: userRef,
+    ...userByOutFields,
   })
   .openapi("Position");
 
 export type PositionOut = z.infer<typeof positionOut>;
-
-export const idParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
-});
-
-export const idList = z.array(z.number().int()).openapi({ example: [1, 2] });
-
-export const batchStatus = z
-  .object({
-    ids: z.array(z.number().int()).default([]),
-    status: statusCode,
-  })
-  .openapi("PositionBatchSetAvailable");

@@ -3,9 +3,11 @@ import { dataScopeFilter } from "../../../core/auth/data-scope";
 import type { Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../../../core/db/query";
+import { batchIds, requireAll } from "../../../core/http/batch";
 import { nowString } from "../../../core/http/datetime";
-import { badRequest, conflict, notFound } from "../../../core/http/errors";
+import { conflict, notFound } from "../../../core/http/errors";
 import { type Page, type PageQuery, pageOf } from "../../../core/http/pagination";
+import { toBaseOut } from "../../../core/http/schemas";
 import { positionWorkbook } from "./position.export";
 import * as repo from "./position.repo";
 import type { PositionFilter, PositionInput, PositionOut } from "./position.schema";
@@ -37,14 +39,7 @@ async function toOut(deps: AppDeps, rows: repo.PositionRow[]): Promise<PositionO
     updated_by: r.updated_by,
     deleted_id: r.deleted_id,
     deleted_by: r.deleted_by,
-    id: r.id,
-    uuid: r.uuid,
-    status: r.status,
-    description: r.description,
-    created_time: r.created_time,
-    updated_time: r.updated_time,
-    is_deleted: Boolean(r.is_deleted),
-    deleted_time: r.deleted_time,
+    ...toBaseOut(r),
     name: r.name,
     order: r.order,
   }));
@@ -104,21 +99,16 @@ export async function updatePosition(
   return (await toOut(deps, [(await repo.findPosition(db, id))!]))[0];
 }
 
-/** The ids the caller may touch; one id that is missing or out of scope refuses the whole batch. */
-async function visibleIds(deps: AppDeps, p: Principal, ids: number[], missing: string): Promise<number[]> {
-  const unique = [...new Set(ids)];
-  const rows = await repo.selectPositions(
-    deps.db,
-    allOf(inArray(deps.db.t.sys_position.id, unique), await scopeOf(deps, p)),
-  );
-  if (rows.length < unique.length) throw notFound(missing);
-  return unique;
+/** Live positions among `ids` the caller can see. */
+async function visiblePositions(deps: AppDeps, p: Principal, ids: number[]) {
+  const scope = await scopeOf(deps, p);
+  return repo.selectPositions(deps.db, allOf(inArray(deps.db.t.sys_position.id, ids), scope));
 }
 
 /** Soft delete (contract §10.4); user links stay, readers of users' positions skip deleted rows. */
 export async function deletePositions(deps: AppDeps, p: Principal, ids: number[]) {
-  if (!ids.length) throw badRequest("删除失败，删除对象不能为空");
-  const unique = await visibleIds(deps, p, ids, "删除失败，该岗位不存在");
+  const unique = batchIds(ids, "删除失败，删除对象不能为空");
+  await requireAll(unique, (wanted) => visiblePositions(deps, p, wanted), "删除失败，该岗位不存在");
   // One UPDATE over all ids: the batch is atomic without a transaction.
   await repo.updatePositions(deps.db, unique, {
     is_deleted: true,
@@ -129,13 +119,13 @@ export async function deletePositions(deps: AppDeps, p: Principal, ids: number[]
 }
 
 export async function setPositionsStatus(deps: AppDeps, p: Principal, ids: number[], status: string) {
-  if (!ids.length) throw badRequest("修改失败，修改对象不能为空");
-  const unique = await visibleIds(deps, p, ids, "修改失败，该岗位不存在");
+  const unique = batchIds(ids, "修改失败，修改对象不能为空");
+  await requireAll(unique, (wanted) => visiblePositions(deps, p, wanted), "修改失败，该岗位不存在");
   await repo.updatePositions(deps.db, unique, { status, updated_id: p.id });
 }
 
 /** Every matching position the caller can see, ordered by id (exports are not paged). */
-export async function exportPositions(deps: AppDeps, p: Principal, q: PositionFilter): Promise<ArrayBuffer> {
+export async function exportPositions(deps: AppDeps, p: Principal, q: PositionFilter): Promise<Uint8Array> {
   const rows = await repo.selectPositions(deps.db, filterOf(deps, q, await scopeOf(deps, p)));
   return positionWorkbook(rows);
 }

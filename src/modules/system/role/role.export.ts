@@ -1,7 +1,5 @@
-import ExcelJS from "exceljs";
+import { buildXlsx, type SheetColumn, statusLabel } from "../../../core/xlsx";
 import type { RoleRow } from "./role.repo";
-
-export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 const SCOPE_LABELS: Record<number, string> = {
   1: "仅本人数据权限",
@@ -15,33 +13,17 @@ const SCOPE_LABELS: Record<number, string> = {
  * The contract's R8 columns plus the role code. Upstream's 创建者ID/更新者ID are left out: roles
  * have no audit columns, so they were always empty (§16 #37).
  */
-const COLUMNS: [string, number, (r: RoleRow) => string | number | null][] = [
-  ["角色编号", 10, (r) => r.id],
-  ["角色名称", 24, (r) => r.name],
-  ["角色编码", 16, (r) => r.code],
-  ["显示顺序", 10, (r) => r.order],
-  ["数据权限", 20, (r) => SCOPE_LABELS[r.data_scope] ?? String(r.data_scope)],
-  ["状态", 8, (r) => (r.status === "0" ? "启用" : "停用")],
-  ["备注", 24, (r) => r.description],
-  ["创建时间", 20, (r) => r.created_time],
-  ["更新时间", 20, (r) => r.updated_time],
+const COLUMNS: SheetColumn<RoleRow>[] = [
+  { header: "角色编号", width: 10, value: (r) => r.id },
+  { header: "角色名称", width: 24, value: (r) => r.name },
+  { header: "角色编码", width: 16, value: (r) => r.code },
+  { header: "显示顺序", width: 10, value: (r) => r.order },
+  { header: "数据权限", width: 20, value: (r) => SCOPE_LABELS[r.data_scope] ?? String(r.data_scope) },
+  { header: "状态", width: 8, value: (r) => statusLabel(r.status) },
+  { header: "备注", width: 24, value: (r) => r.description },
+  { header: "创建时间", width: 20, value: (r) => r.created_time },
+  { header: "更新时间", width: 20, value: (r) => r.updated_time },
 ];
 
 /** One sheet: a header row, then one row per role. */
-export async function roleWorkbook(rows: RoleRow[]): Promise<ArrayBuffer> {
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet("Sheet1");
-  sheet.columns = COLUMNS.map(([header, width]) => ({ header, width }));
-  sheet.getRow(1).font = { bold: true };
-  for (const r of rows) sheet.addRow(COLUMNS.map(([, , value]) => value(r)));
-  return (await book.xlsx.writeBuffer()) as ArrayBuffer;
-}
-
-/** Download headers: the UTF-8 file name percent-encoded, readable by the SPA through CORS. */
-export function attachmentHeaders(fileName: string): Record<string, string> {
-  return {
-    "Content-Type": XLSX_TYPE,
-    "Content-Disposition": `attachment; filename=${encodeURIComponent(fileName)}`,
-    "Access-Control-Expose-Headers": "Content-Disposition",
-  };
-}
+export const roleWorkbook = (rows: RoleRow[]) => buildXlsx(COLUMNS, rows);

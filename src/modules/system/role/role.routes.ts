@@ -2,12 +2,14 @@ import { z } from "@hono/zod-openapi";
 import { currentAuth, guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
 import { ok } from "../../../core/http/envelope";
-import { commonErrors, jsonOk } from "../../../core/http/openapi";
+import { jsonOk } from "../../../core/http/openapi";
 import { pageSchema } from "../../../core/http/pagination";
+import { jsonBody, overlayDefined } from "../../../core/http/request";
 import { createRouter } from "../../../core/http/router";
-import { attachmentHeaders, roleWorkbook, XLSX_TYPE } from "./role.export";
+import { idList } from "../../../core/http/schemas";
+import { xlsxFile, xlsxResponses } from "../../../core/xlsx";
+import { roleWorkbook } from "./role.export";
 import {
-  idList,
   idParam,
   type RoleFilter,
   roleBatchStatus,
@@ -20,10 +22,6 @@ import {
 import * as roles from "./role.service";
 
 const tags = ["系统管理 · 角色管理"];
-const json = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 
 const listRoute = guardedRoute("module_system:role:query", {
   method: "get",
@@ -49,7 +47,7 @@ const createRoleRoute = guardedRoute("module_system:role:create", {
   path: "/create",
   tags,
   summary: "创建角色",
-  request: { body: json(roleInput) },
+  request: { body: jsonBody(roleInput) },
   responses: { ...jsonOk(roleOut, "创建角色成功"), 409: { description: "名称或编码已存在" } },
 });
 
@@ -59,7 +57,7 @@ const updateRoleRoute = guardedRoute("module_system:role:update", {
   tags,
   summary: "修改角色",
   description: "未提交的可选字段保持原值。",
-  request: { params: idParam, body: json(roleInput) },
+  request: { params: idParam, body: jsonBody(roleInput) },
   responses: { ...jsonOk(roleOut, "修改角色成功"), 404: { description: "角色不存在" } },
 });
 
@@ -69,7 +67,7 @@ const deleteRoleRoute = guardedRoute("module_system:role:delete", {
   tags,
   summary: "删除角色",
   description: "请求体为角色 ID 数组；物理删除，用户、菜单、部门关联一并删除。",
-  request: { body: json(idList) },
+  request: { body: jsonBody(idList) },
   responses: jsonOk(z.null(), "删除角色成功"),
 });
 
@@ -79,7 +77,7 @@ const statusRoute = guardedRoute("module_system:role:patch", {
   tags,
   summary: "批量修改角色状态",
   description: "停用的角色立即不再授予任何权限。",
-  request: { body: json(roleBatchStatus) },
+  request: { body: jsonBody(roleBatchStatus) },
   responses: jsonOk(z.null(), "批量修改角色状态成功"),
 });
 
@@ -91,7 +89,7 @@ const permissionRoute = guardedRoute("module_system:role:permission", {
   description:
     "替换角色的菜单与数据权限；`data_scope` 为 5 时 `dept_ids` 为自定义部门。" +
     "非超级管理员只能授予自己拥有的菜单和自己可见的部门。",
-  request: { body: json(rolePermissionInput) },
+  request: { body: jsonBody(rolePermissionInput) },
   responses: { ...jsonOk(z.null(), "授权角色成功"), 400: { description: "菜单或部门超出授权范围" } },
 });
 
@@ -103,23 +101,10 @@ const exportRoute = guardedRoute("module_system:role:export", {
   description: "筛选条件可放在查询串或 JSON 请求体中 (两处都有时以查询串为准)；按 ID 升序导出全部匹配行。",
   request: {
     query: roleFilter,
-    body: { required: false, content: { "application/json": { schema: roleFilter } } },
+    body: jsonBody(roleFilter, false),
   },
-  responses: {
-    200: {
-      description: "role.xlsx",
-      content: { [XLSX_TYPE]: { schema: z.string().openapi({ type: "string", format: "binary" }) } },
-    },
-    ...commonErrors,
-  },
+  responses: xlsxResponses("role.xlsx"),
 });
-
-/** Query values win over body values; absent query keys fall back to the body's. */
-function mergeFilters(query: RoleFilter, body: RoleFilter | undefined): RoleFilter {
-  const merged: Record<string, unknown> = { ...body };
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) merged[k] = v;
-  return merged as RoleFilter;
-}
 
 export function roleRouter(deps: AppDeps) {
   return createRouter()
@@ -158,8 +143,9 @@ export function roleRouter(deps: AppDeps) {
       return ok(c, null, "授权角色成功");
     })
     .openapi(exportRoute, async (c) => {
-      const filter = mergeFilters(c.req.valid("query"), c.req.valid("json"));
+      // query values win over the body's
+      const filter = overlayDefined<RoleFilter>(c.req.valid("json") ?? {}, c.req.valid("query"));
       const rows = await roles.exportRows(deps, currentAuth(c).principal, filter);
-      return c.body(await roleWorkbook(rows), 200, attachmentHeaders("role.xlsx"));
+      return xlsxFile(c, await roleWorkbook(rows), "role.xlsx");
     });
 }

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
 import { pageQuerySchema } from "../../../core/http/pagination";
+import { baseOutFields } from "../../../core/http/schemas";
+import { deptOut } from "../dept/dept.schema";
 import { menuOut } from "../menu/menu.schema";
 
 /** Numeric strings become numbers, as upstream's lax integer parsing did. */
@@ -75,37 +77,9 @@ export const rolePermissionInput = z
 
 export type RolePermissionInput = z.infer<typeof rolePermissionInput>;
 
-export const deptOut = z
-  .object({
-    id: z.number().int(),
-    uuid: z.string(),
-    status: z.string(),
-    description: z.string().nullable(),
-    created_time: z.string().nullable(),
-    updated_time: z.string().nullable(),
-    is_deleted: z.boolean(),
-    deleted_time: z.string().nullable(),
-    name: z.string(),
-    order: z.number().int(),
-    code: z.string(),
-    leader: z.string().nullable(),
-    phone: z.string().nullable(),
-    email: z.string().nullable(),
-    parent_id: z.number().int().nullable(),
-    parent_name: z.string().nullable(),
-  })
-  .openapi("RoleDept");
-
 export const roleOut = z
   .object({
-    id: z.number().int(),
-    uuid: z.string(),
-    status: z.string(),
-    description: z.string().nullable(),
-    created_time: z.string().nullable(),
-    updated_time: z.string().nullable(),
-    is_deleted: z.boolean(),
-    deleted_time: z.string().nullable(),
+    ...baseOutFields,
     name: z.string(),
     code: z.string(),
     order: z.number().int(),
@@ -122,8 +96,6 @@ export const idParam = z.object({
     .preprocess(numeric, z.number().int().min(1))
     .openapi({ param: { name: "id", in: "path" }, example: 1 }),
 });
-
-export const idList = ids.openapi("RoleIdList", { example: [2] });
 
 export const roleBatchStatus = z
   .object({ ids: ids.default([]), status: statusField.default("0") })

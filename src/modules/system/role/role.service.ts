@@ -3,10 +3,14 @@ import { DATA_SCOPE, dataScopeFilter } from "../../../core/auth/data-scope";
 import { forgetPrincipals, type Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
 import { allOf, contains, equals, orderByOf, within } from "../../../core/db/query";
+import { batchIds, requireAll } from "../../../core/http/batch";
 import { badRequest, conflict, notFound } from "../../../core/http/errors";
 import { pageOf } from "../../../core/http/pagination";
+import { toBaseOut } from "../../../core/http/schemas";
+import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
+import { toDeptOut } from "../dept/dept.service";
 import { toMenuOut } from "../menu/menu.service";
-import type { DeptRow, RoleRow } from "./role.repo";
+import type { RoleRow } from "./role.repo";
 import * as repo from "./role.repo";
 import type { RoleFilter, RoleInput, RoleOut, RolePermissionInput, RoleQuery } from "./role.schema";
 
@@ -21,27 +25,6 @@ function deptScope(deps: AppDeps, principal: Principal): Promise<SQL | undefined
   return dataScopeFilter(deps.db, principal, { kind: "dept", id: deps.db.t.sys_dept.id });
 }
 
-function toDeptOut(row: DeptRow) {
-  return {
-    id: row.id,
-    uuid: row.uuid,
-    status: row.status,
-    description: row.description,
-    created_time: row.created_time,
-    updated_time: row.updated_time,
-    is_deleted: !!row.is_deleted,
-    deleted_time: row.deleted_time,
-    name: row.name,
-    order: row.order,
-    code: row.code,
-    leader: row.leader,
-    phone: row.phone,
-    email: row.email,
-    parent_id: row.parent_id,
-    parent_name: null,
-  };
-}
-
 /**
  * Role objects (contract §12.4) with their menus and departments, two queries for any number of
  * roles. Also what the user module embeds as a user's `roles`.
@@ -53,14 +36,7 @@ export async function toRoleObjects(deps: AppDeps, rows: RoleRow[]): Promise<Rol
     repo.selectRoleDepts(deps.db, ids),
   ]);
   return rows.map((r) => ({
-    id: r.id,
-    uuid: r.uuid,
-    status: r.status,
-    description: r.description,
-    created_time: r.created_time,
-    updated_time: r.updated_time,
-    is_deleted: !!r.is_deleted,
-    deleted_time: r.deleted_time,
+    ...toBaseOut(r),
     name: r.name,
     code: r.code,
     order: r.order,
@@ -119,16 +95,6 @@ function checkGrantableScope(principal: Principal, scope: number) {
   if (scope > held) throw badRequest("授权失败，不能授予超出自身数据权限的数据范围");
 }
 
-/** A DB unique-key error still means "code taken" when a concurrent write beat the pre-check. */
-async function guardUnique<T>(deps: AppDeps, msg: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (deps.db.isUniqueViolation(err)) throw conflict(msg);
-    throw err;
-  }
-}
-
 export async function createRole(deps: AppDeps, principal: Principal, input: RoleInput): Promise<RoleOut> {
   const { db } = deps;
   const values = {
@@ -142,7 +108,7 @@ export async function createRole(deps: AppDeps, principal: Principal, input: Rol
   checkGrantableScope(principal, values.data_scope);
   if (await repo.roleTaken(db, "name", values.name)) throw conflict("创建失败，该角色已存在");
   if (await repo.roleTaken(db, "code", values.code)) throw conflict("创建失败，编码已存在");
-  const id = await guardUnique(deps, "创建失败，编码已存在", () => repo.insertRole(db, values));
+  const id = await conflictOnDuplicate(db, "创建失败，编码已存在", () => repo.insertRole(db, values));
   return roleObject(deps, id);
 }
 
@@ -172,26 +138,23 @@ export async function updateRole(
   }
   // custom departments only mean something under scope 5 (as R7 does, they go with it)
   const dropDepts = values.data_scope !== DATA_SCOPE.CUSTOM;
-  await guardUnique(deps, "更新失败，角色编码已存在", () => repo.updateRole(db, id, values, dropDepts));
+  await conflictOnDuplicate(db, "更新失败，角色编码已存在", () => repo.updateRole(db, id, values, dropDepts));
   // status and data scope feed every holder's permissions and row filters
   await forgetPrincipals(deps.cache);
   return roleObject(deps, id);
 }
 
-/** Every id visible to the caller, or not found. */
+/** The roles of `ids` (distinct) the caller can see; any other id is not found (`msg`). */
 async function requireVisible(deps: AppDeps, principal: Principal, ids: number[], msg: string) {
-  const wanted = unique(ids);
-  const rows = await repo.selectRoles(
-    deps.db,
-    allOf(inArray(deps.db.t.sys_role.id, wanted), await roleScope(deps, principal)),
-  );
-  if (rows.length !== wanted.length) throw notFound(msg);
-  return rows;
+  const scope = await roleScope(deps, principal);
+  const among = (wanted: number[]) =>
+    repo.selectRoles(deps.db, allOf(inArray(deps.db.t.sys_role.id, wanted), scope));
+  return requireAll(unique(ids), among, msg);
 }
 
 export async function deleteRoles(deps: AppDeps, principal: Principal, ids: number[]): Promise<void> {
-  if (!ids.length) throw badRequest("删除失败，删除对象不能为空");
-  const rows = await requireVisible(deps, principal, ids, "删除失败，该角色不存在");
+  const wanted = batchIds(ids, "删除失败，删除对象不能为空");
+  const rows = await requireVisible(deps, principal, wanted, "删除失败，该角色不存在");
   await repo.deleteRoles(
     deps.db,
     rows.map((r) => r.id),
@@ -200,8 +163,8 @@ export async function deleteRoles(deps: AppDeps, principal: Principal, ids: numb
 }
 
 export async function setRoleStatus(deps: AppDeps, principal: Principal, ids: number[], status: string) {
-  if (!ids.length) throw badRequest("批量修改失败，修改对象不能为空");
-  const rows = await requireVisible(deps, principal, ids, "批量修改失败，该角色不存在");
+  const wanted = batchIds(ids, "批量修改失败，修改对象不能为空");
+  const rows = await requireVisible(deps, principal, wanted, "批量修改失败，该角色不存在");
   await repo.updateRoleStatus(
     deps.db,
     rows.map((r) => r.id),

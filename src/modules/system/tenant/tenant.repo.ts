@@ -21,13 +21,13 @@ export async function findTenant(db: Database, id: number): Promise<TenantRow | 
   return row;
 }
 
-export async function existingTenantIds(db: Database, ids: number[]): Promise<Set<number>> {
+export async function existingTenantIds(db: Database, ids: number[]): Promise<number[]> {
   const { sys_tenant } = db.t;
   const rows = await db.orm
     .select({ id: sys_tenant.id })
     .from(sys_tenant)
     .where(and(inArray(sys_tenant.id, ids), notDeleted(sys_tenant)));
-  return new Set(rows.map((r) => r.id));
+  return rows.map((r) => r.id);
 }
 
 /** Whether a tenant other than `exceptId` holds `column = value` (any row: the unique index covers them all). */

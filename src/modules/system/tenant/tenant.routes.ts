@@ -4,22 +4,13 @@ import type { AppDeps } from "../../../core/context";
 import { ok } from "../../../core/http/envelope";
 import { jsonOk } from "../../../core/http/openapi";
 import { pageQuerySchema, pageSchema } from "../../../core/http/pagination";
+import { jsonBody } from "../../../core/http/request";
 import { createRouter } from "../../../core/http/router";
-import {
-  batchStatus,
-  idList,
-  idParam,
-  tenantCreate,
-  tenantOut,
-  tenantQuery,
-  tenantUpdate,
-} from "./tenant.schema";
+import { batchSetAvailable, idList, idParam } from "../../../core/http/schemas";
+import { tenantCreate, tenantOut, tenantQuery, tenantUpdate } from "./tenant.schema";
 import * as tenants from "./tenant.service";
 
 const tags = ["系统管理 · 租户"];
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { "application/json": { schema } } },
-});
 
 const detailRoute = guardedRoute("module_system:tenant:query", {
   method: "get",
@@ -44,7 +35,7 @@ const createTenantRoute = guardedRoute("module_system:tenant:create", {
   path: "/create",
   tags,
   summary: "创建租户",
-  request: jsonBody(tenantCreate),
+  request: { body: jsonBody(tenantCreate) },
   responses: jsonOk(tenantOut, "创建租户成功"),
 });
 
@@ -54,7 +45,7 @@ const updateRoute = guardedRoute("module_system:tenant:update", {
   tags,
   summary: "修改租户",
   description: "部分更新：只写入请求中出现的字段。系统租户 (id 1) 不可修改编码或禁用。",
-  request: { params: idParam, ...jsonBody(tenantUpdate) },
+  request: { params: idParam, body: jsonBody(tenantUpdate) },
   responses: jsonOk(tenantOut, "修改租户成功"),
 });
 
@@ -64,7 +55,7 @@ const deleteRoute = guardedRoute("module_system:tenant:delete", {
   tags,
   summary: "删除租户",
   description: "系统租户不可删除；仍有用户的租户不可删除。",
-  request: jsonBody(idList),
+  request: { body: jsonBody(idList) },
   responses: jsonOk(z.null(), "删除租户成功"),
 });
 
@@ -73,7 +64,7 @@ const statusRoute = guardedRoute("module_system:tenant:patch", {
   path: "/available/setting",
   tags,
   summary: "批量修改租户状态",
-  request: jsonBody(batchStatus),
+  request: { body: jsonBody(batchSetAvailable) },
   responses: jsonOk(z.null(), "批量修改租户状态成功"),
 });
 

@@ -1,13 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
 import { formatDateTime, parseDateTime } from "../../../core/http/datetime";
-
-/** The SPA may send code fields as numbers once a select was touched (contract §16.5 #52). */
-const asText = (v: unknown) => (typeof v === "number" ? String(v) : v);
-
-const statusCode = z
-  .preprocess(asText, z.enum(["0", "1"], { error: "状态只能是 0 或 1" }))
-  .openapi({ type: "string", enum: ["0", "1"], description: '"0" 启用, "1" 停用' });
+import { baseOutFields, numberAsText, optionalText, statusCode } from "../../../core/http/schemas";
 
 const name = z
   .string({ error: "请求失败，缺少必填项！" })
@@ -17,7 +11,7 @@ const name = z
 
 /** Letters and digits of any script, like Python's `str.isalnum()` upstream used. */
 const code = z
-  .preprocess(asText, z.string({ error: "请求失败，缺少必填项！" }))
+  .preprocess(numberAsText, z.string({ error: "请求失败，缺少必填项！" }))
   .transform((s) => s.trim())
   .pipe(
     z
@@ -45,16 +39,9 @@ const dateTime = z
   })
   .openapi({ type: "string", example: "2026-01-01 00:00:00" });
 
-const description = z
-  .string()
-  .max(255, "描述长度不能超过255个字符")
-  .nullable()
-  .optional()
-  .transform((v) => (v === "" ? null : v));
-
 const fields = {
   status: statusCode.optional(),
-  description,
+  description: optionalText(255, "描述"),
   start_time: dateTime,
   end_time: dateTime,
 };
@@ -99,34 +86,10 @@ export type TenantQuery = z.infer<typeof tenantQuery>;
 
 export const tenantOut = z
   .object({
-    id: z.number().int(),
-    uuid: z.string(),
-    status: z.string(),
-    description: z.string().nullable(),
-    created_time: z.string().nullable(),
-    updated_time: z.string().nullable(),
-    is_deleted: z.boolean(),
-    deleted_time: z.string().nullable(),
+    ...baseOutFields,
     name: z.string(),
     code: z.string(),
     start_time: z.string().nullable(),
     end_time: z.string().nullable(),
   })
   .openapi("Tenant");
-
-export const idParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
-});
-
-export const idList = z.array(z.number().int()).openapi("TenantIds", { example: [2, 3] });
-
-export const batchStatus = z
-  .object({
-    ids: z.array(z.number().int()).default([]),
-    status: statusCode,
-  })
-  .openapi("TenantBatchSetAvailable");

@@ -1,7 +1,9 @@
 import type { AppDeps } from "../../../core/context";
 import { allOf, contains, equals, orderByOf, within } from "../../../core/db/query";
+import { batchIds, requireAll } from "../../../core/http/batch";
 import { AppError, badRequest, conflict, notFound, validationError } from "../../../core/http/errors";
 import { type PageQuery, pageOf } from "../../../core/http/pagination";
+import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
 import * as repo from "./tenant.repo";
 import {
   endsBeforeStart,
@@ -33,12 +35,6 @@ export async function getTenant(deps: AppDeps, id: number) {
   return row;
 }
 
-/** A unique-index race lost after the pre-check passed: still a readable 409. */
-function duplicateOr(err: unknown, deps: AppDeps, msg: string): never {
-  if (deps.db.isUniqueViolation(err)) throw conflict(msg);
-  throw err;
-}
-
 /**
  * Creates the tenant only. Upstream also created a `{code}_admin` user whose random password
  * went to the server log (contract §16 #12); users are added to a tenant through user management.
@@ -46,19 +42,16 @@ function duplicateOr(err: unknown, deps: AppDeps, msg: string): never {
 export async function createTenant(deps: AppDeps, input: TenantCreate) {
   if (await repo.tenantTaken(deps.db, "name", input.name)) throw conflict("创建失败，名称已存在");
   if (await repo.tenantTaken(deps.db, "code", input.code)) throw conflict("创建失败，编码已存在");
-  let id: number;
-  try {
-    id = await repo.insertTenant(deps.db, {
+  const id = await conflictOnDuplicate(deps.db, "创建失败，名称或编码已存在", () =>
+    repo.insertTenant(deps.db, {
       name: input.name,
       code: input.code,
       status: input.status ?? "0",
       description: input.description ?? null,
       start_time: input.start_time ?? null,
       end_time: input.end_time ?? null,
-    });
-  } catch (err) {
-    duplicateOr(err, deps, "创建失败，名称或编码已存在");
-  }
+    }),
+  );
   return getTenant(deps, id);
 }
 
@@ -80,27 +73,18 @@ export async function updateTenant(deps: AppDeps, id: number, input: TenantUpdat
   }
   const values = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   if (Object.keys(values).length) {
-    try {
-      await repo.updateTenant(deps.db, id, values);
-    } catch (err) {
-      duplicateOr(err, deps, "更新失败，名称或编码重复");
-    }
+    await conflictOnDuplicate(deps.db, "更新失败，名称或编码重复", () =>
+      repo.updateTenant(deps.db, id, values),
+    );
   }
   return getTenant(deps, id);
 }
 
-async function requireAll(deps: AppDeps, ids: number[], missing: string) {
-  const unique = [...new Set(ids)];
-  const found = await repo.existingTenantIds(deps.db, unique);
-  if (found.size !== unique.length) throw notFound(missing);
-  return unique;
-}
-
 /** Refused for the platform tenant and for any tenant that still has (live) users. */
 export async function deleteTenants(deps: AppDeps, ids: number[]) {
-  if (!ids.length) throw badRequest("删除失败，删除对象不能为空");
-  if (ids.includes(SYSTEM_TENANT_ID)) throw badRequest("系统租户不允许删除");
-  const unique = await requireAll(deps, ids, "删除失败，该租户不存在");
+  const unique = batchIds(ids, "删除失败，删除对象不能为空");
+  if (unique.includes(SYSTEM_TENANT_ID)) throw badRequest("系统租户不允许删除");
+  await requireAll(unique, (w) => repo.existingTenantIds(deps.db, w), "删除失败，该租户不存在");
   await deps.db.transaction(async (tx) => {
     const users = await repo.liveUsersByTenant(tx, deps.db, unique);
     const busy = unique.find((id) => (users.get(id) ?? 0) > 0);
@@ -113,8 +97,8 @@ export async function deleteTenants(deps: AppDeps, ids: number[]) {
 }
 
 export async function setTenantStatus(deps: AppDeps, ids: number[], status: string) {
-  if (!ids.length) throw badRequest("修改失败，修改对象不能为空");
-  if (status === "1" && ids.includes(SYSTEM_TENANT_ID)) throw badRequest("系统租户不允许禁用");
-  const unique = await requireAll(deps, ids, "租户不存在");
+  const unique = batchIds(ids, "修改失败，修改对象不能为空");
+  if (status === "1" && unique.includes(SYSTEM_TENANT_ID)) throw badRequest("系统租户不允许禁用");
+  await requireAll(unique, (w) => repo.existingTenantIds(deps.db, w), "租户不存在");
   await repo.setTenantStatus(deps.db, unique, status);
 }

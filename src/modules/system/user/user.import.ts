@@ -1,8 +1,10 @@
 import { dataScopeFilter } from "../../../core/auth/data-scope";
 import type { Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
-import { badRequest, conflict } from "../../../core/http/errors";
-import { GENDER_VALUE, readFirstSheet, SheetError, STATUS_VALUE } from "./user.excel";
+import { badRequest } from "../../../core/http/errors";
+import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
+import { readFirstSheet, SheetError } from "../../../core/xlsx";
+import { GENDER_VALUE, STATUS_VALUE } from "./user.excel";
 import type { UserInsert } from "./user.repo";
 import * as repo from "./user.repo";
 import { emailField, mobileField } from "./user.schema";
@@ -188,13 +190,10 @@ export async function importUsers(deps: AppDeps, p: Principal, file: unknown): P
       created_id: p.id,
       updated_id: p.id,
     }));
-    try {
-      await db.transaction((tx) => repo.insertUsers(tx, db, values));
-    } catch (err) {
-      // Someone took one of these accounts meanwhile: the whole batch was rolled back.
-      if (db.isUniqueViolation(err)) throw conflict("导入失败: 账号、手机号或邮箱已存在，请重新导入");
-      throw err;
-    }
+    // Someone taking one of these accounts meanwhile rolls the whole batch back.
+    await conflictOnDuplicate(db, "导入失败: 账号、手机号或邮箱已存在，请重新导入", () =>
+      db.transaction((tx) => repo.insertUsers(tx, db, values)),
+    );
   }
 
   let report = `成功导入 ${accepted.length} 条数据`;

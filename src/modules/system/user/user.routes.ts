@@ -3,11 +3,14 @@ import type { Context } from "hono";
 import { currentAuth, guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps, AppEnv } from "../../../core/context";
 import { ok } from "../../../core/http/envelope";
-import { commonErrors, jsonOk } from "../../../core/http/openapi";
+import { jsonOk } from "../../../core/http/openapi";
 import { pageSchema } from "../../../core/http/pagination";
+import { jsonBody, overlayDefined } from "../../../core/http/request";
 import { createRouter } from "../../../core/http/router";
+import { idList } from "../../../core/http/schemas";
 import { clientInfo } from "../../../core/log/operation-log";
-import { exportWorkbook, importTemplate, XLSX_TYPE, xlsxHeaders } from "./user.excel";
+import { xlsxFile, xlsxResponses } from "../../../core/xlsx";
+import { exportWorkbook, importTemplate } from "./user.excel";
 import { importUsers } from "./user.import";
 import {
   batchSetAvailable,
@@ -16,7 +19,6 @@ import {
   exportBody,
   exportQuery,
   forgetPassword,
-  idsBody,
   resetPassword,
   uploadForm,
   uploadOut,
@@ -30,21 +32,10 @@ import * as users from "./user.service";
 
 const tags = ["系统管理 · 用户"];
 
-const json = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { "application/json": { schema } },
-});
 const multipart = {
   required: false,
   content: { "multipart/form-data": { schema: uploadForm } },
 };
-const xlsxOk = (description: string) => ({
-  200: {
-    description,
-    content: { [XLSX_TYPE]: { schema: z.string().openapi({ type: "string", format: "binary" }) } },
-  },
-  ...commonErrors,
-});
 
 const currentInfoRoute = guardedRoute("login", {
   method: "get",
@@ -71,7 +62,7 @@ const currentUpdateRoute = guardedRoute("login", {
   tags,
   summary: "更新当前用户基本信息",
   description: "只写入请求中出现的字段；超级管理员不能修改。",
-  request: { body: json(currentUserUpdate) },
+  request: { body: jsonBody(currentUserUpdate) },
   responses: jsonOk(userOut, "更新当前用户基本信息成功"),
 });
 
@@ -81,7 +72,7 @@ const changePasswordRoute = guardedRoute("login", {
   tags,
   summary: "修改当前用户密码",
   description: "新密码 8-128 位；成功后该用户的所有会话结束，需重新登录。",
-  request: { body: json(changePassword) },
+  request: { body: jsonBody(changePassword) },
   responses: jsonOk(userOut, "修改密码成功, 请重新登录"),
 });
 
@@ -91,7 +82,7 @@ const resetPasswordRoute = guardedRoute("module_system:user:update", {
   tags,
   summary: "重置用户密码",
   description: "需要 module_system:user:update 与数据权限；被重置用户的会话全部结束。",
-  request: { body: json(resetPassword) },
+  request: { body: jsonBody(resetPassword) },
   responses: jsonOk(userOut, "重置密码成功"),
 });
 
@@ -101,7 +92,7 @@ const registerRoute = createRoute({
   tags,
   summary: "注册用户 (需开启 REGISTER_ENABLE)",
   description: "不分配任何角色；昵称即账号。",
-  request: { body: json(userRegister) },
+  request: { body: jsonBody(userRegister) },
   responses: jsonOk(userOut, "注册用户成功"),
 });
 
@@ -111,7 +102,7 @@ const forgetPasswordRoute = createRoute({
   tags,
   summary: "找回密码 (需开启 FORGET_PASSWORD_ENABLE)",
   description: "账号与其绑定的手机号必须一致；成功后该用户的所有会话结束。",
-  request: { body: json(forgetPassword) },
+  request: { body: jsonBody(forgetPassword) },
   responses: jsonOk(z.null(), "重置密码成功"),
 });
 
@@ -139,7 +130,7 @@ const createUserRoute = guardedRoute("module_system:user:create", {
   tags,
   summary: "创建用户",
   description: "不能创建超级管理员；部门、角色、岗位须在调用者的数据权限内。",
-  request: { body: json(userCreate) },
+  request: { body: jsonBody(userCreate) },
   responses: jsonOk(userOut, "创建用户成功"),
 });
 
@@ -149,7 +140,7 @@ const updateRoute = guardedRoute("module_system:user:update", {
   tags,
   summary: "修改用户",
   description: "只写入出现的字段 (不含密码)；role_ids / position_ids 出现时替换 (空数组即清空)。",
-  request: { params: z.object({ id: z.coerce.number().int() }), body: json(userUpdate) },
+  request: { params: z.object({ id: z.coerce.number().int() }), body: jsonBody(userUpdate) },
   responses: jsonOk(userOut, "修改用户成功"),
 });
 
@@ -159,7 +150,7 @@ const deleteRoute = guardedRoute("module_system:user:delete", {
   tags,
   summary: "删除用户",
   description: "请求体为用户编号数组；只能删除已停用的非超级管理员。",
-  request: { body: json(idsBody) },
+  request: { body: jsonBody(idList) },
   responses: jsonOk(z.null(), "删除用户成功"),
 });
 
@@ -168,7 +159,7 @@ const statusRoute = guardedRoute("module_system:user:patch", {
   path: "/available/setting",
   tags,
   summary: "批量修改用户状态",
-  request: { body: json(batchSetAvailable) },
+  request: { body: jsonBody(batchSetAvailable) },
   responses: jsonOk(z.null(), "批量修改用户状态成功"),
 });
 
@@ -177,7 +168,7 @@ const templateRoute = guardedRoute("module_system:user:download", {
   path: "/import/template",
   tags,
   summary: "下载用户导入模板",
-  responses: xlsxOk("用户导入模板.xlsx"),
+  responses: xlsxResponses("用户导入模板.xlsx"),
 });
 
 const exportRoute = guardedRoute("module_system:user:export", {
@@ -188,9 +179,9 @@ const exportRoute = guardedRoute("module_system:user:export", {
   description: "筛选条件可放在查询字符串或 JSON 请求体中 (请求体优先)。",
   request: {
     query: exportQuery,
-    body: { required: false, content: { "application/json": { schema: exportBody } } },
+    body: jsonBody(exportBody, false),
   },
-  responses: xlsxOk("user.xlsx"),
+  responses: xlsxResponses("user.xlsx"),
 });
 
 const importRoute = guardedRoute("module_system:user:import", {
@@ -208,9 +199,6 @@ const uploadedFile = async (c: Context<AppEnv>): Promise<unknown> => {
   const form = await c.req.parseBody();
   return form.file ?? null;
 };
-
-const file = (c: Context<AppEnv>, data: Uint8Array, name: string) =>
-  c.body(data as Uint8Array<ArrayBuffer>, 200, xlsxHeaders(name)) as never;
 
 export function userRouter(deps: AppDeps) {
   return createRouter()
@@ -268,16 +256,14 @@ export function userRouter(deps: AppDeps) {
       await users.setStatus(deps, currentAuth(c).principal, ids, status);
       return ok(c, null, "批量修改用户状态成功");
     })
-    .openapi(templateRoute, async (c) => file(c, await importTemplate(), "用户导入模板.xlsx"))
+    .openapi(templateRoute, async (c) => xlsxFile(c, await importTemplate(), "用户导入模板.xlsx"))
     .openapi(exportRoute, async (c) => {
-      const filters = { ...c.req.valid("query"), ...stripUndefined(c.req.valid("json") ?? {}) };
+      // body values win over the query's
+      const filters = overlayDefined(c.req.valid("query"), c.req.valid("json"));
       const rows = await users.exportRows(deps, currentAuth(c).principal, filters);
-      return file(c, await exportWorkbook(rows), "user.xlsx");
+      return xlsxFile(c, await exportWorkbook(rows), "user.xlsx");
     })
     .openapi(importRoute, async (c) =>
       ok(c, await importUsers(deps, currentAuth(c).principal, await uploadedFile(c)), "导入用户成功"),
     );
 }
-
-const stripUndefined = <T extends object>(o: T): Partial<T> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
 import { pageQuerySchema } from "../../../core/http/pagination";
+import { baseOutFields, commonRef, optionalIntFilter, userByOutFields } from "../../../core/http/schemas";
+import { menuOut } from "../menu/menu.schema";
+import { roleOut } from "../role/role.schema";
 
 /* ---------- field rules shared by the request bodies ---------- */
 
@@ -167,18 +170,13 @@ export const batchSetAvailable = z
   .object({ ids: z.array(z.number().int()).default([]), status: statusField.default("0") })
   .openapi("UserBatchSetAvailable");
 
-export const idsBody = z.array(z.number().int()).openapi("UserIds");
-
 /* ---------- list filters (query string, or the export's JSON body) ---------- */
 
 const text = z.preprocess(
   (v) => (typeof v === "number" ? String(v) : v === "" || v === null ? undefined : v),
   z.string().optional(),
 );
-const optionalInt = z.preprocess(
-  (v) => (v === "" || v === null ? undefined : v),
-  z.coerce.number({ error: "类型错误，提交参数应该为整数！" }).int().optional(),
-);
+const optionalInt = optionalIntFilter();
 
 export const userFilters = {
   username: text,
@@ -217,41 +215,11 @@ export const uploadForm = z.object({
 
 /* ---------- responses ---------- */
 
-const ref = z.object({ id: z.number().int(), name: z.string() }).nullable();
+const ref = commonRef.nullable();
 
-const base = {
-  id: z.number().int(),
-  uuid: z.string(),
-  status: z.string(),
-  description: z.string().nullable(),
-  created_time: z.string().nullable(),
-  updated_time: z.string().nullable(),
-  is_deleted: z.boolean(),
-  deleted_time: z.string().nullable(),
-};
-
+/** The Menu object, its `params` documented as the `{key, value}` pairs the SPA edits. */
 export const userMenuOut = z
-  .object({
-    ...base,
-    name: z.string(),
-    type: z.number().int(),
-    order: z.number().int(),
-    permission: z.string().nullable(),
-    icon: z.string().nullable(),
-    route_name: z.string().nullable(),
-    route_path: z.string().nullable(),
-    component_path: z.string().nullable(),
-    redirect: z.string().nullable(),
-    hidden: z.boolean(),
-    keep_alive: z.boolean(),
-    always_show: z.boolean(),
-    title: z.string().nullable(),
-    params: z.array(z.object({ key: z.string(), value: z.string() })).nullable(),
-    affix: z.boolean(),
-    parent_id: z.number().int().nullable(),
-    client: z.string(),
-    parent_name: z.string().nullable(),
-  })
+  .object({ ...menuOut.shape, params: z.array(z.object({ key: z.string(), value: z.string() })).nullable() })
   .openapi("UserRoleMenu");
 
 export const userMenuNode = userMenuOut
@@ -260,42 +228,13 @@ export const userMenuNode = userMenuOut
   })
   .openapi("UserMenuNode");
 
-export const userDeptOut = z
-  .object({
-    ...base,
-    name: z.string(),
-    order: z.number().int(),
-    code: z.string(),
-    leader: z.string().nullable(),
-    phone: z.string().nullable(),
-    email: z.string().nullable(),
-    parent_id: z.number().int().nullable(),
-    parent_name: z.string().nullable(),
-  })
-  .openapi("UserRoleDept");
-
-export const userRoleOut = z
-  .object({
-    ...base,
-    name: z.string(),
-    code: z.string(),
-    order: z.number().int(),
-    data_scope: z.number().int(),
-    menus: z.array(userMenuOut),
-    depts: z.array(userDeptOut),
-  })
-  .openapi("UserRole");
+export const userRoleOut = z.object({ ...roleOut.shape, menus: z.array(userMenuOut) }).openapi("UserRole");
 
 export const userOut = z
   .object({
     tenant: ref,
-    created_id: z.number().int().nullable(),
-    created_by: ref,
-    updated_id: z.number().int().nullable(),
-    updated_by: ref,
-    deleted_id: z.number().int().nullable(),
-    deleted_by: ref,
-    ...base,
+    ...userByOutFields,
+    ...baseOutFields,
     name: z.string(),
     mobile: z.string().nullable(),
     email: z.string().nullable(),
@@ -313,7 +252,7 @@ export const userOut = z
     qq_login: z.string().nullable(),
     dept_name: z.string().nullable(),
     dept: ref,
-    positions: z.array(z.object({ id: z.number().int(), name: z.string() })),
+    positions: z.array(commonRef),
     roles: z.array(userRoleOut),
     menus: z.array(userMenuNode),
   })

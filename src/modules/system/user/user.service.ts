@@ -15,11 +15,11 @@ import {
 import { badRequest, conflict, notFound } from "../../../core/http/errors";
 import { type Page, pageOf, parseOrderBy } from "../../../core/http/pagination";
 import { hit, rateLimited } from "../../../core/http/rate-limit";
+import { buildTree, type TreeNode } from "../../../core/http/tree";
 import { storeUpload } from "../../../core/storage/upload";
 import type { MenuRow, UserInsert, UserRow } from "./user.repo";
 import * as repo from "./user.repo";
 import type { ExportQuery, UserQuery } from "./user.schema";
-import { buildTree, type TreeNode } from "./user.tree";
 
 type Db = AppDeps["db"];
 
