@@ -1,34 +1,10 @@
 // The Workers entry of the SDK: plain fetch, no Node APIs, and it runs under Bun unchanged.
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Cache, CacheLock } from "./cache";
-
-// Same scripts as the redis driver (kept in step by the shared contract test). Checking existence
-// inside the script makes "TTL only when created" exact even for a key that holds "0".
-const INCR_SCRIPT = `
-local created = redis.call('EXISTS', KEYS[1]) == 0
-local n = redis.call('INCR', KEYS[1])
-if created and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n`;
-
-// Compare-and-delete in one step, so an expired holder cannot delete the next holder's lock.
-const RELEASE_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+import { escapeGlob, INCR_SCRIPT, positiveMs, RELEASE_SCRIPT, toMs } from "./redis-protocol";
 
 // Each SCAN round trip is an HTTP request, so ask for large pages.
 const SCAN_COUNT = 1000;
-
-/** Rejects what Redis would reject (`SET ... PX 0`); fractional seconds are kept as whole ms. */
-function positiveMs(ms: number): number {
-  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`cache TTL must be positive, got ${ms} ms`);
-  return Math.ceil(ms);
-}
-const toMs = (ttlSeconds: number) => positiveMs(ttlSeconds * 1000);
-
-/** Makes a key prefix literal inside a SCAN MATCH pattern. */
-function escapeGlob(text: string): string {
-  return text.replace(/[*?[\]\\]/g, "\\$&");
-}
 
 /** Upstash Redis over its REST API: one HTTP request per command, no connection to hold. */
 export function createUpstashCache(opts: { url: string; token: string; prefix?: string }): Cache {

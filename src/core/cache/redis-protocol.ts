@@ -1,0 +1,27 @@
+/** What the two Redis-speaking drivers (Bun's client, Upstash REST) share. */
+
+// Checking existence inside the script makes "TTL only when created" exact: a key that already
+// holds "0" also increments to 1 but must keep its own TTL.
+export const INCR_SCRIPT = `
+local created = redis.call('EXISTS', KEYS[1]) == 0
+local n = redis.call('INCR', KEYS[1])
+if created and tonumber(ARGV[1]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+// Compare-and-delete in one step, so an expired holder cannot delete the next holder's lock.
+export const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** Rejects what Redis would reject (`SET ... PX 0`); fractional seconds are kept as whole ms. */
+export function positiveMs(ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`cache TTL must be positive, got ${ms} ms`);
+  return Math.ceil(ms);
+}
+
+export const toMs = (ttlSeconds: number) => positiveMs(ttlSeconds * 1000);
+
+/** Makes a key prefix literal inside a SCAN MATCH pattern. */
+export function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
+}
