@@ -59,7 +59,7 @@ export const settingsSchema = z
     LOGIN_LOCK_SECONDS: int(1).default(300),
     LOGIN_LOCK_MAX_SECONDS: int(1).default(3600),
     LOGIN_IP_LIMIT_PER_MINUTE: int(1).default(30),
-    RATE_LIMIT_PER_MINUTE: int(1).default(1200),
+    RATE_LIMIT_PER_MINUTE: int(1).default(3000),
 
     AUTO_LOGIN_ENABLE: bool.default(false),
     REGISTER_ENABLE: bool.default(false),

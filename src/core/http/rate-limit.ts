@@ -35,14 +35,20 @@ export function rateLimited(retryAfter: number, msg = RATE_LIMITED_MSG): AppErro
   );
 }
 
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
 /**
  * The general per-IP limit on the API, high enough that normal SPA use never meets it; it stops
- * floods, not users. (It replaces upstream's 5-requests-per-10-s-per-path limiter.)
+ * floods, not users. (It replaces upstream's 5-requests-per-10-s-per-path limiter.) Loopback
+ * peers are not limited: that is a reverse proxy on the same host (which should limit, or pass
+ * the client's address with TRUST_PROXY) or a local health check.
  */
 export function apiRateLimit(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const { cache, settings } = c.get("deps");
-    const result = await hit(cache, `ip:${clientIp(c)}`, settings.RATE_LIMIT_PER_MINUTE, 60);
+    const ip = clientIp(c);
+    if (LOOPBACK.test(ip)) return next();
+    const result = await hit(cache, `ip:${ip}`, settings.RATE_LIMIT_PER_MINUTE, 60);
     if (!result.allowed) throw rateLimited(result.retryAfter);
     await next();
   };

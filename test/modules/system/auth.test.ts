@@ -487,3 +487,17 @@ describe("auto-login (demo feature)", () => {
     }
   });
 });
+
+describe("loopback peers", () => {
+  test("are not held to the general API limit (a local proxy or health check)", async () => {
+    const t = await createTestApp({ RATE_LIMIT_PER_MINUTE: "5" });
+    try {
+      for (let i = 0; i < 10; i++)
+        expect((await t.request("/api/v1/common/health/", {}, "127.0.0.1")).status).toBe(200);
+      for (let i = 0; i < 5; i++) await t.request("/api/v1/common/health/", {}, "192.0.2.7");
+      expect((await t.request("/api/v1/common/health/", {}, "192.0.2.7")).status).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
+});
