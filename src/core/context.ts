@@ -22,9 +22,32 @@ export interface AppDeps {
   docAssets: (file: DocAsset) => Promise<string | null>;
   /** What the runtime is; the server monitor and docs adapt to it. */
   runtime: "bun" | "workerd";
+  /** Host and process figures for the server monitor; absent where the runtime cannot tell (Workers). */
+  systemInfo?: () => Promise<SystemSnapshot>;
 }
 
 export type DocAsset = "swagger-ui.css" | "swagger-ui-bundle.js" | "redoc.standalone.js";
+
+/** Raw figures (bytes, percent, epoch ms); null where unknown. */
+export interface SystemSnapshot {
+  cpu: { count: number | null; user: number | null; system: number | null; idle: number | null };
+  memory: { total: number | null; available: number | null };
+  host: {
+    ip: string | null;
+    name: string | null;
+    arch: string | null;
+    os: string | null;
+    cwd: string | null;
+  };
+  process: {
+    name: string | null;
+    version: string | null;
+    startedAt: number | null;
+    executable: string | null;
+    rss: number | null;
+  };
+  disks: { path: string; fsType: string | null; total: number; used: number; free: number }[];
+}
 
 /** The authenticated caller, set by the guard (core/auth/guard.ts). */
 export interface AuthContext {

@@ -9,6 +9,7 @@ import type { AppDeps, DocAsset } from "../core/context";
 import { openDatabase } from "../core/db/client";
 import type { Logger } from "../core/log/logger";
 import { createLocalStorage } from "../core/storage/local";
+import { createBunSystemInfo } from "./bun-system-info";
 
 const require = createRequire(import.meta.url);
 
@@ -75,5 +76,16 @@ export async function buildBunDeps(
     }
   }
   const storage = createLocalStorage(settings.STORAGE_DIR);
-  return { settings, db, cache, logger, hasher, storage, docAssets: nodeModulesAssets(), runtime: "bun" };
+  const systemInfo = createBunSystemInfo({ diskPaths: [settings.STORAGE_DIR, "/"] });
+  return {
+    settings,
+    db,
+    cache,
+    logger,
+    hasher,
+    storage,
+    docAssets: nodeModulesAssets(),
+    runtime: "bun",
+    systemInfo,
+  };
 }

@@ -76,6 +76,7 @@ export function edgeStorage(env: WorkerEnv, logger: Logger): Storage {
     get: async () => null,
     delete: async () => false,
     exists: async () => false,
+    list: async () => [],
   };
 }
 

@@ -1,8 +1,12 @@
 import type { AppDeps } from "../core/context";
 import type { Router } from "../core/http/router";
+import { fileRouter } from "./common/file/file.routes";
 import { healthRouter } from "./common/health/health.routes";
 import { staticRouter } from "./common/static/static.routes";
+import { cacheRouter } from "./monitor/cache/cache.routes";
 import { onlineRouter } from "./monitor/online/online.routes";
+import { resourceRouter } from "./monitor/resource/resource.routes";
+import { serverRouter } from "./monitor/server/server.routes";
 import { authRouter } from "./system/auth/auth.routes";
 import { deptRouter } from "./system/dept/dept.routes";
 import { dictRouter } from "./system/dict/dict.routes";
@@ -31,4 +35,8 @@ export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/system/dept", router: deptRouter },
   { path: "/system/position", router: positionRouter },
   { path: "/monitor/online", router: onlineRouter },
+  { path: "/monitor/cache", router: cacheRouter },
+  { path: "/monitor/server", router: serverRouter },
+  { path: "/monitor/resource", router: resourceRouter },
+  { path: "/common/file", router: fileRouter },
 ];

@@ -21,6 +21,8 @@ export interface Cache {
   /** A mutual-exclusion lock held for at most `ttlMs`; null when someone else holds it. */
   lock(key: string, ttlMs: number): Promise<CacheLock | null>;
   ping(): Promise<boolean>;
+  /** What the server says about itself (Redis `INFO` fields, `cmdstat_*` included), for the cache monitor. */
+  info?(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 

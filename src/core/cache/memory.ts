@@ -21,6 +21,7 @@ export function createMemoryCache(opts: { prefix?: string; now?: () => number } 
   const prefix = opts.prefix ?? "";
   const now = opts.now ?? Date.now;
   const store = new Map<string, Entry>();
+  const startedAt = now();
   let sweeper: ReturnType<typeof setInterval> | undefined;
 
   // Redis treats a key as expired only once the clock has passed its deadline.
@@ -134,6 +135,26 @@ export function createMemoryCache(opts: { prefix?: string; now?: () => number } 
 
     async ping() {
       return true;
+    },
+
+    // Only what one process can tell about itself; strings like Redis' own INFO fields.
+    async info() {
+      sweep();
+      let bytes = 0;
+      let expires = 0;
+      for (const [key, entry] of store) {
+        bytes += 2 * (key.length + entry.value.length); // UTF-16 code units
+        if (entry.expiresAt !== null) expires++;
+      }
+      const uptime = Math.floor((now() - startedAt) / 1000);
+      return {
+        redis_mode: "standalone",
+        aof_enabled: "0",
+        uptime_in_seconds: String(uptime),
+        uptime_in_days: String(Math.floor(uptime / 86400)),
+        used_memory: String(bytes),
+        db0: `keys=${store.size},expires=${expires},avg_ttl=0`,
+      };
     },
 
     async close() {

@@ -25,3 +25,14 @@ export const toMs = (ttlSeconds: number) => positiveMs(ttlSeconds * 1000);
 export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, "\\$&");
 }
+
+/** `INFO` text (`# Section` headers, `field:value` lines) as one flat record. */
+export function parseInfo(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (line.startsWith("#") || colon <= 0) continue;
+    fields[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return fields;
+}

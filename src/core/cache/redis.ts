@@ -1,5 +1,5 @@
 import type { Cache, CacheLock } from "./cache";
-import { escapeGlob, INCR_SCRIPT, positiveMs, RELEASE_SCRIPT, toMs } from "./redis-protocol";
+import { escapeGlob, INCR_SCRIPT, parseInfo, positiveMs, RELEASE_SCRIPT, toMs } from "./redis-protocol";
 
 const SCAN_COUNT = "1000";
 
@@ -143,6 +143,14 @@ export async function createRedisCache(opts: {
       } catch {
         return false;
       }
+    },
+
+    async info() {
+      const [main, stats] = await Promise.all([
+        run<string>("INFO", []),
+        run<string>("INFO", ["commandstats"]),
+      ]);
+      return { ...parseInfo(String(main)), ...parseInfo(String(stats)) };
     },
 
     async close() {

@@ -1,7 +1,7 @@
 // The Workers entry of the SDK: plain fetch, no Node APIs, and it runs under Bun unchanged.
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Cache, CacheLock } from "./cache";
-import { escapeGlob, INCR_SCRIPT, positiveMs, RELEASE_SCRIPT, toMs } from "./redis-protocol";
+import { escapeGlob, INCR_SCRIPT, parseInfo, positiveMs, RELEASE_SCRIPT, toMs } from "./redis-protocol";
 
 // Each SCAN round trip is an HTTP request, so ask for large pages.
 const SCAN_COUNT = 1000;
@@ -104,6 +104,19 @@ export function createUpstashCache(opts: { url: string; token: string; prefix?: 
       } catch {
         return false;
       }
+    },
+
+    // The SDK has no INFO: one plain REST call (`POST /` with the command array).
+    async info() {
+      const res = await run<Response>("INFO", () =>
+        fetch(`${opts.url.replace(/\/$/, "")}/`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${opts.token}` },
+          body: JSON.stringify(["INFO"]),
+        }),
+      );
+      const reply = (await res.json().catch(() => null)) as { result?: unknown } | null;
+      return typeof reply?.result === "string" ? parseInfo(reply.result) : {};
     },
 
     // Stateless HTTP: nothing to release.

@@ -1,6 +1,6 @@
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import { assertSafeKey, contentTypeOf, type Storage } from "./storage";
+import { assertSafeKey, contentTypeOf, type Storage, type StorageEntry } from "./storage";
 
 /** Files in a local directory (Bun/Node only; the Worker uses R2). */
 export function createLocalStorage(root: string): Storage {
@@ -33,6 +33,16 @@ export function createLocalStorage(root: string): Storage {
         () => false,
       );
       await rm(path, { force: true });
+      // Folders exist only while they hold something, as in the flat stores (Storage.list).
+      for (let dir = dirname(path); dir.startsWith(base + sep); dir = dirname(dir)) {
+        if (
+          !(await rmdir(dir).then(
+            () => true,
+            () => false,
+          ))
+        )
+          break;
+      }
       return existed;
     },
     async exists(key) {
@@ -40,6 +50,39 @@ export function createLocalStorage(root: string): Storage {
         (s) => s.isFile(),
         () => false,
       );
+    },
+    async list(prefix, opts) {
+      const found: StorageEntry[] = [];
+      const entryOf = async (key: string, isDir: boolean): Promise<StorageEntry | null> => {
+        // gone meanwhile, or a name no key can have (pathOf refuses it)
+        const s = await Promise.resolve(key)
+          .then((k) => stat(pathOf(k)))
+          .catch(() => null);
+        if (!s) return null;
+        return {
+          key,
+          is_dir: isDir,
+          size: isDir ? null : s.size,
+          created: s.birthtimeMs > 0 ? s.birthtime : s.mtime,
+          modified: s.mtime,
+        };
+      };
+      const walk = async (folderKey: string) => {
+        const entries = await Promise.resolve(folderKey)
+          .then((k) => readdir(pathOf(k), { withFileTypes: true }))
+          .catch(() => []);
+        for (const entry of entries) {
+          const key = `${folderKey}/${entry.name}`;
+          // Symlinks and devices are never listed: they could lead out of the root.
+          if (entry.isDirectory() && opts?.recursive) await walk(key);
+          else if (entry.isDirectory() || entry.isFile()) {
+            const listed = await entryOf(key, entry.isDirectory());
+            if (listed) found.push(listed);
+          }
+        }
+      };
+      await walk(assertSafeKey(prefix));
+      return found;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { assertSafeKey, contentTypeOf, type Storage } from "./storage";
+import { assertSafeKey, contentTypeOf, entriesUnder, type Storage } from "./storage";
 
 /**
  * The part of a Workers R2 bucket binding this driver uses. Declared here rather than taken from
@@ -16,6 +16,13 @@ export interface R2BucketLike {
   } | null>;
   head(key: string): Promise<unknown | null>;
   delete(keys: string | string[]): Promise<void>;
+  /** Optional here only so partial stand-ins still type-check; every real bucket has it. */
+  list?(options: { prefix?: string; cursor?: string; delimiter?: string }): Promise<{
+    objects: { key: string; size: number; uploaded: Date }[];
+    delimitedPrefixes?: string[];
+    truncated: boolean;
+    cursor?: string;
+  }>;
 }
 
 /**
@@ -48,6 +55,31 @@ export function createR2Storage(bucket: R2BucketLike, opts: { prefix?: string } 
     },
     async exists(key) {
       return (await bucket.head(keyOf(key))) !== null;
+    },
+    async list(folder, opts) {
+      if (!bucket.list) throw new Error("this R2 binding cannot list objects");
+      const recursive = opts?.recursive ?? false;
+      const files: { key: string; size: number; modified: Date }[] = [];
+      const folders: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await bucket.list({
+          prefix: `${keyOf(folder)}/`,
+          cursor,
+          ...(recursive ? {} : { delimiter: "/" }),
+        });
+        for (const o of page.objects) {
+          files.push({ key: o.key.slice(prefix.length), size: o.size, modified: o.uploaded });
+        }
+        for (const p of page.delimitedPrefixes ?? []) folders.push(`${p.slice(prefix.length, -1)}/.`);
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
+      // A folder stands in as a key inside it, so entriesUnder reports it as a folder.
+      return entriesUnder(
+        folder,
+        [...files, ...folders.map((key) => ({ key, size: 0, modified: null }))],
+        recursive,
+      );
     },
   };
 }

@@ -9,6 +9,51 @@ export interface Storage {
   get(key: string): Promise<{ body: Uint8Array; contentType: string | null } | null>;
   delete(key: string): Promise<boolean>;
   exists(key: string): Promise<boolean>;
+  /**
+   * What is stored directly inside the folder `prefix` (a key, no trailing slash): its files and
+   * the subfolders implied by deeper keys; with `recursive`, every file below it instead. Folders
+   * exist only while they hold a file (as in R2), so a missing folder lists as [].
+   */
+  list(prefix: string, opts?: { recursive?: boolean }): Promise<StorageEntry[]>;
+}
+
+export interface StorageEntry {
+  /** the full key; a folder's has no trailing slash */
+  key: string;
+  is_dir: boolean;
+  /** bytes, files only */
+  size: number | null;
+  /** null where the driver cannot tell (folders of flat stores) */
+  created: Date | null;
+  modified: Date | null;
+}
+
+/** The entries of `keys` inside folder `prefix`, as `Storage.list` answers for flat stores. */
+export function entriesUnder(
+  prefix: string,
+  files: Iterable<{ key: string; size: number; modified: Date | null }>,
+  recursive = false,
+): StorageEntry[] {
+  const base = `${assertSafeKey(prefix)}/`;
+  const found = new Map<string, StorageEntry>();
+  for (const file of files) {
+    if (!file.key.startsWith(base)) continue;
+    const rest = file.key.slice(base.length);
+    const slash = rest.indexOf("/");
+    if (recursive || slash < 0) {
+      found.set(file.key, {
+        key: file.key,
+        is_dir: false,
+        size: file.size,
+        created: file.modified,
+        modified: file.modified,
+      });
+    } else {
+      const key = base + rest.slice(0, slash);
+      found.set(key, { key, is_dir: true, size: null, created: null, modified: null });
+    }
+  }
+  return [...found.values()];
 }
 
 const TYPES: Record<string, string> = {
@@ -50,19 +95,30 @@ export function assertSafeKey(key: string): string {
 /** An in-memory storage (tests, and a fallback where nothing else is configured). */
 export function createMemoryStorage(): Storage {
   const files = new Map<string, { body: Uint8Array; contentType: string | null }>();
+  const written = new Map<string, Date>();
   return {
     driver: "memory",
     async put(key, body, contentType) {
       files.set(assertSafeKey(key), { body, contentType: contentType ?? null });
+      written.set(key, new Date());
     },
     async get(key) {
       return files.get(assertSafeKey(key)) ?? null;
     },
     async delete(key) {
-      return files.delete(assertSafeKey(key));
+      written.delete(assertSafeKey(key));
+      return files.delete(key);
     },
     async exists(key) {
       return files.has(assertSafeKey(key));
+    },
+    async list(prefix, opts) {
+      const stored = [...files].map(([key, f]) => ({
+        key,
+        size: f.body.byteLength,
+        modified: written.get(key) ?? null,
+      }));
+      return entriesUnder(prefix, stored, opts?.recursive);
     },
   };
 }

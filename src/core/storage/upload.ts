@@ -3,7 +3,7 @@ import { badRequest } from "../http/errors";
 import type { Storage } from "./storage";
 
 /** Never stored, whatever ALLOWED_EXTENSIONS says (contract §12.12). */
-const DANGEROUS = new Set(
+export const DANGEROUS = new Set(
   (
     ".py .pyc .pyo .php .php3 .php4 .php5 .phtml .exe .bat .cmd .sh .bash .zsh .ps1 .ps2 .psm1 .psd1 " +
     ".vbs .vbe .js .jse .wsf .wsh .msi .dll .so .dylib .jar .class .jsp .jspx .asp .aspx .asa .asax .cer " +

@@ -1,0 +1,40 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { commonErrors } from "./openapi";
+
+/** RFC 5987 `ext-value` characters: encodeURIComponent leaves `'()*` alone, which it must not. */
+const rfc5987 = (text: string) =>
+  encodeURIComponent(text).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * `attachment; filename="…"` for a plain ASCII name; otherwise an ASCII stand-in plus the UTF-8
+ * name in `filename*` (header values must be Latin-1, and quotes or CR/LF must not break out).
+ */
+export function contentDisposition(fileName: string): string {
+  if (/^[\x20-\x7e]+$/.test(fileName) && !/["\\]/.test(fileName)) return `attachment; filename="${fileName}"`;
+  const fallback = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${fallback}"; filename*=utf-8''${rfc5987(fileName)}`;
+}
+
+/** A stored file as a download: never rendered by the browser, whatever its extension. */
+export function attachment(c: Context, body: Uint8Array, fileName: string): never {
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+    "Content-Type": "application/octet-stream",
+    "Content-Disposition": contentDisposition(fileName),
+    "Access-Control-Expose-Headers": "Content-Disposition",
+    "X-Content-Type-Options": "nosniff",
+  }) as never;
+}
+
+/** OpenAPI `responses` of a route answering with a file download (errors stay JSON envelopes). */
+export function attachmentResponses(description: string) {
+  return {
+    200: {
+      description,
+      content: {
+        "application/octet-stream": { schema: z.string().openapi({ type: "string", format: "binary" }) },
+      },
+    },
+    ...commonErrors,
+  };
+}
