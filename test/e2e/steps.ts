@@ -301,6 +301,17 @@ export const steps: Step[] = [
     },
   },
   {
+    name: "server monitor: answers with what the runtime can tell, never a 500",
+    async run({ api, rt, tokensFor }) {
+      const { access_token: token } = await tokensFor("admin");
+      const res = await api("GET", "/monitor/server/info", { token });
+      expect(res.status).toBe(200);
+      expect(res.body.code).toBe(0);
+      expect(Object.keys(res.body.data).sort()).toEqual(["cpu", "disks", "mem", "py", "sys"]);
+      if (rt.name === "bun") expect(res.body.data.cpu.cpu_num).toBeGreaterThan(0);
+    },
+  },
+  {
     name: "scheduled: two overlapping invocations of one tick run each due job once",
     async run({ rt }) {
       // A tick the log-retention job (`17 * * * *`) is due at, years back, so the cutoff it
