@@ -23,6 +23,9 @@ export const {
   sys_param,
   sys_notice,
   sys_log,
+  app_portal,
+  gen_demo,
+  gen_demo01,
 } = tables;
 
 /*

@@ -31,7 +31,10 @@ export type TableName =
   | "sys_dict_data"
   | "sys_param"
   | "sys_notice"
-  | "sys_log";
+  | "sys_log"
+  | "app_portal"
+  | "gen_demo"
+  | "gen_demo01";
 
 /** One `{key, value}` entry of `sys_menu.params` (route query parameters of the SPA). */
 export interface MenuParam {
@@ -322,6 +325,55 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     [...modelExtras("sys_log"), ix("sys_log", "type"), ...auditExtras("sys_log")],
   );
 
+  /* Application portal (§10.2): external application links; TenantMixin without tenant filtering. */
+  const app_portal = k.table(
+    "app_portal",
+    {
+      ...model(),
+      name: k.str(64).notNull(),
+      access_url: k.str(500).notNull(),
+      icon_url: k.str(300),
+      tenant_id: k.int().notNull().default(1),
+      ...audit(),
+    },
+    [
+      ...modelExtras("app_portal"),
+      ix("app_portal", "tenant_id"),
+      fk("app_portal", "tenant_id", "sys_tenant", "restrict", "cascade"),
+      ...auditExtras("app_portal"),
+    ],
+  );
+
+  /* The example plugin's tables (§10.9): gen_demo shows one column of each kind, gen_demo01 none. */
+  const gen_demo = k.table(
+    "gen_demo",
+    {
+      ...model(),
+      name: k.str(64).notNull(),
+      a: k.int(),
+      b: k.bigint(),
+      c: k.float(),
+      d: k.bool().notNull().default(true),
+      e: k.date(),
+      f: k.time(),
+      g: k.datetime(),
+      h: k.text(),
+      i: k.json<Record<string, unknown> | null>(),
+      ...audit(),
+    },
+    [...modelExtras("gen_demo"), ...auditExtras("gen_demo")],
+  );
+
+  const gen_demo01 = k.table(
+    "gen_demo01",
+    {
+      ...model(),
+      name: k.str(64).notNull(),
+      ...audit(),
+    },
+    [...modelExtras("gen_demo01"), ...auditExtras("gen_demo01")],
+  );
+
   return {
     sys_tenant,
     sys_dept,
@@ -338,5 +390,8 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     sys_param,
     sys_notice,
     sys_log,
+    app_portal,
+    gen_demo,
+    gen_demo01,
   };
 }

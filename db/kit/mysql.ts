@@ -1,8 +1,11 @@
 import {
   type AnyMySqlColumn,
+  bigint,
   boolean,
   customType,
+  date,
   datetime,
+  double,
   foreignKey,
   index,
   int,
@@ -11,6 +14,7 @@ import {
   mysqlTable,
   primaryKey,
   text,
+  time,
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
@@ -28,7 +32,7 @@ const json = customType<{ data: unknown; driverData: string }>({
   fromDriver: (value) => (typeof value === "string" ? JSON.parse(value) : value),
 });
 
-/** MySQL / MariaDB kit. DATETIME in string mode (the pool must use `dateStrings: true`). */
+/** MySQL / MariaDB kit. DATETIME and DATE in string mode (the pool must use `dateStrings: true`). */
 export function createMysqlKit(): Kit<"mysql"> {
   const tables = new Map<string, Columns>();
 
@@ -74,11 +78,15 @@ export function createMysqlKit(): Kit<"mysql"> {
     },
     id: () => int().autoincrement().primaryKey(),
     int: () => int(),
+    bigint: () => bigint({ mode: "number" }),
+    float: () => double(),
     str: (length: number) => varchar({ length }),
     text: () => text(),
     longtext: () => longtext(),
     bool: () => boolean(),
     datetime: () => datetime({ mode: "string" }),
+    date: () => date({ mode: "string" }),
+    time: () => time(),
     json: () => json(),
   };
   // The runtime builders are drizzle's own; Kit only narrows their types to the shared subset.

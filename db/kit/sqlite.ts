@@ -4,6 +4,7 @@ import {
   index,
   integer,
   primaryKey,
+  real,
   type SQLiteTable,
   sqliteTable,
   text,
@@ -13,7 +14,7 @@ import type { Kit, TableExtra } from "./types";
 
 type Columns = Record<string, AnySQLiteColumn>;
 
-/** SQLite / libSQL / D1 kit. Booleans are 0/1 integers, datetimes and JSON are TEXT. */
+/** SQLite / libSQL / D1 kit. Booleans are 0/1 integers; datetimes, dates, times and JSON are TEXT. */
 export function createSqliteKit(): Kit<"sqlite"> {
   const tables = new Map<string, Columns>();
 
@@ -59,11 +60,15 @@ export function createSqliteKit(): Kit<"sqlite"> {
     },
     id: () => integer().primaryKey({ autoIncrement: true }),
     int: () => integer(),
+    bigint: () => integer(),
+    float: () => real(),
     str: (length: number) => text({ length }),
     text: () => text(),
     longtext: () => text(),
     bool: () => integer({ mode: "boolean" }),
     datetime: () => text(),
+    date: () => text(),
+    time: () => text(),
     json: () => text({ mode: "json" }),
   };
   // The runtime builders are drizzle's own; Kit only narrows their types to the shared subset.

@@ -48,12 +48,19 @@ export interface KitColumn<TData, TDataType extends ColumnDataType, TColumnType 
 }
 
 export type IntColumn = KitColumn<number, "number", "KitInt">;
+/** 64-bit integers read as JS numbers: values beyond 2^53 are the caller's to refuse. */
+export type BigIntColumn = KitColumn<number, "number", "KitBigInt">;
+export type FloatColumn = KitColumn<number, "number", "KitFloat">;
 export type IdColumn = IsPrimaryKey<IsAutoincrement<HasDefault<NotNull<IntColumn>>>>;
 export type StringColumn = KitColumn<string, "string", "KitString">;
 export type TextColumn = KitColumn<string, "string", "KitText">;
 export type BoolColumn = KitColumn<boolean, "boolean", "KitBool">;
 /** `YYYY-MM-DD HH:MM:SS` strings on both dialects (see src/core/http/datetime.ts). */
 export type DateTimeColumn = KitColumn<string, "string", "KitDateTime">;
+/** `YYYY-MM-DD` strings. */
+export type DateColumn = KitColumn<string, "string", "KitDate">;
+/** `HH:MM:SS` strings. */
+export type TimeColumn = KitColumn<string, "string", "KitTime">;
 export type JsonColumn<T> = KitColumn<T, "json", "KitJson">;
 
 export type KitColumns = Record<string, ColumnBuilderBase>;
@@ -104,6 +111,13 @@ export interface Kit<D extends KitDialect> {
   /** Auto-increment integer primary key. */
   id(): IdColumn;
   int(): IntColumn;
+  /** BIGINT on MySQL; INTEGER (already 64-bit) on SQLite. Read as numbers. */
+  bigint(): BigIntColumn;
+  /**
+   * A double-precision float: REAL on SQLite, DOUBLE on MySQL (its FLOAT is single precision and
+   * would hand back other values than SQLite for the same input).
+   */
+  float(): FloatColumn;
   /** VARCHAR(length) on MySQL; TEXT on SQLite (which does not enforce lengths). */
   str(length: number): StringColumn;
   text(): TextColumn;
@@ -111,6 +125,8 @@ export interface Kit<D extends KitDialect> {
   longtext(): TextColumn;
   bool(): BoolColumn;
   datetime(): DateTimeColumn;
+  date(): DateColumn;
+  time(): TimeColumn;
   json<T = unknown>(): JsonColumn<T>;
 }
 

@@ -1,8 +1,10 @@
 import type { AppDeps } from "../core/context";
 import type { Router } from "../core/http/router";
+import { portalRouter } from "./application/portal/portal.routes";
 import { fileRouter } from "./common/file/file.routes";
 import { healthRouter } from "./common/health/health.routes";
 import { staticRouter } from "./common/static/static.routes";
+import { demo01Router, demoRouter } from "./example/demo/demo.routes";
 import { cacheRouter } from "./monitor/cache/cache.routes";
 import { onlineRouter } from "./monitor/online/online.routes";
 import { resourceRouter } from "./monitor/resource/resource.routes";
@@ -39,4 +41,8 @@ export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/monitor/server", router: serverRouter },
   { path: "/monitor/resource", router: resourceRouter },
   { path: "/common/file", router: fileRouter },
+  // `/plugins` lists the optional areas of this mount table
+  { path: "/application/portal", router: (deps) => portalRouter(deps, modules) },
+  { path: "/example/demo", router: demoRouter },
+  { path: "/example/demo01", router: demo01Router },
 ];

@@ -41,6 +41,9 @@ describe(`migrations (${testDialect()})`, () => {
         "sys_param",
         "sys_notice",
         "sys_log",
+        "app_portal",
+        "gen_demo",
+        "gen_demo01",
       ].sort(),
     );
   });

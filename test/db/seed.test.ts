@@ -39,6 +39,9 @@ describe(`seed (${testDialect()})`, () => {
       sys_param: 16,
       sys_notice: 0,
       sys_log: 0,
+      app_portal: 0,
+      gen_demo: 0,
+      gen_demo01: 0,
     });
   });
 

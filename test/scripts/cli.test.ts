@@ -36,7 +36,10 @@ describe("bun run cli", () => {
   test("migrate, then seed twice: the second run inserts nothing", () => {
     const migrate = cli(["migrate"]);
     expect(migrate.code).toBe(0);
-    expect(migrate.out).toMatch(/applied 1 migration/);
+    const journal = JSON.parse(
+      readFileSync(new URL("../../db/migrations/sqlite/meta/_journal.json", import.meta.url), "utf8"),
+    ) as { entries: unknown[] };
+    expect(migrate.out).toContain(`applied ${journal.entries.length} migration`);
     const first = cli(["seed"]);
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/sys_menu\s+192 row/);
