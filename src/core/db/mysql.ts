@@ -77,7 +77,7 @@ export async function openMysqlDatabase(opts: { url: string; logger?: Logger }):
     url,
     orm,
     t: tables as unknown as Tables,
-    transaction: (fn) => orm.transaction((tx) => fn(tx as unknown as Orm)),
+    transaction: (fn) => retryOnDeadlock(() => orm.transaction((tx) => fn(tx as unknown as Orm)), logger),
     insertId: insertIdOf,
     isUniqueViolation: isUniqueViolationError,
     async ping() {
@@ -91,4 +91,30 @@ export async function openMysqlDatabase(opts: { url: string; logger?: Logger }):
       await pool.end();
     },
   };
+}
+
+const RETRYABLE = new Set(["ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT"]);
+
+function isRetryable(err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+    if (RETRYABLE.has(String((e as { code?: unknown }).code))) return true;
+  }
+  return false;
+}
+
+/**
+ * InnoDB resolves a deadlock between concurrent transactions by rolling one back and asking the
+ * client to run it again; do that (a few times, with a short random pause) instead of failing
+ * the request. The transaction body only touches the database, so running it again is safe.
+ */
+async function retryOnDeadlock<T>(run: () => Promise<T>, logger?: Logger, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= attempts || !isRetryable(err)) throw err;
+      logger?.warn("transaction rolled back by a deadlock; retrying", { attempt });
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
 }

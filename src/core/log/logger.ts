@@ -18,9 +18,22 @@ const consoleSink: LogSink = (line, level) => {
   else console.log(line);
 };
 
-function errorFields(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-  return value;
+// Drizzle puts a failed query's parameters (password hashes, tokens…) into its error messages.
+const withoutParams = (text: string | undefined) =>
+  text?.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/, "\nparams: [redacted]");
+
+function errorFields(value: unknown, depth = 0): unknown {
+  if (!(value instanceof Error)) return value;
+  const { code, errno } = value as { code?: unknown; errno?: unknown };
+  return {
+    name: value.name,
+    message: withoutParams(value.message),
+    ...(code !== undefined ? { code } : {}),
+    ...(errno !== undefined ? { errno } : {}),
+    stack: withoutParams(value.stack),
+    // The driver's own error (e.g. ER_LOCK_DEADLOCK) is the cause of drizzle's wrapper.
+    ...(value.cause !== undefined && depth < 3 ? { cause: errorFields(value.cause, depth + 1) } : {}),
+  };
 }
 
 /** Structured JSON logs: one object a line, `time`, `level`, `msg`, then the fields. */
