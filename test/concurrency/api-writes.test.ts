@@ -43,3 +43,27 @@ test("100 concurrent creates, multi-row transactions and reads: all succeed, non
   const detail = await body(await api.get(`/system/role/detail/${role.data.id}`));
   expect(detail.data.menus).toHaveLength(3);
 }, 60_000);
+
+test("racing creates of the same name: one wins, the others get 409, never a 500", async () => {
+  const attempts = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      api.post("/system/user/create", {
+        username: "race_user",
+        password: "Race-password-1",
+        name: "竞争",
+        dept_id: 1,
+      }),
+    ),
+  );
+  const statuses = attempts.map((r) => r.status).sort();
+  expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+  expect(statuses.filter((s) => s !== 200).every((s) => s === 409)).toBe(true);
+  const depts = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      api.post("/system/dept/create", { name: "竞争部门", code: "RACE", parent_id: 1 }),
+    ),
+  );
+  const deptStatuses = depts.map((r) => r.status);
+  expect(deptStatuses.filter((s) => s === 200)).toHaveLength(1);
+  expect(deptStatuses.filter((s) => s !== 200).every((s) => s === 409)).toBe(true);
+}, 60_000);
