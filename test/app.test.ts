@@ -220,3 +220,15 @@ describe("static images", () => {
     expect(res.headers.get("content-type")).toContain("image/svg+xml");
   });
 });
+
+test("a 422 echo of the body masks passwords", async () => {
+  const res = await t.request("/api/v1/system/auth/token/refresh", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ password: "Secret-123", refresh_token: "" }),
+  });
+  expect(res.status).toBe(422);
+  const b = await body(res);
+  expect(JSON.stringify(b)).not.toContain("Secret-123");
+  expect(b.data.password).toBe("******");
+});

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../context";
+import { redact } from "../log/redact";
 import { validationError } from "./errors";
 import { firstIssueMessage } from "./validation";
 
@@ -13,8 +14,8 @@ export function createRouter() {
       if (result.success) return;
       let data: unknown = null;
       if (result.target === "json") {
-        data = await c.req.json().catch(() => null);
-        // Echo the body as upstream did, but not a huge one back to its sender.
+        // Echo the body as upstream did, but with secrets masked and not a huge one back to its sender.
+        data = redact(await c.req.json().catch(() => null));
         if (JSON.stringify(data ?? null).length > 2000) data = null;
       }
       throw validationError(firstIssueMessage(result.error), data);
