@@ -1,6 +1,7 @@
 import { guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
 import { attachment, attachmentResponses } from "../../../core/http/attachment";
+import { publicOrigin } from "../../../core/http/client-ip";
 import { ok } from "../../../core/http/envelope";
 import { jsonOk } from "../../../core/http/openapi";
 import { jsonBody } from "../../../core/http/request";
@@ -35,7 +36,7 @@ export function fileRouter(deps: AppDeps) {
     .openapi(uploadRoute, async (c) => {
       const { file } = c.req.valid("form") as { file?: unknown };
       const one = Array.isArray(file) ? file[0] : file;
-      return ok(c, await files.uploadFile(deps, one, new URL(c.req.url).origin), "上传文件成功");
+      return ok(c, await files.uploadFile(deps, one, publicOrigin(c)), "上传文件成功");
     })
     .openapi(downloadRoute, async (c) => {
       const body = c.req.valid("json");

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { currentAuth, guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
+import { publicOrigin } from "../../../core/http/client-ip";
 import { ok } from "../../../core/http/envelope";
 import { jsonOk } from "../../../core/http/openapi";
 import { createRouter } from "../../../core/http/router";
@@ -149,7 +150,7 @@ export function authRouter(deps: AppDeps) {
     )
     .openapi(oauthLoginRoute, async (c) => {
       const { provider } = c.req.valid("param");
-      const origin = new URL(c.req.url).origin;
+      const origin = publicOrigin(c);
       return c.redirect(
         await oauthLoginRedirect(deps, provider, c.req.valid("query").redirect_uri, origin),
         302,
@@ -158,7 +159,7 @@ export function authRouter(deps: AppDeps) {
     .openapi(oauthCallbackRoute, async (c) => {
       const { provider } = c.req.valid("param");
       const { code, state } = c.req.valid("query");
-      const origin = new URL(c.req.url).origin;
+      const origin = publicOrigin(c);
       return c.redirect(await oauthCallbackRedirect(deps, clientInfo(c), provider, code, state, origin), 302);
     })
     .openapi(autoUsersRoute, async (c) => ok(c, await auth.autoLoginUsers(deps), "获取成功"))

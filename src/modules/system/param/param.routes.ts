@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
+import { publicOrigin } from "../../../core/http/client-ip";
 import { ok } from "../../../core/http/envelope";
 import { jsonOk } from "../../../core/http/openapi";
 import { pageSchema } from "../../../core/http/pagination";
@@ -176,11 +177,7 @@ export function paramRouter(deps: AppDeps) {
         const { file } = c.req.valid("form") as { file?: unknown };
         // A repeated field arrives as a list: take one file, as upstream's single UploadFile did.
         const one = Array.isArray(file) ? file[0] : file;
-        const result = await params.uploadParamFile(
-          deps,
-          one instanceof File ? one : null,
-          new URL(c.req.url).origin,
-        );
+        const result = await params.uploadParamFile(deps, one instanceof File ? one : null, publicOrigin(c));
         return ok(c, result, "上传文件成功");
       })
       // public: the SPA's config store calls it without a token

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { currentAuth, guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps, AppEnv } from "../../../core/context";
+import { publicOrigin } from "../../../core/http/client-ip";
 import { ok } from "../../../core/http/envelope";
 import { jsonOk } from "../../../core/http/openapi";
 import { pageSchema } from "../../../core/http/pagination";
@@ -206,7 +207,7 @@ export function userRouter(deps: AppDeps) {
       ok(c, await users.currentInfo(deps, currentAuth(c).principal), "获取当前用户信息成功"),
     )
     .openapi(avatarRoute, async (c) =>
-      ok(c, await users.uploadAvatar(deps, await uploadedFile(c), new URL(c.req.url).origin), "上传头像成功"),
+      ok(c, await users.uploadAvatar(deps, await uploadedFile(c), publicOrigin(c)), "上传头像成功"),
     )
     .openapi(currentUpdateRoute, async (c) =>
       ok(
