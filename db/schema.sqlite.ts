@@ -24,4 +24,8 @@ export const {
   app_portal,
   gen_demo,
   gen_demo01,
+  task_job,
+  task_node,
+  task_workflow,
+  task_workflow_node_type,
 } = tables;

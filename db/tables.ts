@@ -34,7 +34,11 @@ export type TableName =
   | "sys_log"
   | "app_portal"
   | "gen_demo"
-  | "gen_demo01";
+  | "gen_demo01"
+  | "task_job"
+  | "task_node"
+  | "task_workflow"
+  | "task_workflow_node_type";
 
 /** One `{key, value}` entry of `sys_menu.params` (route query parameters of the SPA). */
 export interface MenuParam {
@@ -374,6 +378,81 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     [...modelExtras("gen_demo01"), ...auditExtras("gen_demo01")],
   );
 
+  /* The task plugin (§10.3–10.6). Run logs have no user audit: the scheduler writes them. */
+  const task_job = k.table(
+    "task_job",
+    {
+      ...model(),
+      // pending/running/success/failed/timeout/cancelled: wider than the mixin's status
+      status: k.str(16).notNull().default("pending"),
+      job_id: k.str(64).notNull(),
+      job_name: k.str(128),
+      trigger_type: k.str(32),
+      next_run_time: k.str(64),
+      job_state: k.text(),
+      result: k.text(),
+      error: k.text(),
+    },
+    [...modelExtras("task_job"), ix("task_job", "job_id")],
+  );
+
+  const task_node = k.table(
+    "task_node",
+    {
+      ...model(),
+      name: k.str(64).notNull(),
+      code: k.str(32).notNull(),
+      jobstore: k.str(64).default("default"),
+      executor: k.str(64).default("default"),
+      trigger: k.str(64),
+      trigger_args: k.text(),
+      func: k.text(),
+      args: k.text(),
+      kwargs: k.text(),
+      coalesce: k.bool().default(false),
+      max_instances: k.int().default(1),
+      start_date: k.str(64),
+      end_date: k.str(64),
+      ...audit(),
+    },
+    [...modelExtras("task_node"), uq("task_node", "code"), ...auditExtras("task_node")],
+  );
+
+  const task_workflow = k.table(
+    "task_workflow",
+    {
+      ...model(),
+      name: k.str(128).notNull(),
+      code: k.str(64).notNull(),
+      workflow_status: k.str(32).notNull().default("draft"),
+      nodes: k.json<Record<string, unknown>[] | null>(),
+      edges: k.json<Record<string, unknown>[] | null>(),
+      ...audit(),
+    },
+    [...modelExtras("task_workflow"), uq("task_workflow", "code"), ...auditExtras("task_workflow")],
+  );
+
+  const task_workflow_node_type = k.table(
+    "task_workflow_node_type",
+    {
+      ...model(),
+      name: k.str(128).notNull(),
+      code: k.str(64).notNull(),
+      category: k.str(32).notNull().default("action"),
+      func: k.text().notNull(),
+      args: k.text(),
+      kwargs: k.text(),
+      sort_order: k.int().notNull().default(0),
+      is_active: k.bool().notNull().default(true),
+      ...audit(),
+    },
+    [
+      ...modelExtras("task_workflow_node_type"),
+      uq("task_workflow_node_type", "code"),
+      ...auditExtras("task_workflow_node_type"),
+    ],
+  );
+
   return {
     sys_tenant,
     sys_dept,
@@ -393,5 +472,9 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     app_portal,
     gen_demo,
     gen_demo01,
+    task_job,
+    task_node,
+    task_workflow,
+    task_workflow_node_type,
   };
 }

@@ -3,6 +3,7 @@ import { loadSettings, SettingsError } from "../config";
 import { jobs, runDueJobs } from "../core/jobs";
 import { startJobScheduler } from "../core/jobs/scheduler";
 import { createLogger, type LogSink } from "../core/log/logger";
+import { stopTaskScheduler, taskScheduler } from "../modules/task/scheduler";
 import { buildBunDeps } from "./bun-deps";
 import { rotatingFileSink } from "./file-log";
 
@@ -27,6 +28,10 @@ async function main() {
   const deps = await buildBunDeps(settings, logger);
   const app = createApp(deps);
   const scheduler = startJobScheduler(deps, jobs);
+  // Scheduled task nodes (任务管理) saved in the database resume at boot, not at the first API call.
+  taskScheduler(deps)
+    .ready()
+    .catch((err) => logger.error("task scheduler failed to start", { err }));
   // `--test-scheduled`, like `wrangler dev --test-scheduled`: GET /__scheduled?time=<epoch ms>
   // runs the jobs due at that tick now (end-to-end tests, trying a job out). Never in production.
   const askedTestScheduled = process.argv.includes("--test-scheduled");
@@ -60,7 +65,7 @@ async function main() {
     logger.info("shutting down", { signal });
     // Stop accepting connections; in-flight requests finish before the promise resolves.
     await server.stop(false);
-    await scheduler.stop();
+    await Promise.all([scheduler.stop(), stopTaskScheduler(deps)]);
     await Promise.allSettled([deps.cache.close(), deps.db.close()]);
     logger.info("stopped");
     process.exit(0);

@@ -20,6 +20,10 @@ import { positionRouter } from "./system/position/position.routes";
 import { roleRouter } from "./system/role/role.routes";
 import { tenantRouter } from "./system/tenant/tenant.routes";
 import { userRouter } from "./system/user/user.routes";
+import { jobRouter } from "./task/cronjob/job/job.routes";
+import { nodeRouter } from "./task/cronjob/node/node.routes";
+import { definitionRouter } from "./task/workflow/definition/definition.routes";
+import { nodeTypeRouter } from "./task/workflow/node-type/node-type.routes";
 
 /** Every module's router and where it is mounted under /api/v1. */
 export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
@@ -45,4 +49,8 @@ export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/application/portal", router: (deps) => portalRouter(deps, modules) },
   { path: "/example/demo", router: demoRouter },
   { path: "/example/demo01", router: demo01Router },
+  { path: "/task/cronjob/job", router: jobRouter },
+  { path: "/task/cronjob/node", router: nodeRouter },
+  { path: "/task/workflow/node-type", router: nodeTypeRouter },
+  { path: "/task/workflow/definition", router: definitionRouter },
 ];

@@ -44,6 +44,10 @@ describe(`migrations (${testDialect()})`, () => {
         "app_portal",
         "gen_demo",
         "gen_demo01",
+        "task_job",
+        "task_node",
+        "task_workflow",
+        "task_workflow_node_type",
       ].sort(),
     );
   });

@@ -42,6 +42,10 @@ describe(`seed (${testDialect()})`, () => {
       app_portal: 0,
       gen_demo: 0,
       gen_demo01: 0,
+      task_job: 0,
+      task_node: 0,
+      task_workflow: 0,
+      task_workflow_node_type: 0,
     });
   });
 

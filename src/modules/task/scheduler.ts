@@ -1,0 +1,587 @@
+import { Cron } from "croner";
+import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import type { AppDeps } from "../../core/context";
+import type { Database } from "../../core/db/database";
+import { parseDateTime } from "../../core/http/datetime";
+import { badRequest, notFound } from "../../core/http/errors";
+import {
+  cronOptions,
+  cronPattern,
+  describeCron,
+  describeInterval,
+  intervalSeconds,
+  withOffset,
+} from "./cronjob/cron";
+import { requireHandler, resultText, splitArgs } from "./handlers";
+
+/*
+ * The task scheduler of one app (one per `deps`, like the auth services): in-process timers over
+ * the schedules persisted on `task_node` (`trigger`, `trigger_args`, `start_date`, `end_date`),
+ * so they survive restarts — they are re-read on the first use after start. Its run state
+ * (running / paused / stopped) and per-job pauses belong to this process. Every run writes a
+ * `task_job` row (running → success/failed); periodic jobs keep one `pending` row for their next
+ * run, as upstream's event listener did (contract §6.3), without its races (§14 #23): each run
+ * updates the row it created, by id.
+ *
+ * Not wired into a Worker's `scheduled()` handler: that would need a minute-granular pass over
+ * the persisted schedules instead of timers.
+ */
+
+export type TriggerKind = "cron" | "interval" | "date";
+
+export interface Schedule {
+  kind: TriggerKind;
+  /** As sent: cron text, interval fields, or the run date. */
+  args: string;
+  start: Date | null;
+  end: Date | null;
+}
+
+interface Entry {
+  id: string;
+  nodeId: number;
+  name: string;
+  jobstore: string;
+  schedule: Schedule;
+  /** The croner pattern (cron) or the period in ms (interval) or the moment (date). */
+  pattern?: string;
+  periodMs?: number;
+  at?: Date;
+  anchor: number;
+  paused: boolean;
+  lastFire: number;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+export type SchedulerState = "running" | "paused" | "stopped";
+
+const STATE_TEXT: Record<SchedulerState, string> = { running: "运行中", paused: "暂停", stopped: "停止" };
+/** setTimeout's largest delay; longer waits re-arm in steps. */
+const MAX_DELAY = 2_147_483_000;
+const JOBSTORES = ["default", "redis", "sqlalchemy"];
+/** How long a taken firing stays taken: outlives clock skew between processes, never the next tick's key. */
+const FIRING_LOCK_MS = 10 * 60_000;
+
+export interface JobInfo {
+  id: string;
+  name: string;
+  trigger: string;
+  next_run_time: string | null;
+  status: string;
+}
+
+/** Checks a schedule's text and returns it in runnable form (400 on a bad expression). */
+export function compileSchedule(schedule: Schedule): Pick<Entry, "pattern" | "periodMs" | "at"> {
+  if (schedule.kind === "cron") return { pattern: cronPattern(schedule.args) };
+  if (schedule.kind === "interval") return { periodMs: intervalSeconds(schedule.args) * 1000 };
+  const at = parseDateTime(schedule.args);
+  if (!at) throw badRequest("时间格式必须为 YYYY-MM-DD HH:MM:SS");
+  return { at };
+}
+
+export class TaskScheduler {
+  state: SchedulerState = "running";
+  private readonly jobs = new Map<string, Entry>();
+  private readonly busy = new Set<string>();
+  private readonly inflight = new Set<Promise<void>>();
+  private loading: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(private readonly deps: AppDeps) {}
+
+  private get db(): Database {
+    return this.deps.db;
+  }
+
+  /** Loads the persisted schedules once (first use after start). */
+  ready(): Promise<void> {
+    this.loading ??= this.load().catch((err) => {
+      this.loading = null;
+      throw err;
+    });
+    return this.loading;
+  }
+
+  private async load() {
+    const { task_node: t } = this.db.t;
+    const rows = await this.db.orm
+      .select()
+      .from(t)
+      .where(and(eq(t.is_deleted, false), isNotNull(t.trigger)));
+    for (const row of rows) {
+      const kind = row.trigger as TriggerKind;
+      const schedule: Schedule = {
+        kind,
+        args: row.trigger_args ?? "",
+        start: row.start_date ? parseDateTime(row.start_date) : null,
+        end: row.end_date ? parseDateTime(row.end_date) : null,
+      };
+      try {
+        if (!["cron", "interval", "date"].includes(kind)) throw new Error(`unknown trigger ${kind}`);
+        const compiled = compileSchedule(schedule);
+        if (kind === "date" && compiled.at!.getTime() < Date.now()) {
+          // the moment passed while the server was down: record the miss instead of running late
+          await this.insertLog(String(row.id), row.name, "date", "timeout", {
+            result: "timeout",
+            error: "任务错过执行时间",
+          });
+          await this.forget(row.id);
+          continue;
+        }
+        this.put(row.id, row.name, row.jobstore ?? "default", schedule, compiled);
+      } catch (err) {
+        this.deps.logger.warn("task schedule not restored", { node: row.id, err });
+      }
+    }
+  }
+
+  private put(
+    nodeId: number,
+    name: string,
+    jobstore: string,
+    schedule: Schedule,
+    compiled: Pick<Entry, "pattern" | "periodMs" | "at">,
+  ): Entry {
+    const id = String(nodeId);
+    this.disarm(this.jobs.get(id));
+    const entry: Entry = {
+      id,
+      nodeId,
+      name,
+      jobstore: JOBSTORES.includes(jobstore) ? jobstore : "default",
+      schedule,
+      ...compiled,
+      anchor: (schedule.start ?? new Date()).getTime(),
+      paused: false,
+      lastFire: 0,
+    };
+    this.jobs.set(id, entry);
+    this.arm(entry);
+    return entry;
+  }
+
+  /** When the entry runs next after now (null: never again / paused). */
+  private nextRun(entry: Entry, ignorePause = false): Date | null {
+    if (entry.paused && !ignorePause) return null;
+    const after = Math.max(Date.now(), entry.lastFire);
+    const { start, end } = entry.schedule;
+    let next: Date | null = null;
+    if (entry.pattern) {
+      const probe = new Cron(entry.pattern, {
+        ...cronOptions(),
+        paused: true,
+        ...(start ? { startAt: start } : {}),
+        ...(end ? { stopAt: end } : {}),
+      });
+      next = probe.nextRun(new Date(after));
+      probe.stop();
+    } else if (entry.periodMs) {
+      const k = Math.max(1, Math.floor((after - entry.anchor) / entry.periodMs) + 1);
+      next = new Date(entry.anchor + k * entry.periodMs);
+      if (end && next > end) next = null;
+    } else if (entry.at) {
+      next = entry.lastFire ? null : entry.at;
+    }
+    return next;
+  }
+
+  private arm(entry: Entry) {
+    this.disarm(entry);
+    if (this.closed || this.state !== "running" || entry.paused) return;
+    const next = this.nextRun(entry);
+    if (!next) return;
+    const delay = Math.max(0, next.getTime() - Date.now());
+    entry.timer = setTimeout(
+      () => {
+        entry.timer = undefined;
+        if (this.jobs.get(entry.id) !== entry) return;
+        if (delay > MAX_DELAY) return this.arm(entry);
+        entry.lastFire = next.getTime();
+        this.fire(entry);
+        if (entry.at) this.finishOneShot(entry);
+        else this.arm(entry);
+      },
+      Math.min(delay, MAX_DELAY),
+    );
+    // a timer must not keep a process (a test run, a CLI) alive on its own
+    (entry.timer as { unref?: () => void }).unref?.();
+  }
+
+  private disarm(entry: Entry | undefined) {
+    if (entry?.timer !== undefined) clearTimeout(entry.timer);
+    if (entry) entry.timer = undefined;
+  }
+
+  private finishOneShot(entry: Entry) {
+    this.jobs.delete(entry.id);
+    this.track(this.forget(entry.nodeId));
+  }
+
+  private track(work: Promise<unknown>) {
+    const p = work
+      .then(() => undefined)
+      .catch((err) => this.deps.logger.error("task scheduler write failed", { err }));
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+  }
+
+  /**
+   * A scheduled firing; skipped while the previous run of the same job is in progress
+   * (max_instances 1), and when another process sharing the cache already took this firing.
+   */
+  private fire(entry: Entry) {
+    if (this.busy.has(entry.id)) return;
+    this.busy.add(entry.id);
+    const firing = entry.lastFire;
+    this.track(
+      (async () => {
+        try {
+          const lock = await this.deps.cache.lock(`task:job:${entry.id}:${firing}`, FIRING_LOCK_MS);
+          if (!lock) return;
+          await this.runNode(entry.nodeId, {
+            jobId: entry.id,
+            triggerType: entry.schedule.kind,
+            periodic: !entry.at,
+            entry,
+          });
+        } finally {
+          this.busy.delete(entry.id);
+        }
+      })(),
+    );
+  }
+
+  /**
+   * Runs a node's handler once and records it. `periodic` runs take over the job's pending row
+   * and leave a new one for the next run.
+   */
+  private async runNode(
+    nodeId: number,
+    opts: { jobId: string; triggerType: string; periodic: boolean; entry?: Entry; nameSuffix?: string },
+  ) {
+    const { task_node: t, task_job: j } = this.db.t;
+    const [node] = await this.db.orm
+      .select()
+      .from(t)
+      .where(and(eq(t.id, nodeId), eq(t.is_deleted, false)))
+      .limit(1);
+    if (!node) {
+      if (opts.entry) this.drop(opts.entry.id);
+      return;
+    }
+    const jobName = `${node.name}${opts.nameSuffix ?? ""}`;
+    let logId: number | undefined;
+    if (opts.periodic) {
+      const [pending] = await this.db.orm
+        .select({ id: j.id })
+        .from(j)
+        .where(and(eq(j.job_id, opts.jobId), eq(j.status, "pending")))
+        .orderBy(desc(j.id))
+        .limit(1);
+      if (pending) {
+        logId = pending.id;
+        await this.db.orm
+          .update(j)
+          .set({ status: "running", job_name: jobName, next_run_time: null })
+          .where(eq(j.id, pending.id));
+      }
+    }
+    logId ??= await this.insertLog(opts.jobId, jobName, opts.triggerType, "running");
+    try {
+      const handler = requireHandler(node.func ?? "");
+      const args = splitArgs(node.args);
+      const kwargs = parseKwargs(node.kwargs);
+      const value = await handler(args, kwargs);
+      await this.db.orm
+        .update(j)
+        .set({ status: "success", result: resultText(value), error: null })
+        .where(eq(j.id, logId));
+    } catch (err) {
+      await this.db.orm
+        .update(j)
+        .set({ status: "failed", result: "failed", error: err instanceof Error ? err.message : "未知错误" })
+        .where(eq(j.id, logId));
+    }
+    if (opts.periodic && opts.entry && this.jobs.get(opts.entry.id) === opts.entry) {
+      await this.addPendingLog(opts.entry);
+    }
+  }
+
+  private async insertLog(
+    jobId: string,
+    jobName: string,
+    triggerType: string,
+    status: string,
+    extra: { result?: string; error?: string; next_run_time?: string | null } = {},
+  ): Promise<number> {
+    return this.db.insertId(
+      await this.db.orm
+        .insert(this.db.t.task_job)
+        .values({ job_id: jobId, job_name: jobName, trigger_type: triggerType, status, ...extra }),
+    );
+  }
+
+  private async addPendingLog(entry: Entry) {
+    const next = this.nextRun(entry, true);
+    if (!next) return;
+    await this.insertLog(entry.id, entry.name, entry.schedule.kind, "pending", {
+      next_run_time: withOffset(next),
+    });
+  }
+
+  private async cancelPending(jobIds?: string[]) {
+    const { task_job: j } = this.db.t;
+    const where = jobIds ? and(eq(j.status, "pending"), inArray(j.job_id, jobIds)) : eq(j.status, "pending");
+    if (jobIds && !jobIds.length) return;
+    await this.db.orm.update(j).set({ status: "cancelled" }).where(where);
+  }
+
+  /** Clears a node's persisted schedule. */
+  private async forget(nodeId: number | number[]) {
+    const ids = Array.isArray(nodeId) ? nodeId : [nodeId];
+    if (!ids.length) return;
+    const { task_node: t } = this.db.t;
+    await this.db.orm.update(t).set({ trigger: null, trigger_args: null }).where(inArray(t.id, ids));
+  }
+
+  private drop(id: string) {
+    const entry = this.jobs.get(id);
+    this.disarm(entry);
+    this.jobs.delete(id);
+    return entry;
+  }
+
+  private entryOf(jobId: string): Entry {
+    const entry = this.jobs.get(jobId);
+    if (!entry) throw notFound(`任务不存在: ${jobId}`);
+    return entry;
+  }
+
+  // ---- operations behind the endpoints ----
+
+  /**
+   * Schedules a node (replacing its job) and persists the schedule on the node row. Periodic
+   * jobs get their first `pending` log row.
+   */
+  async schedule(node: { id: number; name: string; jobstore: string | null }, schedule: Schedule) {
+    await this.ready();
+    const compiled = compileSchedule(schedule);
+    const { task_node: t } = this.db.t;
+    await this.db.orm
+      .update(t)
+      .set({
+        trigger: schedule.kind,
+        trigger_args: schedule.args,
+        ...(schedule.kind === "date"
+          ? {}
+          : {
+              start_date: schedule.start ? withoutOffset(schedule.start) : null,
+              end_date: schedule.end ? withoutOffset(schedule.end) : null,
+            }),
+      })
+      .where(eq(t.id, node.id));
+    await this.cancelPending([String(node.id)]);
+    const entry = this.put(node.id, node.name, node.jobstore ?? "default", schedule, compiled);
+    if (!entry.at) await this.addPendingLog(entry);
+  }
+
+  /** Runs a node now, outside its schedule (`trigger=now`, `/task/run`): a `manual` log row. */
+  runNow(nodeId: number, nameSuffix = "") {
+    this.track(
+      this.runNode(nodeId, { jobId: String(nodeId), triggerType: "manual", periodic: false, nameSuffix }),
+    );
+  }
+
+  async runJobNow(jobId: string) {
+    await this.ready();
+    const entry = this.entryOf(jobId);
+    this.runNow(entry.nodeId, "(立即执行)");
+  }
+
+  async pauseJob(jobId: string) {
+    await this.ready();
+    const entry = this.entryOf(jobId);
+    entry.paused = true;
+    this.disarm(entry);
+  }
+
+  async resumeJob(jobId: string) {
+    await this.ready();
+    const entry = this.entryOf(jobId);
+    entry.paused = false;
+    this.arm(entry);
+  }
+
+  async removeJob(jobId: string) {
+    await this.ready();
+    const entry = this.entryOf(jobId);
+    this.drop(jobId);
+    await this.forget(entry.nodeId);
+    await this.cancelPending([jobId]);
+  }
+
+  /** Removes the jobs of these nodes, if scheduled (node delete/clear). */
+  async unschedule(nodeIds: number[]) {
+    await this.ready();
+    for (const id of nodeIds) this.drop(String(id));
+    await this.forget(nodeIds);
+    await this.cancelPending(nodeIds.map(String));
+  }
+
+  async clear() {
+    await this.ready();
+    const ids = [...this.jobs.values()].map((e) => e.nodeId);
+    for (const id of [...this.jobs.keys()]) this.drop(id);
+    await this.forget(ids);
+    await this.cancelPending();
+  }
+
+  async start() {
+    await this.ready();
+    if (this.state !== "stopped") throw badRequest("调度器已在运行中");
+    this.setState("running");
+  }
+
+  async pause() {
+    await this.ready();
+    if (this.state === "stopped") throw badRequest("调度器未运行");
+    this.setState("paused");
+  }
+
+  async resume() {
+    await this.ready();
+    if (this.state === "stopped") throw badRequest("调度器未运行");
+    this.setState("running");
+  }
+
+  async shutdown() {
+    await this.ready();
+    if (this.state === "stopped") throw badRequest("调度器未运行");
+    this.setState("stopped");
+  }
+
+  private setState(state: SchedulerState) {
+    this.state = state;
+    for (const entry of this.jobs.values()) this.arm(entry);
+  }
+
+  async status() {
+    await this.ready();
+    return {
+      status: STATE_TEXT[this.state],
+      is_running: this.state !== "stopped",
+      job_count: this.jobs.size,
+    };
+  }
+
+  private describe(entry: Entry): string {
+    if (entry.pattern) return describeCron(entry.schedule.args);
+    if (entry.periodMs) return describeInterval(entry.periodMs / 1000);
+    return `date[${withOffset(entry.at!)}]`;
+  }
+
+  async list(): Promise<JobInfo[]> {
+    await this.ready();
+    return [...this.jobs.values()]
+      .sort((a, b) => a.nodeId - b.nodeId)
+      .map((entry) => {
+        const next = this.nextRun(entry);
+        return {
+          id: entry.id,
+          name: entry.name,
+          trigger: this.describe(entry),
+          next_run_time: next ? withOffset(next) : null,
+          status: entry.paused ? "暂停中" : this.state === "stopped" ? "已停止" : "运行中",
+        };
+      });
+  }
+
+  /** APScheduler's `print_jobs()` text. */
+  async console(): Promise<string> {
+    const jobs = await this.list();
+    const line = (j: JobInfo) =>
+      `    ${j.name} (trigger: ${j.trigger}, ${j.next_run_time ? `next run at: ${j.next_run_time}` : "paused"})\n`;
+    if (this.state === "stopped") {
+      return `Pending jobs:\n${jobs.length ? jobs.map(line).join("") : "    No pending jobs\n"}`;
+    }
+    return JOBSTORES.map((store) => {
+      const own = jobs.filter((j) => this.jobs.get(j.id)?.jobstore === store);
+      return `Jobstore ${store}:\n${own.length ? own.map(line).join("") : "    No scheduled jobs\n"}`;
+    }).join("");
+  }
+
+  /** Gives every scheduled job without a pending log row one; returns how many were added. */
+  async sync(): Promise<number> {
+    await this.ready();
+    const { task_job: j } = this.db.t;
+    const ids = [...this.jobs.keys()];
+    if (!ids.length) return 0;
+    const pending = await this.db.orm
+      .select({ job_id: j.job_id })
+      .from(j)
+      .where(and(eq(j.status, "pending"), inArray(j.job_id, ids)));
+    const has = new Set(pending.map((r) => r.job_id));
+    let added = 0;
+    for (const entry of this.jobs.values()) {
+      if (has.has(entry.id) || !this.nextRun(entry, true)) continue;
+      await this.addPendingLog(entry);
+      added++;
+    }
+    return added;
+  }
+
+  /** Whether a job of this id is scheduled (tests, node output). */
+  has(jobId: string) {
+    return this.jobs.has(jobId);
+  }
+
+  /** Stops every timer and waits for the runs in progress. */
+  async stop() {
+    this.closed = true;
+    for (const entry of this.jobs.values()) this.disarm(entry);
+    while (this.inflight.size) await Promise.all([...this.inflight]);
+  }
+
+  /** Waits for the runs in progress (tests). */
+  async idle() {
+    while (this.inflight.size) await Promise.all([...this.inflight]);
+  }
+}
+
+function withoutOffset(d: Date) {
+  return withOffset(d).slice(0, 19);
+}
+
+/** A node's keyword args: a JSON object (upstream: invalid JSON → "关键字参数JSON格式无效"). */
+export function parseKwargs(text: string | null | undefined): Record<string, unknown> {
+  if (!text?.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw badRequest(`关键字参数JSON格式无效: ${text}`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw badRequest(`关键字参数必须为JSON对象: ${text}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+const schedulers = new WeakMap<AppDeps, TaskScheduler>();
+
+/** The app's task scheduler, created on first use. */
+export function taskScheduler(deps: AppDeps): TaskScheduler {
+  let s = schedulers.get(deps);
+  if (!s) {
+    s = new TaskScheduler(deps);
+    schedulers.set(deps, s);
+  }
+  return s;
+}
+
+/** Stops the app's scheduler (tests, shutdown); the next use builds a fresh one. */
+export async function stopTaskScheduler(deps: AppDeps) {
+  const s = schedulers.get(deps);
+  schedulers.delete(deps);
+  await s?.stop();
+}
