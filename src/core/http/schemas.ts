@@ -45,15 +45,21 @@ export const idParam = z.object({
 });
 
 /**
+ * A list of row ids in a request. Bounded: an admin UI never sends more than a few pages' worth,
+ * and an unbounded list would only let a caller make one statement too large for the database.
+ */
+export const idArray = (max = 1000) => z.array(z.number().int()).max(max, `一次最多提交 ${max} 个编号`);
+
+/**
  * A batch delete's body: a bare JSON array of ids, not an object. Anything else is a 422 with the
  * contract's `类型错误，输入应该是一个有效的列表！` (see validation.ts).
  */
-export const idList = z.array(z.number().int()).openapi("IdList", { example: [1, 2] });
+export const idList = idArray().openapi("IdList", { example: [1, 2] });
 
 /** BatchSetAvailable: the ids and the status to give them all (contract §3). */
 export const batchSetAvailable = z
   .object({
-    ids: z.array(z.number().int()).default([]),
+    ids: idArray().default([]),
     status: statusCode,
   })
   .openapi("BatchSetAvailable");

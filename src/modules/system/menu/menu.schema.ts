@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
-import { baseOutFields } from "../../../core/http/schemas";
+import { baseOutFields, idArray } from "../../../core/http/schemas";
 
 /** Menu types (contract §11.5). */
 export const MENU_TYPE = { DIRECTORY: 1, PAGE: 2, BUTTON: 3, LINK: 4 } as const;
@@ -148,7 +148,7 @@ export const idParam = z.object({
 
 export const batchStatus = z
   .object({
-    ids: z.array(z.number().int()).default([]),
+    ids: idArray().default([]),
     status: statusField.default("0"),
   })
   .openapi("MenuBatchSetAvailable");

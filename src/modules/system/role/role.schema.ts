@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
 import { pageQuerySchema } from "../../../core/http/pagination";
-import { baseOutFields } from "../../../core/http/schemas";
+import { baseOutFields, idArray } from "../../../core/http/schemas";
 import { deptOut } from "../dept/dept.schema";
 import { menuOut } from "../menu/menu.schema";
 
@@ -13,7 +13,7 @@ const CODE_PATTERN = /^[A-Za-z][A-Za-z0-9_]{1,15}$/;
 
 const dataScope = z.number().int().min(1, DATA_SCOPE_MSG).max(5, DATA_SCOPE_MSG);
 const statusField = z.enum(["0", "1"], { error: "状态只能为 0 或 1" });
-const ids = z.array(z.number().int());
+const ids = idArray(10000);
 
 /**
  * RoleCreate / RoleUpdate. Unlike upstream, `data_scope` is range-checked here too (§16 #42);

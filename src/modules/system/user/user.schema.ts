@@ -1,7 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { timeRangeQuery } from "../../../core/db/query";
 import { pageQuerySchema } from "../../../core/http/pagination";
-import { baseOutFields, commonRef, optionalIntFilter, userByOutFields } from "../../../core/http/schemas";
+import {
+  baseOutFields,
+  commonRef,
+  idArray,
+  optionalIntFilter,
+  userByOutFields,
+} from "../../../core/http/schemas";
 import { menuOut } from "../menu/menu.schema";
 import { roleOut } from "../role/role.schema";
 
@@ -79,7 +85,7 @@ const descriptionField = z.preprocess(
   z.string().max(255, "备注长度不能超过255个字符").nullable().optional(),
 );
 
-const idList = z.array(z.number().int()).nullable().optional();
+const idList = idArray().nullable().optional();
 
 /* ---------- request bodies ---------- */
 
@@ -167,7 +173,7 @@ export const forgetPassword = z
   .openapi("ForgetPassword");
 
 export const batchSetAvailable = z
-  .object({ ids: z.array(z.number().int()).default([]), status: statusField.default("0") })
+  .object({ ids: idArray().default([]), status: statusField.default("0") })
   .openapi("UserBatchSetAvailable");
 
 /* ---------- list filters (query string, or the export's JSON body) ---------- */

@@ -26,7 +26,10 @@ const trimmed = (max: number, empty: string, tooLong: string) =>
     .openapi({ type: "string" });
 
 /** Vue Flow objects: kept verbatim; the engine reads `id`, `type`, `data.args/kwargs`, `source/target`. */
-const graphItems = z.array(z.record(z.string(), z.unknown())).nullish();
+const graphItems = z
+  .array(z.record(z.string(), z.unknown()))
+  .max(1000, "工作流节点或连线不能超过 1000 个")
+  .nullish();
 
 const fields = {
   name: trimmed(128, "流程名称不能为空", "流程名称长度不能超过128个字符"),
