@@ -232,3 +232,18 @@ test("a 422 echo of the body masks passwords", async () => {
   expect(JSON.stringify(b)).not.toContain("Secret-123");
   expect(b.data.password).toBe("******");
 });
+
+test("a body over the upload limit is refused with a 413 envelope", async () => {
+  const small = await createTestApp({ MAX_FILE_SIZE: "1024" });
+  try {
+    const res = await small.request("/api/v1/system/auth/token/refresh", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(await body(res)).toMatchObject({ code: -1, success: false, status_code: 413 });
+  } finally {
+    await small.close();
+  }
+});

@@ -48,7 +48,8 @@ async function main() {
       }
       return app.fetch(req, { clientIp: srv.requestIP(req)?.address });
     },
-    maxRequestBodySize: settings.MAX_FILE_SIZE + 1024 * 1024,
+    // A little above the app's own limit, so the app answers 413 with its envelope first.
+    maxRequestBodySize: settings.MAX_FILE_SIZE + 2 * 1024 * 1024,
   });
   logger.info("server started", {
     url: `http://${server.hostname}:${server.port}`,

@@ -1,8 +1,10 @@
 import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps, AppEnv } from "../context";
+import { fail } from "./envelope";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -48,5 +50,13 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
     }),
   ];
   if (settings.GZIP_ENABLE) chain.push(compress({ encoding: "gzip", threshold: settings.GZIP_MIN_SIZE }));
+  // The largest upload plus room for the multipart envelope; anything bigger is refused unread.
+  chain.push(
+    bodyLimit({
+      maxSize: settings.MAX_FILE_SIZE + 1024 * 1024,
+      onError: (c) =>
+        fail(c, 413, -1, `请求体过大，最大允许 ${Math.floor(settings.MAX_FILE_SIZE / 1024 / 1024) + 1}MB`),
+    }),
+  );
   return chain;
 }
