@@ -1,3 +1,4 @@
+import { expect } from "bun:test";
 import { eq, inArray } from "drizzle-orm";
 import { startSession } from "../../src/modules/system/auth/auth.service";
 import type { TestApp } from "./app";
@@ -99,4 +100,56 @@ export function client(t: TestApp, headers: Record<string, string> = {}) {
     patch: (path: string, body?: unknown) => send("PATCH", path, body),
     delete: (path: string, body?: unknown) => send("DELETE", path, body),
   };
+}
+
+/** A guarded route as the permission checks below call it. */
+export interface GuardedCall {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  path: string;
+  perm: string;
+  body?: unknown;
+}
+
+/** Without a token every one of `routes` answers 401 / 10401. */
+export async function expectUnauthenticated(t: TestApp, routes: GuardedCall[]) {
+  const anon = client(t);
+  for (const r of routes) {
+    const res = await anon[r.method](r.path, r.body);
+    expect({ path: r.path, status: res.status, code: ((await res.json()) as { code: number }).code }).toEqual(
+      {
+        path: r.path,
+        status: 401,
+        code: 10401,
+      },
+    );
+  }
+}
+
+/**
+ * Each route needs exactly its permission: a holder of it passes the guard, holders of any
+ * other permission of the list get 403 / 10403.
+ */
+export async function expectExactPermissions(t: TestApp, routes: GuardedCall[]) {
+  const holders = new Map<string, ReturnType<typeof client>>();
+  for (const p of new Set(routes.map((r) => r.perm)))
+    holders.set(p, client(t, (await createScopedUser(t, { permissions: [p] })).headers));
+  for (const r of routes) {
+    for (const [perm, user] of holders) {
+      const res = await user[r.method](r.path, r.body);
+      if (perm === r.perm) {
+        expect({ path: r.path, perm, denied: res.status === 401 || res.status === 403 }).toEqual({
+          path: r.path,
+          perm,
+          denied: false,
+        });
+      } else {
+        expect({
+          path: r.path,
+          perm,
+          status: res.status,
+          code: ((await res.json()) as { code: number }).code,
+        }).toEqual({ path: r.path, perm, status: 403, code: 10403 });
+      }
+    }
+  }
 }

@@ -3,7 +3,13 @@ import ExcelJS from "exceljs";
 import type { Cache } from "../../../src/core/cache/cache";
 import { cachedDictItems, dictCacheKey } from "../../../src/modules/system/dict/dict.cache";
 import { body, createTestApp, type TestApp } from "../../support/app";
-import { authHeaders, client, createScopedUser } from "../../support/auth";
+import {
+  authHeaders,
+  client,
+  expectExactPermissions,
+  expectUnauthenticated,
+  type GuardedCall,
+} from "../../support/auth";
 
 let t: TestApp;
 let admin: ReturnType<typeof client>;
@@ -788,12 +794,7 @@ describe("no stale public reads after writes", () => {
 });
 
 describe("security", () => {
-  const routes: {
-    method: "get" | "post" | "put" | "patch" | "delete";
-    path: string;
-    perm: string;
-    body?: unknown;
-  }[] = [
+  const routes: GuardedCall[] = [
     { method: "get", path: "/system/dict/type/detail/1", perm: "module_system:dict_type:detail" },
     { method: "get", path: "/system/dict/type/list", perm: "module_system:dict_type:query" },
     { method: "get", path: "/system/dict/type/optionselect", perm: "module_system:dict_type:query" },
@@ -842,40 +843,11 @@ describe("security", () => {
   ];
 
   test("no token → 401 / 10401 on every guarded route", async () => {
-    for (const r of routes) {
-      const res = await anon[r.method](r.path, r.body);
-      expect({ path: r.path, status: res.status, code: (await body(res)).code }).toEqual({
-        path: r.path,
-        status: 401,
-        code: 10401,
-      });
-    }
+    await expectUnauthenticated(t, routes);
   });
 
   test("each route needs exactly its permission: holders of any other one get 403 / 10403", async () => {
-    const perms = [...new Set(routes.map((r) => r.perm))];
-    const holders = new Map<string, ReturnType<typeof client>>();
-    for (const p of perms)
-      holders.set(p, client(t, (await createScopedUser(t, { permissions: [p] })).headers));
-    for (const r of routes) {
-      for (const [perm, user] of holders) {
-        const res = await user[r.method](r.path, r.body);
-        if (perm === r.perm) {
-          expect({ path: r.path, perm, denied: res.status === 403 || res.status === 401 }).toEqual({
-            path: r.path,
-            perm,
-            denied: false,
-          });
-        } else {
-          expect({ path: r.path, perm, status: res.status, code: (await body(res)).code }).toEqual({
-            path: r.path,
-            perm,
-            status: 403,
-            code: 10403,
-          });
-        }
-      }
-    }
+    await expectExactPermissions(t, routes);
   });
 
   test("a plain user without roles is refused; the public read stays public", async () => {

@@ -18,7 +18,13 @@ import {
 } from "../../../src/modules/system/param/param.cache";
 import { getParamValue } from "../../../src/modules/system/param/param.service";
 import { body, createTestApp, type TestApp } from "../../support/app";
-import { authHeaders, client, createScopedUser } from "../../support/auth";
+import {
+  authHeaders,
+  client,
+  expectExactPermissions,
+  expectUnauthenticated,
+  type GuardedCall,
+} from "../../support/auth";
 
 let t: TestApp;
 let admin: ReturnType<typeof client>;
@@ -526,12 +532,7 @@ describe("demo mode and IP black list (§7.3)", () => {
 });
 
 describe("security", () => {
-  const routes: {
-    method: "get" | "post" | "put" | "patch" | "delete";
-    path: string;
-    perm: string;
-    body?: unknown;
-  }[] = [
+  const routes: GuardedCall[] = [
     { method: "get", path: "/system/param/detail/1", perm: "module_system:param:detail" },
     { method: "get", path: "/system/param/key/sys_web_title", perm: "module_system:param:query" },
     { method: "get", path: "/system/param/value/sys_web_title", perm: "module_system:param:query" },
@@ -544,40 +545,11 @@ describe("security", () => {
   ];
 
   test("no token → 401 / 10401 on every guarded route", async () => {
-    for (const r of routes) {
-      const res = await anon[r.method](r.path, r.body);
-      expect({ path: r.path, status: res.status, code: (await body(res)).code }).toEqual({
-        path: r.path,
-        status: 401,
-        code: 10401,
-      });
-    }
+    await expectUnauthenticated(t, routes);
   });
 
   test("each route needs exactly its permission: holders of any other one get 403 / 10403", async () => {
-    const perms = [...new Set(routes.map((r) => r.perm))];
-    const holders = new Map<string, ReturnType<typeof client>>();
-    for (const p of perms)
-      holders.set(p, client(t, (await createScopedUser(t, { permissions: [p] })).headers));
-    for (const r of routes) {
-      for (const [perm, user] of holders) {
-        const res = await user[r.method](r.path, r.body);
-        if (perm === r.perm) {
-          expect({ path: r.path, perm, denied: res.status === 401 || res.status === 403 }).toEqual({
-            path: r.path,
-            perm,
-            denied: false,
-          });
-        } else {
-          expect({ path: r.path, perm, status: res.status, code: (await body(res)).code }).toEqual({
-            path: r.path,
-            perm,
-            status: 403,
-            code: 10403,
-          });
-        }
-      }
-    }
+    await expectExactPermissions(t, routes);
   });
 
   test("a user without roles is refused everywhere but the public read", async () => {
