@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, between, desc, eq, inArray, like, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { parseDateTime } from "../http/datetime";
+import { nowString, parseDateTime } from "../http/datetime";
 import { badRequest } from "../http/errors";
 import { parseOrderBy } from "../http/pagination";
 import type { Database } from "./database";
@@ -28,6 +28,13 @@ export function within(column: SQLiteColumn, range: [string, string] | undefined
 }
 
 export const notDeleted = (table: { is_deleted: SQLiteColumn }) => eq(table.is_deleted, false);
+
+/** The column values that soft-delete a row (tables with `deleted_id`), deleted by `userId`. */
+export const softDeleted = (userId: number) => ({
+  is_deleted: true,
+  deleted_time: nowString(),
+  deleted_id: userId,
+});
 
 /**
  * A time-range query parameter sent as a repeated key (`created_time=a&created_time=b`): two

@@ -2,9 +2,16 @@ import { inArray, type SQL } from "drizzle-orm";
 import { dataScopeFilter } from "../../../core/auth/data-scope";
 import type { Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
-import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../../../core/db/query";
+import {
+  allOf,
+  contains,
+  equals,
+  orderByOf,
+  softDeleted,
+  withAuditUsers,
+  within,
+} from "../../../core/db/query";
 import { batchIds } from "../../../core/http/batch";
-import { nowString } from "../../../core/http/datetime";
 import { conflict, notFound } from "../../../core/http/errors";
 import { type Page, type PageQuery, pageOf } from "../../../core/http/pagination";
 import { toBaseOut } from "../../../core/http/schemas";
@@ -170,12 +177,7 @@ async function requireVisible(
 export async function deleteDemos(deps: AppDeps, spec: ExampleSpec, p: Principal, ids: number[]) {
   const unique = batchIds(ids, "删除失败，删除对象不能为空");
   await requireVisible(deps, spec, p, unique, (id) => `删除失败，ID为${id}的数据不存在`);
-  await repo.updateDemos(deps.db, spec, unique, {
-    is_deleted: true,
-    deleted_time: nowString(),
-    deleted_id: p.id,
-    updated_id: p.id,
-  });
+  await repo.updateDemos(deps.db, spec, unique, { ...softDeleted(p.id), updated_id: p.id });
 }
 
 export async function setDemosStatus(

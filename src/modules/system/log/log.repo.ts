@@ -1,6 +1,6 @@
 import { asc, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { Database } from "../../../core/db/database";
-import { allOf, contains, notDeleted, selectPage } from "../../../core/db/query";
+import { allOf, contains, notDeleted, selectPage, softDeleted } from "../../../core/db/query";
 import type { PageQuery } from "../../../core/http/pagination";
 
 export type LogRow = Database["t"]["sys_log"]["$inferSelect"];
@@ -55,9 +55,6 @@ export function createdByName(db: Database, name: string | undefined): SQL | und
   return inArray(sys_log.created_id, db.orm.select({ id: sys_user.id }).from(sys_user).where(where));
 }
 
-export async function softDeleteLogs(db: Database, ids: number[], userId: number, now: string) {
-  await db.orm
-    .update(db.t.sys_log)
-    .set({ is_deleted: true, deleted_time: now, deleted_id: userId })
-    .where(inArray(db.t.sys_log.id, ids));
+export async function softDeleteLogs(db: Database, ids: number[], userId: number) {
+  await db.orm.update(db.t.sys_log).set(softDeleted(userId)).where(inArray(db.t.sys_log.id, ids));
 }

@@ -3,7 +3,6 @@ import type { Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../../../core/db/query";
 import { batchIds, requireAll } from "../../../core/http/batch";
-import { nowString } from "../../../core/http/datetime";
 import { notFound } from "../../../core/http/errors";
 import { type PageQuery, pageOf } from "../../../core/http/pagination";
 import * as repo from "./log.repo";
@@ -58,7 +57,7 @@ export async function deleteLogs(deps: AppDeps, principal: Principal, ids: numbe
   const unique = batchIds(ids, "删除失败，删除对象不能为空");
   const scope = await scopeOf(deps, principal);
   await requireAll(unique, (w) => repo.existingLogIds(deps.db, w, scope), "删除失败，该日志不存在");
-  await repo.softDeleteLogs(deps.db, unique, principal.id, nowString());
+  await repo.softDeleteLogs(deps.db, unique, principal.id);
 }
 
 export async function exportLogs(deps: AppDeps, principal: Principal, q: LogQuery) {

@@ -1,6 +1,6 @@
 import { asc, eq, inArray, ne, type SQL } from "drizzle-orm";
 import type { Database } from "../../../core/db/database";
-import { allOf, notDeleted, selectPage } from "../../../core/db/query";
+import { allOf, notDeleted, selectPage, softDeleted } from "../../../core/db/query";
 import type { PageQuery } from "../../../core/http/pagination";
 
 export type NoticeRow = Database["t"]["sys_notice"]["$inferSelect"];
@@ -73,9 +73,6 @@ export async function setNoticeStatus(db: Database, ids: number[], status: strin
     .where(inArray(db.t.sys_notice.id, ids));
 }
 
-export async function softDeleteNotices(db: Database, ids: number[], userId: number, now: string) {
-  await db.orm
-    .update(db.t.sys_notice)
-    .set({ is_deleted: true, deleted_time: now, deleted_id: userId })
-    .where(inArray(db.t.sys_notice.id, ids));
+export async function softDeleteNotices(db: Database, ids: number[], userId: number) {
+  await db.orm.update(db.t.sys_notice).set(softDeleted(userId)).where(inArray(db.t.sys_notice.id, ids));
 }

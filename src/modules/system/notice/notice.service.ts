@@ -4,7 +4,6 @@ import type { Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../../../core/db/query";
 import { batchIds, requireAll } from "../../../core/http/batch";
-import { nowString } from "../../../core/http/datetime";
 import { conflict, notFound } from "../../../core/http/errors";
 import { type PageQuery, pageOf } from "../../../core/http/pagination";
 import * as repo from "./notice.repo";
@@ -101,7 +100,7 @@ async function visibleNoticeIds(deps: AppDeps, principal: Principal, ids: number
 export async function deleteNotices(deps: AppDeps, principal: Principal, ids: number[]) {
   const unique = batchIds(ids, "删除失败，删除对象不能为空");
   await requireAll(unique, (w) => visibleNoticeIds(deps, principal, w), "删除失败，该公告通知不存在");
-  await repo.softDeleteNotices(deps.db, unique, principal.id, nowString());
+  await repo.softDeleteNotices(deps.db, unique, principal.id);
 }
 
 export async function setNoticeStatus(deps: AppDeps, principal: Principal, ids: number[], status: string) {

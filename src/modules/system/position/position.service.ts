@@ -2,9 +2,16 @@ import { inArray, type SQL } from "drizzle-orm";
 import { dataScopeFilter } from "../../../core/auth/data-scope";
 import type { Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
-import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../../../core/db/query";
+import {
+  allOf,
+  contains,
+  equals,
+  orderByOf,
+  softDeleted,
+  withAuditUsers,
+  within,
+} from "../../../core/db/query";
 import { batchIds, requireAll } from "../../../core/http/batch";
-import { nowString } from "../../../core/http/datetime";
 import { conflict, notFound } from "../../../core/http/errors";
 import { type Page, type PageQuery, pageOf } from "../../../core/http/pagination";
 import { toBaseOut } from "../../../core/http/schemas";
@@ -110,12 +117,7 @@ export async function deletePositions(deps: AppDeps, p: Principal, ids: number[]
   const unique = batchIds(ids, "删除失败，删除对象不能为空");
   await requireAll(unique, (wanted) => visiblePositions(deps, p, wanted), "删除失败，该岗位不存在");
   // One UPDATE over all ids: the batch is atomic without a transaction.
-  await repo.updatePositions(deps.db, unique, {
-    is_deleted: true,
-    deleted_time: nowString(),
-    deleted_id: p.id,
-    updated_id: p.id,
-  });
+  await repo.updatePositions(deps.db, unique, { ...softDeleted(p.id), updated_id: p.id });
 }
 
 export async function setPositionsStatus(deps: AppDeps, p: Principal, ids: number[], status: string) {

@@ -1,8 +1,7 @@
 import { and, asc, eq, inArray, ne, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database, Orm } from "../../../core/db/database";
-import { allOf, notDeleted, selectPage } from "../../../core/db/query";
-import { nowString } from "../../../core/http/datetime";
+import { allOf, notDeleted, selectPage, softDeleted } from "../../../core/db/query";
 
 /* Drizzle queries of the user module; no rules here. */
 
@@ -193,10 +192,7 @@ export async function softDeleteUsers(tx: Orm, db: Database, ids: number[], by: 
   const { sys_user, sys_user_roles, sys_user_positions } = db.t;
   await tx.delete(sys_user_roles).where(inArray(sys_user_roles.user_id, ids));
   await tx.delete(sys_user_positions).where(inArray(sys_user_positions.user_id, ids));
-  await tx
-    .update(sys_user)
-    .set({ is_deleted: true, deleted_time: nowString(), deleted_id: by })
-    .where(inArray(sys_user.id, ids));
+  await tx.update(sys_user).set(softDeleted(by)).where(inArray(sys_user.id, ids));
 }
 
 export async function setUsersStatus(db: Database, ids: number[], status: string, by: number) {

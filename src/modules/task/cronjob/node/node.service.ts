@@ -8,11 +8,12 @@ import {
   equals,
   orderByOf,
   selectPage,
+  softDeleted,
   withAuditUsers,
   within,
 } from "../../../../core/db/query";
 import { batchIds } from "../../../../core/http/batch";
-import { nowString, parseDateTime } from "../../../../core/http/datetime";
+import { parseDateTime } from "../../../../core/http/datetime";
 import { conflict, notFound } from "../../../../core/http/errors";
 import { type Page, type PageQuery, pageOf } from "../../../../core/http/pagination";
 import { toBaseOut } from "../../../../core/http/schemas";
@@ -201,7 +202,7 @@ async function softDelete(deps: AppDeps, p: Principal, ids: number[]) {
   const { task_node: t } = deps.db.t;
   await deps.db.orm
     .update(t)
-    .set({ is_deleted: true, deleted_time: nowString(), deleted_id: p.id, updated_id: p.id })
+    .set({ ...softDeleted(p.id), updated_id: p.id })
     .where(inArray(t.id, ids));
 }
 

@@ -8,11 +8,11 @@ import {
   equals,
   orderByOf,
   selectPage,
+  softDeleted,
   withAuditUsers,
   within,
 } from "../../../../core/db/query";
 import { batchIds } from "../../../../core/http/batch";
-import { nowString } from "../../../../core/http/datetime";
 import { badRequest, conflict, notFound } from "../../../../core/http/errors";
 import { type Page, type PageQuery, pageOf } from "../../../../core/http/pagination";
 import { conflictOnDuplicate } from "../../../../core/http/unique-conflict";
@@ -159,7 +159,7 @@ export async function deleteWorkflows(deps: AppDeps, p: Principal, ids: number[]
   if (rows.length < unique.length) throw notFound("工作流不存在");
   await deps.db.orm
     .update(t)
-    .set({ is_deleted: true, deleted_time: nowString(), deleted_id: p.id, updated_id: p.id })
+    .set({ ...softDeleted(p.id), updated_id: p.id })
     .where(inArray(t.id, unique));
 }
 

@@ -8,11 +8,11 @@ import {
   equals,
   orderByOf,
   selectPage,
+  softDeleted,
   withAuditUsers,
   within,
 } from "../../../../core/db/query";
 import { batchIds } from "../../../../core/http/batch";
-import { nowString } from "../../../../core/http/datetime";
 import { conflict, notFound } from "../../../../core/http/errors";
 import { type Page, type PageQuery, pageOf } from "../../../../core/http/pagination";
 import { toBaseOut } from "../../../../core/http/schemas";
@@ -180,6 +180,6 @@ export async function deleteNodeTypes(deps: AppDeps, p: Principal, ids: number[]
   if (rows.length < unique.length) throw notFound("编排节点类型不存在");
   await deps.db.orm
     .update(t)
-    .set({ is_deleted: true, deleted_time: nowString(), deleted_id: p.id, updated_id: p.id })
+    .set({ ...softDeleted(p.id), updated_id: p.id })
     .where(inArray(t.id, unique));
 }
