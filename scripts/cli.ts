@@ -6,7 +6,8 @@
 import { eq } from "drizzle-orm";
 import { randomPassword, seedDatabase } from "../db/seed";
 import { createApp } from "../src/app";
-import { loadSettings, type Settings, SettingsError } from "../src/config";
+import { type Settings, SettingsError } from "../src/config";
+import { loadBunSettings } from "../src/entry/secret-key";
 import { nativeArgon2 } from "../src/core/auth/argon2-native";
 import { createPasswordHasher } from "../src/core/auth/password";
 import { createSessionStore } from "../src/core/auth/sessions";
@@ -70,7 +71,7 @@ export function redactUrl(url: string): string {
 }
 
 function settings(): Settings {
-  return loadSettings(process.env);
+  return loadBunSettings(process.env);
 }
 
 async function withDatabase<T>(s: Settings, fn: (db: Database) => Promise<T>): Promise<T> {
@@ -242,7 +243,7 @@ async function openApiDocument(): Promise<{ paths: Record<string, object> }> {
   // Building the document touches none of these.
   const unused = {} as never;
   const app = createApp({
-    settings: loadSettings({ ...process.env, CACHE_DRIVER: "memory" }),
+    settings: loadBunSettings({ ...process.env, CACHE_DRIVER: "memory" }),
     db: unused,
     cache: unused,
     storage: unused,

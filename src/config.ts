@@ -1,7 +1,19 @@
 import { z } from "zod";
 
-/** The secret shipped in `.env.example`; production refuses to start with it (or with none). */
+/**
+ * The development key earlier versions shipped in `.env.example`: public, so refused everywhere.
+ * Without SECRET_KEY, dev/test entries generate a random key (kept in `./data/secret.key`);
+ * production refuses to start.
+ */
 export const DEV_SECRET_KEY = "dev-only-secret-change-me-0123456789abcdef";
+
+/** `TRUSTED_PROXIES`: a hop count (`1`) or a CIDR/IP list (`10.0.0.0/8,::1`). */
+const trustedProxies = z
+  .string()
+  .regex(
+    /^(\d{1,2}|[0-9a-fA-F:.]+(\/\d{1,3})?(\s*,\s*[0-9a-fA-F:.]+(\/\d{1,3})?)*)$/,
+    "a hop count (e.g. 1) or a comma-separated list of proxy IPs/CIDRs",
+  );
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
@@ -23,8 +35,10 @@ export const settingsSchema = z
     ENVIRONMENT: z.enum(["dev", "test", "prod"]).default("dev"),
     SERVER_HOST: z.string().min(1).default("127.0.0.1"),
     SERVER_PORT: int(0, 65535).default(8001),
-    /** Trust the first X-Forwarded-For entry as the client IP (only behind your own proxy). */
+    /** Take the client IP from X-Forwarded-For (only behind your own proxy); see TRUSTED_PROXIES. */
     TRUST_PROXY: bool.default(false),
+    /** Which X-Forwarded-For entries are our proxies: a hop count, or their IPs/CIDRs. */
+    TRUSTED_PROXIES: trustedProxies.default("1"),
 
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     LOG_FILE: z.string().default(""),
@@ -45,13 +59,21 @@ export const settingsSchema = z
     GZIP_ENABLE: bool.default(true),
     GZIP_MIN_SIZE: int(0).default(1000),
 
-    SECRET_KEY: z.string().min(32, "must be at least 32 characters").default(DEV_SECRET_KEY),
+    SECRET_KEY: z
+      .string()
+      .min(32, "must be at least 32 characters")
+      .refine((v) => v !== DEV_SECRET_KEY, "this is the published development key; set a random secret")
+      .optional(),
     JWT_ISSUER: z.string().min(1).default("hono-admin"),
     JWT_AUDIENCE: z.string().min(1).default("hono-admin"),
     ACCESS_TOKEN_EXPIRE_SECONDS: int(60).default(1800),
     REFRESH_TOKEN_EXPIRE_SECONDS: int(60).default(7 * 24 * 3600),
     SESSION_IDLE_SECONDS: int(60).default(1800),
     SESSION_MAX_SECONDS: int(60).default(7 * 24 * 3600),
+    /** A refresh token replayed this soon after its rotation gets the same new pair (two tabs). */
+    REFRESH_REUSE_GRACE_SECONDS: int(0, 300).default(10),
+    /** Concurrent sessions per user; a new login beyond it ends that user's oldest session. */
+    MAX_SESSIONS_PER_USER: int(1, 1000).default(10),
 
     CAPTCHA_ENABLE: bool.default(true),
     CAPTCHA_EXPIRE_SECONDS: int(10, 3600).default(60),
@@ -64,12 +86,17 @@ export const settingsSchema = z
     AUTO_LOGIN_ENABLE: bool.default(false),
     REGISTER_ENABLE: bool.default(false),
     FORGET_PASSWORD_ENABLE: bool.default(false),
+    /** How password-recovery codes reach users: `none`, `webhook` (POST to a URL), `log` (dev only). */
+    RECOVERY_SENDER: z.enum(["none", "webhook", "log"]).default("none"),
+    RECOVERY_WEBHOOK_URL: z.string().url().or(z.literal("")).default(""),
     ADMIN_PASSWORD: z.string().default(""),
 
     OAUTH_GITHUB_CLIENT_ID: z.string().default(""),
     OAUTH_GITHUB_CLIENT_SECRET: z.string().default(""),
     OAUTH_GITEE_CLIENT_ID: z.string().default(""),
     OAUTH_GITEE_CLIENT_SECRET: z.string().default(""),
+    /** Create an account for a first-time OAuth login (else only linked users may log in). */
+    OAUTH_REGISTER_ENABLE: bool.default(false),
     OAUTH_FRONTEND_FALLBACK: z.string().url().default("http://127.0.0.1:5180/login"),
 
     OPERATION_LOG_RECORD: bool.default(true),
@@ -80,11 +107,39 @@ export const settingsSchema = z
     ALLOWED_EXTENSIONS: list.default([".gif", ".jpg", ".jpeg", ".png", ".ico", ".svg", ".xls", ".xlsx"]),
   })
   .superRefine((s, ctx) => {
-    if (s.ENVIRONMENT === "prod" && s.SECRET_KEY === DEV_SECRET_KEY) {
+    if (s.ENVIRONMENT === "prod" && !s.SECRET_KEY) {
       ctx.addIssue({
         code: "custom",
         path: ["SECRET_KEY"],
-        message: "the development default may not be used when ENVIRONMENT=prod; set a random secret",
+        message: "is required when ENVIRONMENT=prod; set a random secret (openssl rand -base64 48)",
+      });
+    }
+    if (s.ENVIRONMENT === "prod" && s.AUTO_LOGIN_ENABLE) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTO_LOGIN_ENABLE"],
+        message: "hands out sessions without a credential; it may not be on when ENVIRONMENT=prod",
+      });
+    }
+    if (s.FORGET_PASSWORD_ENABLE && s.RECOVERY_SENDER === "none") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["FORGET_PASSWORD_ENABLE"],
+        message: "needs a RECOVERY_SENDER (webhook, or log outside prod) to deliver the one-time code",
+      });
+    }
+    if (s.RECOVERY_SENDER === "webhook" && !s.RECOVERY_WEBHOOK_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RECOVERY_WEBHOOK_URL"],
+        message: "RECOVERY_SENDER=webhook needs RECOVERY_WEBHOOK_URL",
+      });
+    }
+    if (s.RECOVERY_SENDER === "log" && s.ENVIRONMENT === "prod") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RECOVERY_SENDER"],
+        message: "'log' writes recovery codes to the server log; not allowed when ENVIRONMENT=prod",
       });
     }
     if (s.CORS_CREDENTIALS && s.CORS_ORIGINS.includes("*")) {
@@ -103,12 +158,15 @@ export const settingsSchema = z
     }
   });
 
-export type Settings = z.infer<typeof settingsSchema>;
+/** Settings as the app uses them: the signing key is always present (see `withSecretKey`). */
+export type Settings = Omit<z.infer<typeof settingsSchema>, "SECRET_KEY"> & { SECRET_KEY: string };
+/** Settings as parsed: SECRET_KEY may still be missing outside production. */
+export type ParsedSettings = z.infer<typeof settingsSchema>;
 
 export class SettingsError extends Error {}
 
 /** Parses settings from an env-like record; throws a SettingsError naming every bad variable. */
-export function loadSettings(env: Record<string, string | undefined>): Settings {
+export function parseSettings(env: Record<string, string | undefined>): ParsedSettings {
   const input: Record<string, string> = {};
   for (const key of Object.keys(settingsSchema.shape)) {
     const value = env[key];
@@ -120,7 +178,25 @@ export function loadSettings(env: Record<string, string | undefined>): Settings 
   throw new SettingsError(`Invalid settings:\n${lines.join("\n")}`);
 }
 
+/**
+ * Parses settings that must already hold SECRET_KEY (the Worker, tests): a missing key is a
+ * settings error. The Bun server and CLI use `parseSettings` + a generated dev key instead.
+ */
+export function loadSettings(env: Record<string, string | undefined>): Settings {
+  return withSecretKey(parseSettings(env), undefined);
+}
+
+/** Completes parsed settings with a signing key: the configured one, else `fallback` (dev/test). */
+export function withSecretKey(parsed: ParsedSettings, fallback: string | undefined): Settings {
+  const key = parsed.SECRET_KEY || fallback;
+  if (!key) throw new SettingsError("Invalid settings:\n  SECRET_KEY: is required (≥ 32 random characters)");
+  return { ...parsed, SECRET_KEY: key };
+}
+
+/** A fixed key for tests only (never accepted in production: it is public). */
+const TEST_SECRET_KEY = "test-only-signing-key-0123456789abcdefghij";
+
 /** Settings for tests: defaults plus overrides, no environment involved. */
 export function testSettings(overrides: Partial<Record<keyof Settings, string>> = {}): Settings {
-  return loadSettings({ ENVIRONMENT: "test", CAPTCHA_ENABLE: "false", ...overrides });
+  return loadSettings({ ENVIRONMENT: "test", CAPTCHA_ENABLE: "false", SECRET_KEY: TEST_SECRET_KEY, ...overrides });
 }

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { DEV_SECRET_KEY, loadSettings, SettingsError, settingsSchema } from "../src/config";
+import { DEV_SECRET_KEY, loadSettings, parseSettings, SettingsError, settingsSchema } from "../src/config";
 
 const keys = Object.keys(settingsSchema.shape);
 
 describe("settings", () => {
   test("defaults give the embedded run: local libSQL file, memory cache, port 8001 on loopback", () => {
-    const s = loadSettings({});
+    const s = parseSettings({});
     expect(s.DATABASE_URL).toBe("file:./data/hono-admin.db");
     expect(s.CACHE_DRIVER).toBe("memory");
     expect(s.SERVER_PORT).toBe(8001);
@@ -14,7 +14,7 @@ describe("settings", () => {
   });
 
   test("values are coerced from strings", () => {
-    const s = loadSettings({
+    const s = parseSettings({
       SERVER_PORT: "9000",
       CAPTCHA_ENABLE: "false",
       CORS_ORIGINS: "http://a, http://b",
@@ -31,10 +31,28 @@ describe("settings", () => {
     expect(() => loadSettings({ CAPTCHA_ENABLE: "maybe" })).toThrow(/CAPTCHA_ENABLE/);
   });
 
-  test("production refuses the default secret key", () => {
-    expect(() => loadSettings({ ENVIRONMENT: "prod" })).toThrow(/SECRET_KEY/);
+  test("production requires a secret key; the published development key is refused everywhere", () => {
+    expect(() => parseSettings({ ENVIRONMENT: "prod" })).toThrow(/SECRET_KEY/);
     expect(() => loadSettings({ ENVIRONMENT: "prod", SECRET_KEY: DEV_SECRET_KEY })).toThrow(/SECRET_KEY/);
+    expect(() => loadSettings({ SECRET_KEY: DEV_SECRET_KEY })).toThrow(/SECRET_KEY/);
     expect(loadSettings({ ENVIRONMENT: "prod", SECRET_KEY: "x".repeat(40) }).ENVIRONMENT).toBe("prod");
+    expect(parseSettings({}).SECRET_KEY).toBeUndefined();
+  });
+
+  test("passwordless and recovery pathways are refused where they would be unsafe", () => {
+    const prod = { ENVIRONMENT: "prod", SECRET_KEY: "x".repeat(40) };
+    expect(() => parseSettings({ ...prod, AUTO_LOGIN_ENABLE: "true" })).toThrow(/AUTO_LOGIN_ENABLE/);
+    expect(parseSettings({ AUTO_LOGIN_ENABLE: "true" }).AUTO_LOGIN_ENABLE).toBe(true);
+    expect(() => parseSettings({ FORGET_PASSWORD_ENABLE: "true" })).toThrow(/FORGET_PASSWORD_ENABLE/);
+    expect(() => parseSettings({ RECOVERY_SENDER: "webhook" })).toThrow(/RECOVERY_WEBHOOK_URL/);
+    expect(() => parseSettings({ ...prod, RECOVERY_SENDER: "log" })).toThrow(/RECOVERY_SENDER/);
+    expect(parseSettings({ FORGET_PASSWORD_ENABLE: "true", RECOVERY_SENDER: "log" }).RECOVERY_SENDER).toBe("log");
+  });
+
+  test("TRUSTED_PROXIES is a hop count or a list of IPs/CIDRs", () => {
+    expect(parseSettings({ TRUSTED_PROXIES: "2" }).TRUSTED_PROXIES).toBe("2");
+    expect(parseSettings({ TRUSTED_PROXIES: "10.0.0.0/8, ::1" }).TRUSTED_PROXIES).toBe("10.0.0.0/8, ::1");
+    expect(() => parseSettings({ TRUSTED_PROXIES: "my proxy" })).toThrow(/TRUSTED_PROXIES/);
   });
 
   test("a short secret key is refused", () => {
@@ -43,7 +61,7 @@ describe("settings", () => {
 
   test("'*' origins with credentials are refused", () => {
     expect(() => loadSettings({ CORS_ORIGINS: "*" })).toThrow(/CORS_ORIGINS/);
-    expect(loadSettings({ CORS_ORIGINS: "*", CORS_CREDENTIALS: "false" }).CORS_ORIGINS).toEqual(["*"]);
+    expect(parseSettings({ CORS_ORIGINS: "*", CORS_CREDENTIALS: "false" }).CORS_ORIGINS).toEqual(["*"]);
   });
 
   test("upstash driver needs its URL and token", () => {
@@ -52,7 +70,7 @@ describe("settings", () => {
 
   test(".env.example lists every setting with its default", () => {
     const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
-    const defaults = loadSettings({});
+    const defaults = parseSettings({});
     for (const key of keys) {
       const line = example.split("\n").find((l) => l.startsWith(`${key}=`));
       expect(line, `${key} missing from .env.example`).toBeDefined();
@@ -60,7 +78,7 @@ describe("settings", () => {
         .slice(key.length + 1)
         .split(/\s+#/)[0]
         .trim();
-      expect(loadSettings({ [key]: value || undefined })[key as keyof typeof defaults]).toEqual(
+      expect(parseSettings({ [key]: value || undefined })[key as keyof typeof defaults]).toEqual(
         defaults[key as keyof typeof defaults],
       );
     }

@@ -1,17 +1,18 @@
 import { createApp } from "../app";
-import { loadSettings, SettingsError } from "../config";
+import { SettingsError } from "../config";
 import { jobs, runDueJobs } from "../core/jobs";
 import { startJobScheduler } from "../core/jobs/scheduler";
 import { createLogger, type LogSink } from "../core/log/logger";
 import { stopTaskScheduler, taskScheduler } from "../modules/task/scheduler";
 import { buildBunDeps } from "./bun-deps";
 import { rotatingFileSink } from "./file-log";
+import { loadBunSettings } from "./secret-key";
 
 /** `bun run start`: settings → dependencies (migrate + seed) → HTTP server → graceful shutdown. */
 async function main() {
-  let settings: ReturnType<typeof loadSettings>;
+  let settings: ReturnType<typeof loadBunSettings>;
   try {
-    settings = loadSettings(process.env);
+    settings = loadBunSettings(process.env);
   } catch (err) {
     if (err instanceof SettingsError) {
       console.error(err.message);
