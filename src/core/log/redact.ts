@@ -18,3 +18,17 @@ export function redact(value: unknown, depth = 0): unknown {
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…(${text.length - max} more)`;
 }
+
+/**
+ * Redacts a JSON text already stored in a log row (rows written by FastapiAdmin, or before a
+ * redaction rule existed): secret-named fields are masked; text that is not JSON keeps its shape
+ * with JWT-looking strings masked. Used on read (log list/detail/export) and by `scrub-logs`.
+ */
+export function redactLoggedText(text: string | null): string | null {
+  if (text === null || text === "") return text;
+  try {
+    return JSON.stringify(redact(JSON.parse(text)));
+  } catch {
+    return text.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, "******");
+  }
+}
