@@ -20,7 +20,7 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use("*", ...requestContext(deps));
-  app.use(`${API_PREFIX}/*`, apiRateLimit());
+  app.use(`${API_PREFIX}/*`, apiRateLimit(deps.settings));
   app.use(`${API_PREFIX}/*`, demoModeGuard());
   app.use(`${API_PREFIX}/*`, operationLog(routeSummaries(app)));
 

@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
+import type { Settings } from "../../config";
 import type { Cache } from "../cache/cache";
 import type { AppEnv } from "../context";
-import { clientIp } from "./client-ip";
+import { clientIp, trustedProxies } from "./client-ip";
 import { AppError } from "./errors";
 
 export const RATE_LIMITED_MSG = "请求过于频繁，请稍后重试！";
@@ -43,7 +44,10 @@ const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
  * peers are not limited: that is a reverse proxy on the same host (which should limit, or pass
  * the client's address with TRUST_PROXY) or a local health check.
  */
-export function apiRateLimit(): MiddlewareHandler<AppEnv> {
+export function apiRateLimit(settings?: Settings): MiddlewareHandler<AppEnv> {
+  // Parsed at build time, so a TRUSTED_PROXIES list the config let through but that is not
+  // made of addresses stops the app from starting instead of failing every request.
+  if (settings?.TRUST_PROXY) trustedProxies(settings.TRUSTED_PROXIES);
   return async (c, next) => {
     const { cache, settings } = c.get("deps");
     const ip = clientIp(c);
