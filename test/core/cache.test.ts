@@ -156,6 +156,47 @@ function cacheContract(name: string, factory: (prefix: string) => Promise<Cache>
       expect(await cache.ttl("incrttl:zero")).toBe(-1);
     });
 
+    test("compareAndSet writes only over the expected value (null: only a missing key)", async () => {
+      expect(await cache.compareAndSet("cas:k", null, "one", 100)).toBe(true);
+      expect(await cache.get("cas:k")).toBe("one");
+      expect(await cache.ttl("cas:k")).toBe(100);
+      expect(await cache.compareAndSet("cas:k", null, "other")).toBe(false);
+      expect(await cache.compareAndSet("cas:k", "wrong", "other")).toBe(false);
+      expect(await cache.compareAndSet("cas:k", "", "other")).toBe(false);
+      expect(await cache.get("cas:k")).toBe("one");
+      expect(await cache.ttl("cas:k")).toBe(100);
+
+      expect(await cache.compareAndSet("cas:k", "one", "two", 50)).toBe(true);
+      expect(await cache.get("cas:k")).toBe("two");
+      expect(await cache.ttl("cas:k")).toBe(50);
+      expect(await cache.compareAndSet("cas:k", "two", "three")).toBe(true);
+      expect(await cache.ttl("cas:k")).toBe(-1);
+
+      expect(await cache.compareAndSet("cas:missing", "one", "x")).toBe(false);
+      expect(await cache.get("cas:missing")).toBeNull();
+
+      const value = 'héllo ✓ 🎉 "q" \\ \n nul\u0000end';
+      await cache.set("cas:u", value);
+      expect(await cache.compareAndSet("cas:u", value, `${value}!`)).toBe(true);
+      expect(await cache.get("cas:u")).toBe(`${value}!`);
+      await cache.set("cas:empty", "");
+      expect(await cache.compareAndSet("cas:empty", null, "x")).toBe(false);
+      expect(await cache.compareAndSet("cas:empty", "", "x")).toBe(true);
+
+      await expect(cache.compareAndSet("cas:k", "three", "four", 0)).rejects.toThrow(RangeError);
+      expect(await cache.get("cas:k")).toBe("three");
+    });
+
+    test("50 concurrent compareAndSet calls from one value: exactly one wins", async () => {
+      await cache.set("cas:race", "v0", 100);
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => cache.compareAndSet("cas:race", "v0", `v${i + 1}`, 100)),
+      );
+      const winners = results.flatMap((won, i) => (won ? [i + 1] : []));
+      expect(winners).toHaveLength(1);
+      expect(await cache.get("cas:race")).toBe(`v${winners[0]}`);
+    });
+
     test("expire sets a ttl on existing keys only", async () => {
       expect(await cache.expire("exp:missing", 10)).toBe(false);
       expect(await cache.ttl("exp:missing")).toBe(-2);

@@ -12,6 +12,12 @@ export interface Cache {
   del(...keys: string[]): Promise<number>;
   /** Atomically adds 1 (creating the key at 1); `ttlSeconds` is applied when the key is created. */
   incr(key: string, ttlSeconds?: number): Promise<number>;
+  /**
+   * Compare-and-set in one step: writes `next` (expiring after `ttlSeconds`, or never) only when
+   * the key holds exactly `expected` (`null`: only when the key is missing). Answers whether it
+   * wrote. Concurrent callers with the same `expected` see exactly one `true`.
+   */
+  compareAndSet(key: string, expected: string | null, next: string, ttlSeconds?: number): Promise<boolean>;
   /** Sets a new TTL on an existing key; false when the key does not exist. */
   expire(key: string, ttlSeconds: number): Promise<boolean>;
   /** Seconds left: -2 when missing, -1 when the key never expires. */

@@ -92,6 +92,15 @@ export function createMemoryCache(opts: { prefix?: string; now?: () => number } 
       return current + 1;
     },
 
+    // No await between the read and the write: atomic within the one process this cache serves.
+    async compareAndSet(key, expected, next, ttlSeconds) {
+      const expiresAt = ttlSeconds === undefined ? null : now() + toMs(ttlSeconds);
+      const current = live(prefix + key)?.value ?? null;
+      if (current !== expected) return false;
+      write(prefix + key, next, expiresAt);
+      return true;
+    },
+
     async expire(key, ttlSeconds) {
       const ms = toMs(ttlSeconds);
       const entry = live(prefix + key);

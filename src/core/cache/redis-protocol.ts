@@ -13,6 +13,25 @@ export const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+// Compare-and-set: ARGV = [expect missing ("1"/"0"), expected, next, ttl ms (0: no expiry)].
+// A missing key reads as false, which never equals a string.
+export const CAS_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current then return 0 end
+elseif current ~= ARGV[2] then
+  return 0
+end
+if tonumber(ARGV[4]) > 0 then redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+else redis.call('SET', KEYS[1], ARGV[3]) end
+return 1`;
+
+/** The CAS_SCRIPT arguments; validates the TTL before anything is sent. */
+export function casArgs(expected: string | null, next: string, ttlSeconds?: number): string[] {
+  const ms = ttlSeconds === undefined ? 0 : toMs(ttlSeconds);
+  return [expected === null ? "1" : "0", expected ?? "", next, String(ms)];
+}
+
 /** Rejects what Redis would reject (`SET ... PX 0`); fractional seconds are kept as whole ms. */
 export function positiveMs(ms: number): number {
   if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`cache TTL must be positive, got ${ms} ms`);

@@ -1,5 +1,14 @@
 import type { Cache, CacheLock } from "./cache";
-import { escapeGlob, INCR_SCRIPT, parseInfo, positiveMs, RELEASE_SCRIPT, toMs } from "./redis-protocol";
+import {
+  CAS_SCRIPT,
+  casArgs,
+  escapeGlob,
+  INCR_SCRIPT,
+  parseInfo,
+  positiveMs,
+  RELEASE_SCRIPT,
+  toMs,
+} from "./redis-protocol";
 
 const SCAN_COUNT = "1000";
 
@@ -96,6 +105,11 @@ export async function createRedisCache(opts: {
     async incr(key, ttlSeconds) {
       const ms = ttlSeconds === undefined ? 0 : toMs(ttlSeconds);
       return run<number>("EVAL", [INCR_SCRIPT, "1", prefix + key, String(ms)]);
+    },
+
+    async compareAndSet(key, expected, next, ttlSeconds) {
+      const args = casArgs(expected, next, ttlSeconds);
+      return (await run<number>("EVAL", [CAS_SCRIPT, "1", prefix + key, ...args])) === 1;
     },
 
     async expire(key, ttlSeconds) {

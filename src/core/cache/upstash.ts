@@ -1,7 +1,16 @@
 // The Workers entry of the SDK: plain fetch, no Node APIs, and it runs under Bun unchanged.
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Cache, CacheLock } from "./cache";
-import { escapeGlob, INCR_SCRIPT, parseInfo, positiveMs, RELEASE_SCRIPT, toMs } from "./redis-protocol";
+import {
+  CAS_SCRIPT,
+  casArgs,
+  escapeGlob,
+  INCR_SCRIPT,
+  parseInfo,
+  positiveMs,
+  RELEASE_SCRIPT,
+  toMs,
+} from "./redis-protocol";
 
 // Each SCAN round trip is an HTTP request, so ask for large pages.
 const SCAN_COUNT = 1000;
@@ -58,6 +67,11 @@ export function createUpstashCache(opts: { url: string; token: string; prefix?: 
     async incr(key, ttlSeconds) {
       const ms = ttlSeconds === undefined ? 0 : toMs(ttlSeconds);
       return run<number>("EVAL", () => redis.eval(INCR_SCRIPT, [prefix + key], [String(ms)]));
+    },
+
+    async compareAndSet(key, expected, next, ttlSeconds) {
+      const args = casArgs(expected, next, ttlSeconds);
+      return (await run<number>("EVAL", () => redis.eval(CAS_SCRIPT, [prefix + key], args))) === 1;
     },
 
     async expire(key, ttlSeconds) {
