@@ -1,5 +1,6 @@
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { Tables } from "../../../db/schema.sqlite";
+import type { RawSql } from "./schema-inspect";
 
 export type { Tables };
 
@@ -27,6 +28,8 @@ export interface Database {
   isUniqueViolation(err: unknown): boolean;
   /** `SELECT 1`; throws when the database cannot be reached. */
   ping(): Promise<void>;
+  /** Plain SQL on the same connections (catalogue reads and DDL for adoption; not for modules). */
+  readonly raw: RawSql;
   /** Applies pending migrations of this dialect from db/migrations/<dialect>. */
   migrate(): Promise<void>;
   close(): Promise<void>;

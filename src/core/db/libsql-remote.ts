@@ -8,6 +8,7 @@ import type { Logger } from "../log/logger";
 import type { Database, Orm } from "./database";
 import { insertIdOf, isUniqueViolationError } from "./dialect";
 import { drizzleLogger } from "./query-logger";
+import type { RawSql } from "./schema-inspect";
 
 export interface LibsqlDatabaseOptions {
   url: string;
@@ -38,9 +39,32 @@ export function libsqlDatabase(client: Client, opts: LibsqlDatabaseOptions): Dat
     async ping() {
       await client.execute("SELECT 1");
     },
+    raw: libsqlRaw(client),
     migrate: () => opts.migrate(orm),
     async close() {
       (opts.raw ?? client).close();
+    },
+  };
+}
+
+/** Rows as plain objects keyed by column name. */
+function libsqlRaw(client: Client): RawSql {
+  const objects = (rs: { columns: string[]; rows: ArrayLike<unknown>[] }) =>
+    rs.rows.map((row) => Object.fromEntries(rs.columns.map((c, i) => [c, row[i]])));
+  return {
+    dialect: "sqlite",
+    async all(sql, args = []) {
+      return objects(await client.execute({ sql, args: args as never }));
+    },
+    async run(sql, args = []) {
+      await client.execute({ sql, args: args as never });
+    },
+    async batch(statements) {
+      // libSQL runs a batch as one transaction: all statements or none.
+      await client.batch(
+        statements.map((s) => ({ sql: s.sql, args: (s.args ?? []) as never })),
+        "write",
+      );
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Logger } from "../log/logger";
 import type { Database, Orm, Tables } from "./database";
 import { insertIdOf, isUniqueViolationError } from "./dialect";
 import { drizzleLogger } from "./query-logger";
+import type { RawSql } from "./schema-inspect";
 
 const MIGRATIONS = fileURLToPath(new URL("../../../db/migrations/mysql", import.meta.url));
 
@@ -83,12 +84,40 @@ export async function openMysqlDatabase(opts: { url: string; logger?: Logger }):
     async ping() {
       await pool.query("SELECT 1");
     },
+    raw: mysqlRaw(pool),
     async migrate() {
       await ensureUtf8mb4(pool, logger);
       await migrate(mysqlOrm, { migrationsFolder: MIGRATIONS });
     },
     async close() {
       await pool.end();
+    },
+  };
+}
+
+function mysqlRaw(pool: mysql.Pool): RawSql {
+  return {
+    dialect: "mysql",
+    async all(sql, args = []) {
+      const [rows] = await pool.query(sql, args);
+      return rows as Record<string, unknown>[];
+    },
+    async run(sql, args = []) {
+      await pool.query(sql, args);
+    },
+    async batch(statements) {
+      // One transaction on one connection; DDL among the statements would commit implicitly.
+      const conn = await pool.getConnection();
+      try {
+        await conn.beginTransaction();
+        for (const s of statements) await conn.query(s.sql, s.args ?? []);
+        await conn.commit();
+      } catch (err) {
+        await conn.rollback().catch(() => {});
+        throw err;
+      } finally {
+        conn.release();
+      }
     },
   };
 }

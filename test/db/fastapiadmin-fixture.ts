@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "@libsql/client";
+import mysql from "mysql2/promise";
+
+/*
+ * Scratch copies of an existing FastapiAdmin v3.0 database (the fixtures in
+ * shared/spec/fastapiadmin-db, made by the original itself), loaded through the drivers.
+ */
+
+export const FIXTURE_DIR = process.env.FASTAPIADMIN_DB_FIXTURES ?? join(import.meta.dir, "../../../shared/spec/fastapiadmin-db");
+
+export const fixture = (name: "mysql-schema.sql" | "mysql-data.sql" | "sqlite-dump.sql") =>
+  readFileSync(join(FIXTURE_DIR, name), "utf8");
+
+export interface ScratchDatabase {
+  url: string;
+  /** Runs SQL on the scratch database outside the app (mysql: multiple statements allowed). */
+  exec(sql: string): Promise<void>;
+  drop(): Promise<void>;
+}
+
+/** A SQLite file holding the fixture's dump; `edit` runs on the script before loading. */
+export async function sqliteFixture(edit: (sql: string) => string = (s) => s): Promise<ScratchDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), "fa-adopt-"));
+  const url = `file:${join(dir, "existing.db")}`;
+  const client = createClient({ url });
+  try {
+    // As the sqlite3 shell loads a dump: tables come in name order, before the ones they reference.
+    await client.execute("PRAGMA foreign_keys=OFF");
+    await client.executeMultiple(edit(fixture("sqlite-dump.sql")));
+  } finally {
+    client.close();
+  }
+  return {
+    url,
+    async exec(sql) {
+      const c = createClient({ url });
+      try {
+        await c.executeMultiple(sql);
+      } finally {
+        c.close();
+      }
+    },
+    async drop() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const quote = (name: string) => `\`${name.replace(/`/g, "``")}\``;
+
+/** A fresh MariaDB database `fa_adopt_<random>` on the server of `serverUrl`, with the fixture loaded. */
+export async function mysqlFixture(
+  serverUrl: string,
+  { data = true, edit = (s: string) => s }: { data?: boolean; edit?: (sql: string) => string } = {},
+): Promise<ScratchDatabase> {
+  const name = `fa_adopt_${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const server = new URL(serverUrl);
+  server.pathname = "/";
+  const dbUrl = new URL(serverUrl);
+  dbUrl.pathname = `/${name}`;
+  const connect = (database?: string) =>
+    mysql.createConnection({ uri: server.toString(), database, multipleStatements: true, charset: "UTF8MB4_UNICODE_CI" });
+  const admin = await connect();
+  try {
+    await admin.query(`CREATE DATABASE ${quote(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
+  } finally {
+    await admin.end();
+  }
+  const exec = async (sql: string) => {
+    const c = await connect(name);
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  try {
+    await exec(edit(fixture("mysql-schema.sql")));
+    if (data) await exec(fixture("mysql-data.sql"));
+  } catch (err) {
+    const c = await connect();
+    await c.query(`DROP DATABASE IF EXISTS ${quote(name)}`).finally(() => c.end());
+    throw err;
+  }
+  return {
+    url: dbUrl.toString(),
+    exec,
+    async drop() {
+      const c = await connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${quote(name)}`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
