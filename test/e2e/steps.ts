@@ -307,7 +307,7 @@ export const steps: Step[] = [
       const res = await api("GET", "/monitor/server/info", { token });
       expect(res.status).toBe(200);
       expect(res.body.code).toBe(0);
-      expect(Object.keys(res.body.data).sort()).toEqual(["cpu", "disks", "mem", "py", "sys"]);
+      expect(Object.keys(res.body.data).sort()).toEqual(["audit", "cpu", "disks", "mem", "py", "sys"]);
       if (rt.name === "bun") expect(res.body.data.cpu.cpu_num).toBeGreaterThan(0);
     },
   },

@@ -1,3 +1,5 @@
+import { redact, scrubText } from "./redact";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -22,18 +24,33 @@ const consoleSink: LogSink = (line, level) => {
 const withoutParams = (text: string | undefined) =>
   text?.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/, "\nparams: [redacted]");
 
-function errorFields(value: unknown, depth = 0): unknown {
-  if (!(value instanceof Error)) return value;
+const scrubbed = (text: string | undefined) =>
+  text === undefined ? undefined : scrubText(withoutParams(text)!);
+
+/** An error as a log field: name, code, message and stack (secrets masked), and its cause. */
+function errorFields(value: Error, depth: number): unknown {
   const { code, errno } = value as { code?: unknown; errno?: unknown };
   return {
     name: value.name,
-    message: withoutParams(value.message),
-    ...(code !== undefined ? { code } : {}),
+    message: scrubbed(value.message),
+    ...(code !== undefined ? { code: loggable(code, depth + 1) } : {}),
     ...(errno !== undefined ? { errno } : {}),
-    stack: withoutParams(value.stack),
+    stack: scrubbed(value.stack),
     // The driver's own error (e.g. ER_LOCK_DEADLOCK) is the cause of drizzle's wrapper.
-    ...(value.cause !== undefined && depth < 3 ? { cause: errorFields(value.cause, depth + 1) } : {}),
+    ...(value.cause !== undefined && depth < 5 ? { cause: loggable(value.cause, depth + 1) } : {}),
   };
+}
+
+/**
+ * A field value as it may be written: errors spelt out, secret-named fields masked at any depth
+ * (an Authorization header, a password in a logged body), credential-looking text scrubbed
+ * (`?token=` in a URL, a JWT, a bearer header), query parameters left out of driver errors.
+ */
+const loggable = (value: unknown, depth = 0): unknown => redact(value, depth, { error: errorFields });
+
+/** The fields of one line, judged by name first (a top-level `token` field is masked too). */
+function loggableFields(fields: Record<string, unknown>): Record<string, unknown> {
+  return loggable(fields) as Record<string, unknown>;
 }
 
 /** Structured JSON logs: one object a line, `time`, `level`, `msg`, then the fields. */
@@ -45,8 +62,13 @@ export function createLogger(
   const min = RANK[level];
   const write = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (RANK[lvl] < min) return;
-    const record: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg, ...base };
-    if (fields) for (const [k, v] of Object.entries(fields)) record[k] = errorFields(v);
+    const record: Record<string, unknown> = {
+      time: new Date().toISOString(),
+      level: lvl,
+      msg: scrubText(msg),
+      ...base,
+    };
+    if (fields) Object.assign(record, loggableFields(fields));
     const line = JSON.stringify(record);
     for (const sink of sinks) sink(line, lvl);
   };
@@ -55,7 +77,7 @@ export function createLogger(
     info: (m, f) => write("info", m, f),
     warn: (m, f) => write("warn", m, f),
     error: (m, f) => write("error", m, f),
-    child: (fields) => createLogger(level, sinks, { ...base, ...fields }),
+    child: (fields) => createLogger(level, sinks, { ...base, ...loggableFields(fields) }),
   };
 }
 

@@ -9,7 +9,8 @@ const PATH = "/monitor/server/info";
 const HUMAN = /^\d+\.\d[KMGTPEZY]?B$/;
 
 function expectShape(data: any) {
-  expect(Object.keys(data).sort()).toEqual(["cpu", "disks", "mem", "py", "sys"]);
+  expect(Object.keys(data).sort()).toEqual(["audit", "cpu", "disks", "mem", "py", "sys"]);
+  expect(Object.keys(data.audit)).toEqual(["failed_writes"]);
   expect(Object.keys(data.cpu).sort()).toEqual(["cpu_num", "free", "sys", "used"]);
   expect(Object.keys(data.mem).sort()).toEqual(["free", "total", "usage", "used"]);
   expect(Object.keys(data.sys).sort()).toEqual([

@@ -44,6 +44,15 @@ export const serverInfo = z
         usage: z.number(),
       }),
     ),
+    audit: z
+      .object({
+        failed_writes: z
+          .number()
+          .int()
+          .nullable()
+          .openapi({ description: "写入失败、因此缺失的操作日志条数 (全集群累计)；缓存不可读时为 null" }),
+      })
+      .openapi({ description: "审计日志健康度 (上游无此字段，前端忽略)" }),
   })
   .openapi("ServerInfo");
 

@@ -1,5 +1,6 @@
 import type { AppDeps, SystemSnapshot } from "../../../core/context";
 import { formatDateTime } from "../../../core/http/datetime";
+import { failedAuditWrites } from "../../../core/log/operation-log";
 import type { ServerInfo } from "./server.schema";
 
 const UNITS = ["B", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
@@ -98,5 +99,7 @@ export async function serverInfo(deps: AppDeps, now = Date.now()): Promise<Serve
       free: humanBytes(d.free),
       usage: d.used + d.free > 0 ? round((d.used / (d.used + d.free)) * 100, 1) : 0,
     })),
+    // Not upstream's: operation-log rows that could not be written, so a lost audit trail shows.
+    audit: { failed_writes: await failedAuditWrites(deps.cache) },
   };
 }

@@ -5,6 +5,7 @@ import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../.
 import { batchIds, requireAll } from "../../../core/http/batch";
 import { notFound } from "../../../core/http/errors";
 import { type PageQuery, pageOf } from "../../../core/http/pagination";
+import { redactLoggedText, scrubText } from "../../../core/log/redact";
 import * as repo from "./log.repo";
 import type { LogQuery } from "./log.schema";
 
@@ -13,6 +14,21 @@ import type { LogQuery } from "./log.schema";
  * workbook is built in memory (a Worker has 128 MB).
  */
 export const MAX_EXPORT_ROWS = 10_000;
+
+/**
+ * A row as it may be shown: whatever it holds is redacted again on the way out, so rows stored
+ * before a rule existed — FastapiAdmin logged login passwords and issued tokens in clear — never
+ * serve a secret (list, detail and export alike).
+ */
+export function servedLog<T extends repo.LogRow>(row: T): T {
+  return {
+    ...row,
+    request_path: scrubText(row.request_path),
+    request_payload: redactLoggedText(row.request_payload),
+    response_json: redactLoggedText(row.response_json),
+    description: row.description === null ? null : scrubText(row.description),
+  };
+}
 
 /** Log rows are visible by their author's department; login rows without a user only with "all data". */
 function scopeOf(deps: AppDeps, principal: Principal) {
@@ -42,13 +58,13 @@ export async function listLogs(deps: AppDeps, principal: Principal, q: LogQuery 
   const { sys_log } = deps.db.t;
   const where = allOf(filterOf(deps, q), await scopeOf(deps, principal));
   const { rows, total } = await repo.pageLogs(deps.db, where, orderByOf(sys_log, q.order_by), q);
-  return pageOf(await withAuditUsers(deps.db, rows), total, q);
+  return pageOf(await withAuditUsers(deps.db, rows.map(servedLog)), total, q);
 }
 
 export async function getLog(deps: AppDeps, principal: Principal, id: number) {
   const row = await repo.findLog(deps.db, id, await scopeOf(deps, principal));
   if (!row) throw notFound("该日志不存在");
-  const [out] = await withAuditUsers(deps.db, [row]);
+  const [out] = await withAuditUsers(deps.db, [servedLog(row)]);
   return out;
 }
 
@@ -62,5 +78,5 @@ export async function deleteLogs(deps: AppDeps, principal: Principal, ids: numbe
 
 export async function exportLogs(deps: AppDeps, principal: Principal, q: LogQuery) {
   const where = allOf(filterOf(deps, q), await scopeOf(deps, principal));
-  return repo.selectNewestLogs(deps.db, where, MAX_EXPORT_ROWS);
+  return (await repo.selectNewestLogs(deps.db, where, MAX_EXPORT_ROWS)).map(servedLog);
 }
