@@ -5,6 +5,7 @@ import { mountDocs } from "./core/docs/docs";
 import { fail } from "./core/http/envelope";
 import { AppError } from "./core/http/errors";
 import { requestContext } from "./core/http/middleware";
+import { refuseControlCharactersInQuery } from "./core/http/query-text";
 import { apiRateLimit } from "./core/http/rate-limit";
 import { operationLog } from "./core/log/operation-log";
 import { modules } from "./modules";
@@ -21,6 +22,7 @@ export function createApp(deps: AppDeps) {
 
   app.use("*", ...requestContext(deps));
   app.use(`${API_PREFIX}/*`, apiRateLimit(deps.settings));
+  app.use(`${API_PREFIX}/*`, refuseControlCharactersInQuery());
   app.use(`${API_PREFIX}/*`, demoModeGuard());
   app.use(`${API_PREFIX}/*`, operationLog(routeSummaries(app)));
 

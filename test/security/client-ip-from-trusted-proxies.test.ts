@@ -132,7 +132,7 @@ describe("behind one proxy (TRUSTED_PROXIES=1)", () => {
       LOGIN_IP_LIMIT_PER_MINUTE: "3",
       RATE_LIMIT_PER_MINUTE: "5",
     });
-  });
+  }, 30_000);
   afterAll(() => t.close());
 
   test("spoofed leftmost entries do not escape the per-IP login limit, and the log has the real IP", async () => {
@@ -175,7 +175,7 @@ describe("behind listed proxies (TRUSTED_PROXIES=CIDRs)", () => {
       TRUSTED_PROXIES: "10.0.0.0/8, 2001:db8:ffff::/48",
       LOGIN_IP_LIMIT_PER_MINUTE: "2",
     });
-  });
+  }, 30_000);
   afterAll(() => t.close());
 
   test("our proxies are skipped from the right; what the client wrote before them is ignored", async () => {
@@ -197,7 +197,7 @@ describe("without TRUST_PROXY", () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ LOGIN_IP_LIMIT_PER_MINUTE: "2" });
-  });
+  }, 30_000);
   afterAll(() => t.close());
 
   test("X-Forwarded-For is ignored: the socket peer is the client", async () => {

@@ -2,16 +2,19 @@ import { z } from "@hono/zod-openapi";
 import { and, asc, between, desc, eq, inArray, like, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { nowString, parseDateTime } from "../http/datetime";
-import { badRequest } from "../http/errors";
+import { badRequest, validationError } from "../http/errors";
 import { parseOrderBy } from "../http/pagination";
+import { CONTROL_CHARACTER, CONTROL_CHARACTER_MSG } from "../http/query-text";
 import type { Database } from "./database";
 
 /**
  * `LIKE %value%` with `%` and `_` in the value taken literally; skipped when empty. The escape
  * character is `!` because a backslash inside a MySQL string literal is itself an escape.
+ * Control characters are refused (422): libSQL cuts a pattern at a NUL, which would match all.
  */
 export function contains(column: SQLiteColumn, value: string | null | undefined): SQL | undefined {
   if (value === undefined || value === null || value === "") return undefined;
+  if (CONTROL_CHARACTER.test(value)) throw validationError(CONTROL_CHARACTER_MSG);
   const escaped = value.replace(/[!%_]/g, (ch) => `!${ch}`);
   return sql`${like(column, `%${escaped}%`)} escape '!'`;
 }
