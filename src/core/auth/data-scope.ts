@@ -24,15 +24,54 @@ const NOTHING = sql`1 = 0`;
 
 /** Departments whose rows the caller may see through scopes 2, 3 and 5 (one query at most). */
 export async function accessibleDeptIds(db: Database, p: Principal): Promise<number[]> {
+  const tree = p.dept_id !== null && p.scopes.includes(DATA_SCOPE.DEPT_AND_BELOW) ? await deptLinks(db) : [];
+  return [...reachedDepts(p, tree)];
+}
+
+/** What `reachOf` needs to know about a holder of roles. */
+export interface ScopeHolder {
+  /** data_scope of each enabled role */
+  scopes: number[];
+  dept_id: number | null;
+  /** departments granted by roles with data_scope 5 */
+  custom_dept_ids: number[];
+}
+
+/**
+ * Whose rows a data scope reaches: every row (`"all"`, scope 4), or the rows of a set of
+ * departments (2: own, 3: own and below, 5: the role's; 1 adds none, only the holder's own rows).
+ */
+export type DeptReach = "all" | Set<number>;
+
+/** Every department's id and parent: enough to walk a subtree in memory. */
+export function deptLinks(db: Database): Promise<{ id: number; parent_id: number | null }[]> {
+  const { sys_dept } = db.t;
+  return db.orm.select({ id: sys_dept.id, parent_id: sys_dept.parent_id }).from(sys_dept);
+}
+
+/** The reach of a holder, computed against `tree` (from `deptLinks`). */
+export function reachOf(h: ScopeHolder, tree: { id: number; parent_id: number | null }[]): DeptReach {
+  return h.scopes.includes(DATA_SCOPE.ALL) ? "all" : reachedDepts(h, tree);
+}
+
+/** Whether `inner` reaches no row that `outer` does not: "not wider". */
+export function reachWithin(inner: DeptReach, outer: DeptReach): boolean {
+  if (outer === "all") return true;
+  if (inner === "all") return false;
+  for (const id of inner) if (!outer.has(id)) return false;
+  return true;
+}
+
+/** Superusers and holders of an "all data" role: the only ones who may act at the department root. */
+export const hasAllData = (p: Principal): boolean => p.is_superuser || p.scopes.includes(DATA_SCOPE.ALL);
+
+function reachedDepts(h: ScopeHolder, tree: { id: number; parent_id: number | null }[]): Set<number> {
   const ids = new Set<number>();
-  if (p.scopes.includes(DATA_SCOPE.CUSTOM)) for (const id of p.custom_dept_ids) ids.add(id);
-  if (p.dept_id !== null && p.scopes.includes(DATA_SCOPE.DEPT)) ids.add(p.dept_id);
-  if (p.dept_id !== null && p.scopes.includes(DATA_SCOPE.DEPT_AND_BELOW)) {
-    const { sys_dept } = db.t;
-    const all = await db.orm.select({ id: sys_dept.id, parent_id: sys_dept.parent_id }).from(sys_dept);
-    for (const id of descendantsOf(p.dept_id, all)) ids.add(id);
-  }
-  return [...ids];
+  if (h.scopes.includes(DATA_SCOPE.CUSTOM)) for (const id of h.custom_dept_ids) ids.add(id);
+  if (h.dept_id !== null && h.scopes.includes(DATA_SCOPE.DEPT)) ids.add(h.dept_id);
+  if (h.dept_id !== null && h.scopes.includes(DATA_SCOPE.DEPT_AND_BELOW))
+    for (const id of descendantsOf(h.dept_id, tree)) ids.add(id);
+  return ids;
 }
 
 /** `root` and every department below it. */

@@ -96,7 +96,7 @@ const unlockRoute = guardedRoute("module_system:user:update", {
   path: "/unlock",
   tags,
   summary: "解除账号锁定",
-  description: "清除账号的登录失败计数与锁定 (需要用户修改权限)。",
+  description: "清除账号的登录失败计数与锁定 (需要用户修改权限；账号须在数据权限内且权限不高于调用者)。",
   request: { body: { required: true, content: { "application/json": { schema: unlockBody } } } },
   responses: jsonOk(z.object({ unlocked: z.boolean() }), "解除锁定成功"),
 });
@@ -146,7 +146,11 @@ export function authRouter(deps: AppDeps) {
       return ok(c, null, "退出成功");
     })
     .openapi(unlockRoute, async (c) =>
-      ok(c, { unlocked: await auth.unlockAccount(deps, c.req.valid("json").username) }, "解除锁定成功"),
+      ok(
+        c,
+        { unlocked: await auth.unlockAccount(deps, currentAuth(c).principal, c.req.valid("json").username) },
+        "解除锁定成功",
+      ),
     )
     .openapi(oauthLoginRoute, async (c) => {
       const { provider } = c.req.valid("param");

@@ -1,6 +1,8 @@
 import { and, asc, eq } from "drizzle-orm";
+import { assertMayUnlock } from "../../../core/auth/authority";
 import { createCaptcha } from "../../../core/auth/captcha";
 import { authServices } from "../../../core/auth/guard";
+import type { Principal } from "../../../core/auth/principal";
 import type { Session } from "../../../core/auth/sessions";
 import type { TokenPair } from "../../../core/auth/tokens";
 import { loginLocation, parseUserAgent } from "../../../core/auth/user-agent";
@@ -180,8 +182,12 @@ export async function logout(deps: AppDeps, session: Session): Promise<void> {
   await authServices(deps).sessions.end(session.user_id, session.session_id);
 }
 
-/** Lifts a login lockout (admin action); answers whether there was anything to lift. */
-export async function unlockAccount(deps: AppDeps, username: string): Promise<boolean> {
+/**
+ * Lifts a login lockout (admin action); answers whether there was anything to lift. The account
+ * must be within the caller's data scope and authority, as for a password reset.
+ */
+export async function unlockAccount(deps: AppDeps, caller: Principal, username: string): Promise<boolean> {
+  await assertMayUnlock(deps.db, caller, username);
   const unlocked = await createLockout(deps).unlock(username);
   deps.logger.info("account unlocked", { username, had_lock: unlocked });
   return unlocked;

@@ -1,4 +1,5 @@
 import { desc, type SQL } from "drizzle-orm";
+import { assertAuthorityOverUsers, assertMayAssignRoles } from "../../../core/auth/authority";
 import { dataScopeFilter } from "../../../core/auth/data-scope";
 import { authServices } from "../../../core/auth/guard";
 import { forgetPrincipals, type Principal } from "../../../core/auth/principal";
@@ -456,6 +457,7 @@ export async function createUser(deps: AppDeps, p: Principal, input: CreateInput
   await assertUnique(deps, identity, undefined, CREATE_MSGS);
   if (input.dept_id != null) await assertDeptAssignable(deps, p, input.dept_id);
   if (input.tenant_id != null) await assertTenant(deps, input.tenant_id);
+  await assertMayAssignRoles(db, p, { roleIds: uniq(input.role_ids ?? []), deptId: input.dept_id ?? null });
   const roleIds = await resolveLinks(
     uniq(input.role_ids ?? []),
     [],
@@ -518,6 +520,7 @@ export async function updateUser(
 ): Promise<UserOut> {
   const { db } = deps;
   const target = await findInScope(deps, p, id);
+  await assertAuthorityOverUsers(db, p, [id]);
   if (target.is_superuser) throw badRequest("超级管理员不允许修改");
   if (input.is_superuser) throw badRequest("不允许设置超级管理员");
   const identity = {
@@ -532,14 +535,24 @@ export async function updateUser(
     await assertTenant(deps, input.tenant_id);
 
   let roleIds: number[] | undefined;
-  if (Array.isArray(input.role_ids)) {
-    const scope = await roleScope(db, p);
-    roleIds = await resolveLinks(
-      uniq(input.role_ids),
-      (await repo.rolesOf(db, [id], false)).map((l) => l.role.id),
-      (ids) => repo.visibleRoleIds(db, ids, scope),
-      "部分角色不存在",
-    );
+  const deptAfter = input.dept_id !== undefined ? input.dept_id : target.dept_id;
+  if (Array.isArray(input.role_ids) || deptAfter !== target.dept_id) {
+    const held = (await repo.rolesOf(db, [id], false)).map((l) => l.role.id);
+    if (Array.isArray(input.role_ids)) {
+      const wanted = uniq(input.role_ids);
+      // a role beyond the caller's authority is refused as such, before "not found" for unseen ones
+      const added = wanted.filter((r) => !held.includes(r));
+      await assertMayAssignRoles(db, p, { roleIds: added, deptId: deptAfter });
+      const scope = await roleScope(db, p);
+      roleIds = await resolveLinks(
+        wanted,
+        held,
+        (ids) => repo.visibleRoleIds(db, ids, scope),
+        "部分角色不存在",
+      );
+    }
+    // the account as it will be: its roles in its (possibly new) department
+    await assertMayAssignRoles(db, p, { roleIds: roleIds ?? held, deptId: deptAfter, held });
   }
   let positionIds: number[] | undefined;
   if (Array.isArray(input.position_ids)) {
@@ -580,6 +593,7 @@ export async function resetPassword(
   input: { id: number; password: string },
 ): Promise<UserOut> {
   const target = await findInScope(deps, p, input.id);
+  await assertAuthorityOverUsers(deps.db, p, [target.id]);
   if (target.is_superuser) throw badRequest("超级管理员密码不能重置");
   const password = await deps.hasher.hash(input.password);
   await repo.updateUser(deps.db.orm, deps.db, target.id, { password, updated_id: p.id });
@@ -593,6 +607,7 @@ export async function deleteUsers(deps: AppDeps, p: Principal, ids: number[]): P
   if (!ids.length) throw badRequest("删除失败，删除对象不能为空");
   const wanted = uniq(ids);
   const rows = new Map((await repo.findUsers(db, wanted, await userScope(db, p))).map((r) => [r.id, r]));
+  await assertAuthorityOverUsers(db, p, [...rows.keys()]);
   for (const id of wanted) {
     const row = rows.get(id);
     if (!row) throw notFound("用户不存在");
@@ -609,6 +624,7 @@ export async function setStatus(deps: AppDeps, p: Principal, ids: number[], stat
   const wanted = uniq(ids);
   if (!wanted.length) return;
   const rows = new Map((await repo.findUsers(db, wanted, await userScope(db, p))).map((r) => [r.id, r]));
+  await assertAuthorityOverUsers(db, p, [...rows.keys()]);
   for (const id of wanted) {
     const row = rows.get(id);
     if (!row) throw notFound(`用户ID ${id} 不存在`);
