@@ -1,4 +1,4 @@
-import { nowString } from "../src/core/http/datetime";
+import { nowString } from "./kit/datetime";
 import {
   foreignKey,
   index,

@@ -4,7 +4,7 @@
  */
 
 import { eq } from "drizzle-orm";
-import { randomPassword, seedDatabase } from "../db/seed";
+import { randomPassword, seedDatabase } from "../src/core/db/seed";
 import { createApp } from "../src/app";
 import { type Settings, SettingsError } from "../src/config";
 import { loadBunSettings } from "../src/entry/secret-key";

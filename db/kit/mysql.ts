@@ -18,7 +18,7 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/mysql-core";
-import type { Kit, TableExtra } from "./types";
+import { type Kit, type TableExtra, withInsertDefaults } from "./types";
 
 type Columns = Record<string, AnyMySqlColumn>;
 
@@ -77,17 +77,17 @@ export function createMysqlKit(): Kit<"mysql"> {
       return table;
     },
     id: () => int().autoincrement().primaryKey(),
-    int: () => int(),
-    bigint: () => bigint({ mode: "number" }),
-    float: () => double(),
-    str: (length: number) => varchar({ length }),
-    text: () => text(),
-    longtext: () => longtext(),
-    bool: () => boolean(),
-    datetime: () => datetime({ mode: "string" }),
-    date: () => date({ mode: "string" }),
-    time: () => time(),
-    json: () => json(),
+    int: () => withInsertDefaults(int()),
+    bigint: () => withInsertDefaults(bigint({ mode: "number" })),
+    float: () => withInsertDefaults(double()),
+    str: (length: number) => withInsertDefaults(varchar({ length })),
+    text: () => withInsertDefaults(text()),
+    longtext: () => withInsertDefaults(longtext()),
+    bool: () => withInsertDefaults(boolean()),
+    datetime: () => withInsertDefaults(datetime({ mode: "string" })),
+    date: () => withInsertDefaults(date({ mode: "string" })),
+    time: () => withInsertDefaults(time()),
+    json: () => withInsertDefaults(json()),
   };
   // The runtime builders are drizzle's own; Kit only narrows their types to the shared subset.
   return kit as unknown as Kit<"mysql">;

@@ -10,7 +10,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
-import type { Kit, TableExtra } from "./types";
+import { type Kit, type TableExtra, withInsertDefaults } from "./types";
 
 type Columns = Record<string, AnySQLiteColumn>;
 
@@ -59,17 +59,17 @@ export function createSqliteKit(): Kit<"sqlite"> {
       return table;
     },
     id: () => integer().primaryKey({ autoIncrement: true }),
-    int: () => integer(),
-    bigint: () => integer(),
-    float: () => real(),
-    str: (length: number) => text({ length }),
-    text: () => text(),
-    longtext: () => text(),
-    bool: () => integer({ mode: "boolean" }),
-    datetime: () => text(),
-    date: () => text(),
-    time: () => text(),
-    json: () => text({ mode: "json" }),
+    int: () => withInsertDefaults(integer()),
+    bigint: () => withInsertDefaults(integer()),
+    float: () => withInsertDefaults(real()),
+    str: (length: number) => withInsertDefaults(text({ length })),
+    text: () => withInsertDefaults(text()),
+    longtext: () => withInsertDefaults(text()),
+    bool: () => withInsertDefaults(integer({ mode: "boolean" })),
+    datetime: () => withInsertDefaults(text()),
+    date: () => withInsertDefaults(text()),
+    time: () => withInsertDefaults(text()),
+    json: () => withInsertDefaults(text({ mode: "json" })),
   };
   // The runtime builders are drizzle's own; Kit only narrows their types to the shared subset.
   return kit as unknown as Kit<"sqlite">;

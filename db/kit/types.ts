@@ -155,3 +155,25 @@ export const foreignKey = <Col extends string>(fk: {
   onDelete?: ReferentialAction;
   onUpdate?: ReferentialAction;
 }): TableExtra<Col> => ({ kind: "foreignKey", ...fk });
+
+interface DefaultableBuilder {
+  default(value: unknown): unknown;
+  $defaultFn(fn: () => unknown): unknown;
+}
+
+/**
+ * Makes `.default(value)` also supply the value on insert, not only in the DDL. A database we did
+ * not create (an adopted FastapiAdmin one: its columns are NOT NULL without SQL defaults) then
+ * still gets every value it needs; on our own schema the result is the same row.
+ */
+export function withInsertDefaults<B extends DefaultableBuilder>(builder: B): B {
+  const sqlDefault = builder.default.bind(builder);
+  builder.default = (value: unknown) => {
+    const result = sqlDefault(value) as DefaultableBuilder;
+    // SQL expressions stay SQL-side only.
+    const isSql = typeof value === "object" && value !== null && "queryChunks" in value;
+    if (!isSql) result.$defaultFn(() => value);
+    return result;
+  };
+  return builder;
+}

@@ -1,12 +1,12 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { seedDatabase } from "../../db/seed";
 import type { Settings } from "../config";
 import { nativeArgon2 } from "../core/auth/argon2-native";
 import { createPasswordHasher } from "../core/auth/password";
 import { createCache } from "../core/cache";
 import type { AppDeps, DocAsset } from "../core/context";
 import { openDatabase } from "../core/db/client";
+import { prepareDatabase } from "../core/db/prepare";
 import type { Logger } from "../core/log/logger";
 import { createLocalStorage } from "../core/storage/local";
 import { createBunSystemInfo } from "./bun-system-info";
@@ -61,13 +61,24 @@ export async function buildBunDeps(
     throw err;
   }
   if (prepare) {
-    await db.migrate();
-    const seeded = await seedDatabase(db, {
-      environment: settings.ENVIRONMENT,
-      adminPassword: settings.ADMIN_PASSWORD || undefined,
-      hasher,
-      logger,
-    });
+    let prepared: Awaited<ReturnType<typeof prepareDatabase>>;
+    try {
+      // An existing FastapiAdmin database is adopted first (src/core/db/adopt.ts).
+      prepared = await prepareDatabase(db, {
+        logger,
+        seed: {
+          environment: settings.ENVIRONMENT,
+          adminPassword: settings.ADMIN_PASSWORD || undefined,
+          hasher,
+          logger,
+        },
+      });
+    } catch (err) {
+      await Promise.allSettled([cache.close(), db.close()]);
+      throw err;
+    }
+    const seeded = prepared.seeded ?? { inserted: {} };
+    if (prepared.applied > 0) logger.info("migrations applied", { count: prepared.applied });
     const total = Object.values(seeded.inserted).reduce((a, b) => a + b, 0);
     if (total > 0) logger.info("database seeded", { inserted: seeded.inserted });
     if (seeded.generatedAdminPassword) {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mysql from "mysql2/promise";
-import { seedDatabase } from "../../db/seed";
+import { seedDatabase } from "../../src/core/db/seed";
 import { nativeArgon2 } from "../../src/core/auth/argon2-native";
 import { createPasswordHasher } from "../../src/core/auth/password";
 import { openDatabase } from "../../src/core/db/client";
