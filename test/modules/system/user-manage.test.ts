@@ -43,6 +43,13 @@ async function fixtureUser(opts: { dept?: number | null; createdBy?: number; sta
   return { id, username };
 }
 
+/** A role with no menus and data scope 1 (own rows): within any caller's authority. */
+async function weakRole() {
+  const { sys_role } = t.deps.db.t;
+  const code = `WK${++seq}`;
+  return t.deps.db.insertId(await t.deps.db.orm.insert(sys_role).values({ name: code, code, data_scope: 1 }));
+}
+
 async function userRow(id: number) {
   const { sys_user } = t.deps.db.t;
   const [row] = await t.deps.db.orm.select().from(sys_user).where(eq(sys_user.id, id));
@@ -352,7 +359,14 @@ describe("U10 POST /system/user/create", () => {
     const otherDept = await api.post("/system/user/create", payload({ dept_id: d4 }));
     expect(otherDept.status).toBe(400);
     expect((await body(otherDept)).msg).toBe("部门不存在");
-    const otherRole = await api.post("/system/user/create", payload({ dept_id: d2, role_ids: [roleId] }));
+    // a role reaching wider than the caller (scope 4) is refused as beyond its authority...
+    const widerRole = await api.post("/system/user/create", payload({ dept_id: d2, role_ids: [roleId] }));
+    expect(widerRole.status).toBe(403);
+    // ...and one within it that the caller does not hold is still not theirs to hand out
+    const otherRole = await api.post(
+      "/system/user/create",
+      payload({ dept_id: d2, role_ids: [await weakRole()] }),
+    );
     expect((await body(otherRole)).msg).toBe("部分角色不存在");
     const ok = await api.post("/system/user/create", payload({ dept_id: d2, role_ids: [me.roleId] }));
     expect(ok.status).toBe(200);
@@ -480,13 +494,15 @@ describe("U11 PUT /system/user/update/{id}", () => {
     expect((await api.put(`/system/user/update/${outside.id}`, { username: outside.username })).status).toBe(
       404,
     );
-    const inside = await created(); // dept d2, holds roleId which `me` cannot see
+    // dept d2, holds a role `me` cannot see (one within its authority: see test/security)
+    const hidden = await weakRole();
+    const inside = await created({ role_ids: [hidden] });
     const res = await api.put(`/system/user/update/${inside.id}`, {
       username: inside.username,
       role_ids: [me.roleId],
     });
     expect(res.status).toBe(200);
-    expect((await body(res)).data.role_ids.sort()).toEqual([roleId, me.roleId].sort());
+    expect((await body(res)).data.role_ids.sort()).toEqual([hidden, me.roleId].sort());
     const move = await api.put(`/system/user/update/${inside.id}`, {
       username: inside.username,
       dept_id: d4,
