@@ -4,12 +4,23 @@ import { createTestApp, type TestApp } from "../../support/app";
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ OAUTH_GITHUB_CLIENT_ID: "gh-id", OAUTH_GITHUB_CLIENT_SECRET: "gh-secret" });
+  t = await createTestApp({
+    OAUTH_GITHUB_CLIENT_ID: "gh-id",
+    OAUTH_GITHUB_CLIENT_SECRET: "gh-secret",
+    OAUTH_REGISTER_ENABLE: "true",
+  });
 });
 afterAll(() => t.close());
 
 const SPA = "http://localhost:5180/login";
 const location = (res: Response) => new URL(res.headers.get("location")!);
+/** The query of the SPA's hash route (`#/login?…`), where results and errors are delivered. */
+const spaQuery = (res: Response) => new URLSearchParams(location(res).hash.split("?")[1] ?? "");
+/** The callback as the browser that started the flow calls it: with its state cookie. */
+const callback = (state: string, cookie = state) =>
+  t.request(`/api/v1/system/auth/oauth/github/callback?code=abc&state=${state}`, {
+    headers: { Cookie: `oauth_state=${cookie}` },
+  });
 const start = (provider: string, redirect = SPA) =>
   t.request(`/api/v1/system/auth/oauth/${provider}/login?redirect_uri=${encodeURIComponent(redirect)}`);
 
@@ -33,17 +44,17 @@ describe("oauth login", () => {
     expect(res.status).toBe(302);
     const to = location(res);
     expect(to.origin + to.pathname).toBe(SPA);
-    expect(to.searchParams.get("oauth_error")).toBe("gitee OAuth 未配置（客户端密钥为空）");
+    expect(spaQuery(res).get("oauth_error")).toBe("gitee OAuth 未配置（客户端密钥为空）");
   });
 
   test("an unknown provider too", async () => {
-    expect(location(await start("myspace")).searchParams.get("oauth_error")).toContain("不支持");
+    expect(spaQuery(await start("myspace")).get("oauth_error")).toContain("不支持");
   });
 
   test("a redirect_uri outside the SPA origins is never followed", async () => {
-    const to = location(await start("github", "https://evil.example/steal"));
-    expect(to.origin).toBe("http://127.0.0.1:5180");
-    expect(to.searchParams.get("oauth_error")).toBeTruthy();
+    const res = await start("github", "https://evil.example/steal");
+    expect(location(res).origin).toBe("http://127.0.0.1:5180");
+    expect(spaQuery(res).get("oauth_error")).toBeTruthy();
   });
 
   test("a configured provider gets the browser with a fresh state", async () => {
@@ -59,8 +70,8 @@ describe("oauth login", () => {
   });
 
   test("an unknown state is refused", async () => {
-    const res = await t.request("/api/v1/system/auth/oauth/github/callback?code=x&state=no-such-state");
-    expect(location(res).searchParams.get("oauth_error")).toBe("登录状态已失效，请重试");
+    const res = await callback("no-such-state");
+    expect(spaQuery(res).get("oauth_error")).toBe("登录状态已失效，请重试");
   });
 
   test("the callback registers the user (no roles), signs in, and the state is single-use", async () => {
@@ -71,12 +82,12 @@ describe("oauth login", () => {
       name: "Octo Cat",
       avatar_url: "https://avatars.example/4242",
     });
-    const res = await t.request(`/api/v1/system/auth/oauth/github/callback?code=abc&state=${state}`);
+    const res = await callback(state);
     const to = location(res);
     expect(to.origin + to.pathname).toBe(SPA);
-    const access = to.searchParams.get("access_token")!;
+    const access = spaQuery(res).get("access_token")!;
     expect(access.split(".")).toHaveLength(3);
-    expect(to.searchParams.get("token_type")).toBe("bearer");
+    expect(spaQuery(res).get("token_type")).toBe("bearer");
     const { sys_user, sys_user_roles } = t.deps.db.t;
     const [user] = await t.deps.db.orm.select().from(sys_user).where(eq(sys_user.github_login, "4242"));
     expect(user).toMatchObject({ username: "oauth_github_4242", name: "Octo Cat", is_superuser: false });
@@ -89,8 +100,8 @@ describe("oauth login", () => {
       body: JSON.stringify({ token: access }),
     });
     expect(online.status).toBe(200);
-    const replay = await t.request(`/api/v1/system/auth/oauth/github/callback?code=abc&state=${state}`);
-    expect(location(replay).searchParams.get("oauth_error")).toBe("登录状态已失效，请重试");
+    const replay = await callback(state);
+    expect(spaQuery(replay).get("oauth_error")).toBe("登录状态已失效，请重试");
   });
 
   test("a second login finds the same user; a disabled one is refused", async () => {
@@ -98,9 +109,9 @@ describe("oauth login", () => {
     await t.deps.db.orm.update(sys_user).set({ status: "1" }).where(eq(sys_user.github_login, "4242"));
     const state = location(await start("github")).searchParams.get("state")!;
     spy = fakeGithub({ id: 4242, login: "octo" });
-    const to = location(await t.request(`/api/v1/system/auth/oauth/github/callback?code=abc&state=${state}`));
-    expect(to.searchParams.get("oauth_error")).toBe("用户已被停用");
-    expect(to.searchParams.get("access_token")).toBeNull();
+    const to = spaQuery(await callback(state));
+    expect(to.get("oauth_error")).toBe("用户已被停用");
+    expect(to.get("access_token")).toBeNull();
   });
 
   test("a provider failure comes back as oauth_error, not a 500", async () => {
@@ -108,8 +119,8 @@ describe("oauth login", () => {
     spy = spyOn(globalThis, "fetch").mockImplementation(
       (async () => new Response("down", { status: 502 })) as any,
     );
-    const res = await t.request(`/api/v1/system/auth/oauth/github/callback?code=abc&state=${state}`);
+    const res = await callback(state);
     expect(res.status).toBe(302);
-    expect(location(res).searchParams.get("oauth_error")).toBe("第三方接口返回 502");
+    expect(spaQuery(res).get("oauth_error")).toBe("第三方接口返回 502");
   });
 });

@@ -1,4 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { currentAuth, guardedRoute } from "../../../core/auth/guard";
 import type { AppDeps } from "../../../core/context";
 import { publicOrigin } from "../../../core/http/client-ip";
@@ -16,7 +18,13 @@ import {
   unlockBody,
 } from "./auth.schema";
 import * as auth from "./auth.service";
-import { oauthCallbackRedirect, oauthLoginRedirect } from "./oauth.service";
+import {
+  OAUTH_COOKIE_PATH,
+  OAUTH_STATE_COOKIE,
+  OAUTH_STATE_SECONDS,
+  oauthCallbackRedirect,
+  oauthLoginRedirect,
+} from "./oauth.service";
 
 const tags = ["系统管理 · 认证"];
 
@@ -106,7 +114,8 @@ const oauthLoginRoute = createRoute({
   path: "/oauth/{provider}/login",
   tags,
   summary: "第三方登录跳转",
-  description: "302 到第三方授权页；失败时 302 回前端登录页并带 oauth_error。",
+  description:
+    "302 到第三方授权页，并设置绑定本浏览器的 oauth_state Cookie (HttpOnly, SameSite=Lax, 10 分钟)；失败时 302 回前端登录页，oauth_error 在 URL 片段 (#/login?oauth_error=…) 中。",
   request: {
     params: z.object({ provider: z.string().max(20) }),
     query: z.object({ redirect_uri: z.string().max(2000).optional() }),
@@ -123,11 +132,39 @@ const oauthCallbackRoute = createRoute({
     params: z.object({ provider: z.string().max(20) }),
     query: z.object({ code: z.string().max(2000).optional(), state: z.string().max(200).optional() }),
   },
-  responses: { 302: { description: "跳转回前端登录页，带令牌或 oauth_error" } },
+  description:
+    "state 须与发起登录时设置的 oauth_state Cookie 一致 (防登录 CSRF)；未关联系统用户的第三方账号仅在 OAUTH_REGISTER_ENABLE 时自动注册。成功与失败均记入登录日志。",
+  responses: {
+    302: {
+      description:
+        "跳转回前端登录页；令牌对 (access_token, refresh_token, token_type) 或 oauth_error 在 URL 片段 #/login?… 中，绝不在查询字符串中",
+    },
+  },
 });
 
+/**
+ * Answers that carry tokens (or the OAuth state cookie) are never stored by a browser or proxy
+ * cache; their redirects send no Referer onwards.
+ */
+const noStore: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
+  c.header("Pragma", "no-cache");
+  c.header("Referrer-Policy", "no-referrer");
+};
+const TOKEN_PATHS = [
+  "/login",
+  "/token/refresh",
+  "/auto-login",
+  "/auto-login/token",
+  "/oauth/:provider/login",
+  "/oauth/:provider/callback",
+];
+
 export function authRouter(deps: AppDeps) {
-  return createRouter()
+  const router = createRouter();
+  for (const path of TOKEN_PATHS) router.use(path, noStore);
+  return router
     .openapi(loginRoute, async (c) => {
       const form = c.req.valid("form");
       c.set("skipOpLog", true); // the service writes the login log itself
@@ -155,16 +192,33 @@ export function authRouter(deps: AppDeps) {
     .openapi(oauthLoginRoute, async (c) => {
       const { provider } = c.req.valid("param");
       const origin = publicOrigin(c);
-      return c.redirect(
-        await oauthLoginRedirect(deps, provider, c.req.valid("query").redirect_uri, origin),
-        302,
-      );
+      const start = await oauthLoginRedirect(deps, provider, c.req.valid("query").redirect_uri, origin);
+      // Binds the flow to this browser: the callback accepts the state only alongside this cookie.
+      if (start.state)
+        setCookie(c, OAUTH_STATE_COOKIE, start.state, {
+          path: OAUTH_COOKIE_PATH,
+          maxAge: OAUTH_STATE_SECONDS,
+          httpOnly: true,
+          sameSite: "Lax",
+          secure: origin.startsWith("https:"),
+        });
+      return c.redirect(start.location, 302);
     })
     .openapi(oauthCallbackRoute, async (c) => {
       const { provider } = c.req.valid("param");
       const { code, state } = c.req.valid("query");
       const origin = publicOrigin(c);
-      return c.redirect(await oauthCallbackRedirect(deps, clientInfo(c), provider, code, state, origin), 302);
+      const boundState = getCookie(c, OAUTH_STATE_COOKIE);
+      deleteCookie(c, OAUTH_STATE_COOKIE, { path: OAUTH_COOKIE_PATH, secure: origin.startsWith("https:") });
+      c.set("skipOpLog", true); // the service writes the login log itself
+      const location = await oauthCallbackRedirect(
+        deps,
+        clientInfo(c),
+        provider,
+        { code, state, boundState },
+        origin,
+      );
+      return c.redirect(location, 302);
     })
     .openapi(autoUsersRoute, async (c) => ok(c, await auth.autoLoginUsers(deps), "获取成功"))
     .openapi(autoTokenRoute, async (c) =>
