@@ -10,6 +10,7 @@ import { type Settings, SettingsError } from "../src/config";
 import { loadBunSettings } from "../src/entry/secret-key";
 import { nativeArgon2 } from "../src/core/auth/argon2-native";
 import { createPasswordHasher } from "../src/core/auth/password";
+import { weakPasswordReason } from "../src/core/auth/password-policy";
 import { createSessionStore } from "../src/core/auth/sessions";
 import { type Cache, createCache } from "../src/core/cache";
 import { openDatabase } from "../src/core/db/client";
@@ -155,7 +156,8 @@ export const verbs: Record<string, Verb> = {
       "reset-password USERNAME [--password PASSWORD | --password -]\n\n" +
       "  Without --password a random 20-character password is generated and printed.\n" +
       "  `--password -` reads it from standard input (keeps it out of the shell history).\n" +
-      "  Passwords must be 8 to 128 characters. The user's sessions end (with a shared cache).",
+      "  Passwords must be 8 to 128 characters and not a common or guessable one (the product's\n" +
+      "  or the account's name plus a few characters). The user's sessions end (with a shared cache).",
     async run(args) {
       const { positional, flags } = parseArgs(args, ["password"]);
       if (positional.length !== 1) throw new UsageError("give exactly one USERNAME");
@@ -165,6 +167,8 @@ export const verbs: Record<string, Verb> = {
         given === undefined ? randomPassword(20) : given === "-" ? await readStdin() : String(given);
       if (password.length < 8 || password.length > 128)
         throw new UsageError("the password must be 8 to 128 characters");
+      const weak = weakPasswordReason(password, { username });
+      if (weak) throw new UsageError(`the password is too common or guessable: ${weak}`);
       const hash = await createPasswordHasher(nativeArgon2).hash(password);
       const s = settings();
       return withDatabase(s, async (db) => {

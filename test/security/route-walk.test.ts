@@ -21,6 +21,7 @@ const PUBLIC = new Set([
   "GET /api/v1/system/auth/oauth/{provider}/callback",
   "POST /api/v1/system/user/register",
   "POST /api/v1/system/user/forget/password",
+  "POST /api/v1/system/user/forget/password/reset",
   "GET /api/v1/system/dict/data/info/{dict_type}",
   "GET /api/v1/system/param/info",
 ]);

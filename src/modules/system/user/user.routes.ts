@@ -13,6 +13,7 @@ import { clientInfo } from "../../../core/log/operation-log";
 import { xlsxFile, xlsxResponses } from "../../../core/xlsx";
 import { exportWorkbook, importTemplate } from "./user.excel";
 import { importUsers } from "./user.import";
+import { CODE_SENT_MSG, requestRecoveryCode, resetWithCode } from "./user.recovery";
 import {
   batchSetAvailable,
   changePassword,
@@ -20,7 +21,11 @@ import {
   exportBody,
   exportQuery,
   forgetPassword,
+  ownSessionOut,
+  recoveryRequestOut,
+  recoveryReset,
   resetPassword,
+  sessionIdParam,
   uploadForm,
   uploadOut,
   userCreate,
@@ -30,6 +35,7 @@ import {
   userUpdate,
 } from "./user.schema";
 import * as users from "./user.service";
+import { endOwnSession, listOwnSessions } from "./user.sessions";
 
 const tags = ["系统管理 · 用户"];
 
@@ -62,7 +68,9 @@ const currentUpdateRoute = guardedRoute("login", {
   path: "/current/info/update",
   tags,
   summary: "更新当前用户基本信息",
-  description: "只写入请求中出现的字段；超级管理员不能修改。",
+  description:
+    "只写入请求中出现的字段；超级管理员不能修改。修改手机号或邮箱 (与当前值不同) 需在 current_password " +
+    "中提供当前密码，缺少或错误时 400；错误次数计入账号锁定。",
   request: { body: jsonBody(currentUserUpdate) },
   responses: jsonOk(userOut, "更新当前用户基本信息成功"),
 });
@@ -72,7 +80,9 @@ const changePasswordRoute = guardedRoute("login", {
   path: "/current/password/change",
   tags,
   summary: "修改当前用户密码",
-  description: "新密码 8-128 位；成功后该用户的所有会话结束，需重新登录。",
+  description:
+    "新密码 8-128 位，且不能是常见密码或由账号、系统名称等组成 (422)。原密码错误计入账号锁定。" +
+    "成功后该用户的其他会话全部结束，本次请求所用的会话保留。",
   request: { body: jsonBody(changePassword) },
   responses: jsonOk(userOut, "修改密码成功, 请重新登录"),
 });
@@ -101,10 +111,44 @@ const forgetPasswordRoute = createRoute({
   method: "post",
   path: "/forget/password",
   tags,
-  summary: "找回密码 (需开启 FORGET_PASSWORD_ENABLE)",
-  description: "账号与其绑定的手机号必须一致；成功后该用户的所有会话结束。",
+  summary: "找回密码 · 第一步：发送验证码 (需开启 FORGET_PASSWORD_ENABLE 与 RECOVERY_SENDER)",
+  description:
+    "账号与其绑定的手机号一致、且账号启用 (非超级管理员) 时，生成 8 位一次性验证码 (10 分钟有效，最多试 5 次)，" +
+    "经 RECOVERY_SENDER 发送到该手机号 (webhook: POST JSON {channel, to, username, code, expires_in})。" +
+    "无论账号或手机号是否正确，回答都相同；按 IP 与账号限流 (429)。请求中的 new_password 被忽略。",
   request: { body: jsonBody(forgetPassword) },
+  responses: jsonOk(recoveryRequestOut, CODE_SENT_MSG),
+});
+
+const forgetPasswordResetRoute = createRoute({
+  method: "post",
+  path: "/forget/password/reset",
+  tags,
+  summary: "找回密码 · 第二步：凭验证码设置新密码",
+  description:
+    "验证码错误、已使用、已过期或账号不存在时回答相同 (400)；新密码规则同修改密码 (422)。" +
+    "成功后验证码作废，该用户的所有会话结束。",
+  request: { body: jsonBody(recoveryReset) },
   responses: jsonOk(z.null(), "重置密码成功"),
+});
+
+const ownSessionsRoute = guardedRoute("login", {
+  method: "get",
+  path: "/current/sessions",
+  tags,
+  summary: "查询当前用户的会话",
+  description: "当前用户已登录的设备 (会话)；current 标出本次请求所用的会话。",
+  responses: jsonOk(z.array(ownSessionOut), "查询会话成功"),
+});
+
+const endOwnSessionRoute = guardedRoute("login", {
+  method: "delete",
+  path: "/current/sessions/{session_id}",
+  tags,
+  summary: "结束当前用户的一个会话",
+  description: "只能结束自己的会话 (结束本次请求所用的会话即退出登录)；不存在时 404。",
+  request: { params: sessionIdParam },
+  responses: jsonOk(z.null(), "结束会话成功"),
 });
 
 const listRoute = guardedRoute("module_system:user:query", {
@@ -195,6 +239,17 @@ const importRoute = guardedRoute("module_system:user:import", {
   responses: jsonOk(z.string(), "导入用户成功"),
 });
 
+/** Work that may finish after the answer: the Worker is kept alive for it; Bun just lets it run. */
+const inBackground =
+  (c: Context<AppEnv>) =>
+  (work: Promise<unknown>): void => {
+    try {
+      c.executionCtx.waitUntil(work);
+    } catch {
+      // no ExecutionContext outside workerd: the promise completes on its own
+    }
+  };
+
 const uploadedFile = async (c: Context<AppEnv>): Promise<unknown> => {
   if (!(c.req.header("content-type") ?? "").includes("multipart/form-data")) return null;
   const form = await c.req.parseBody();
@@ -219,10 +274,17 @@ export function userRouter(deps: AppDeps) {
     .openapi(changePasswordRoute, async (c) =>
       ok(
         c,
-        await users.changePassword(deps, currentAuth(c).principal, c.req.valid("json")),
+        await users.changePassword(deps, currentAuth(c), c.req.valid("json")),
         "修改密码成功, 请重新登录",
       ),
     )
+    .openapi(ownSessionsRoute, async (c) =>
+      ok(c, await listOwnSessions(deps, currentAuth(c)), "查询会话成功"),
+    )
+    .openapi(endOwnSessionRoute, async (c) => {
+      await endOwnSession(deps, currentAuth(c), c.req.valid("param").session_id);
+      return ok(c, null, "结束会话成功");
+    })
     .openapi(resetPasswordRoute, async (c) =>
       ok(c, await users.resetPassword(deps, currentAuth(c).principal, c.req.valid("json")), "重置密码成功"),
     )
@@ -230,8 +292,16 @@ export function userRouter(deps: AppDeps) {
       ok(c, await users.register(deps, clientInfo(c).ip, c.req.valid("json")), "注册用户成功"),
     )
     .openapi(forgetPasswordRoute, async (c) =>
-      ok(c, await users.forgetPassword(deps, clientInfo(c).ip, c.req.valid("json")), "重置密码成功"),
+      ok(
+        c,
+        await requestRecoveryCode(deps, clientInfo(c).ip, c.req.valid("json"), inBackground(c)),
+        CODE_SENT_MSG,
+      ),
     )
+    .openapi(forgetPasswordResetRoute, async (c) => {
+      await resetWithCode(deps, clientInfo(c).ip, c.req.valid("json"));
+      return ok(c, null, "重置密码成功");
+    })
     .openapi(listRoute, async (c) =>
       ok(c, await users.listUsers(deps, currentAuth(c).principal, c.req.valid("query")), "查询用户成功"),
     )

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../../core/auth/password-policy";
 import { timeRangeQuery } from "../../../core/db/query";
 import { pageQuerySchema } from "../../../core/http/pagination";
 import {
@@ -17,13 +18,16 @@ const MOBILE = /^1(3\d|4[4-9]|5[0-35-9]|6[67]|7[013-8]|8[0-9]|9[0-9])\d{8}$/;
 const EMAIL = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/;
 const USERNAME = /^[A-Za-z][A-Za-z0-9_.-]{2,31}$/;
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
+export const PASSWORD_MIN = PASSWORD_MIN_LENGTH;
+export const PASSWORD_MAX = PASSWORD_MAX_LENGTH;
 
 /** `""` and `null` mean "no value" for the optional text fields the SPA posts from its forms. */
 const blank = (v: unknown) => (v === "" || v === null ? null : v);
 
-/** A new password: 8–128 characters, no composition rules (security baseline). */
+/**
+ * A new password: 8–128 characters, no composition rules (security baseline). The services also
+ * refuse common and guessable ones (core/auth/password-policy.ts), which needs the account.
+ */
 export const newPassword = z
   .string({ error: "密码不能为空" })
   .min(PASSWORD_MIN, `密码长度不能少于${PASSWORD_MIN}个字符`)
@@ -89,6 +93,14 @@ const idList = idArray().nullable().optional();
 
 /* ---------- request bodies ---------- */
 
+/** The password typed again: needed only to change the account's mobile or email. */
+const currentPasswordField = z
+  .string()
+  .max(PASSWORD_MAX, `密码长度不能超过${PASSWORD_MAX}个字符`)
+  .nullable()
+  .optional()
+  .openapi({ description: "当前密码；修改手机号或邮箱时必填 (其余字段不需要)" });
+
 export const currentUserUpdate = z
   .object({
     name: nameField.optional(),
@@ -96,6 +108,7 @@ export const currentUserUpdate = z
     email: emailField,
     gender: genderField,
     avatar: avatarField,
+    current_password: currentPasswordField,
   })
   .openapi("CurrentUserUpdate");
 
@@ -161,16 +174,36 @@ export const userRegister = z
   })
   .openapi("UserRegister");
 
+const recoveryUsername = z.string({ error: "账号不能为空" }).trim().min(1, "账号不能为空").max(32);
+
+/** Step 1 of recovery. The SPA's form also posts `new_password` / `confirmPassword`: accepted, unused. */
 export const forgetPassword = z
   .object({
-    username: z.string({ error: "账号不能为空" }).trim().min(1, "账号不能为空").max(32),
-    new_password: newPassword,
+    username: recoveryUsername,
     mobile: z.preprocess(
       (v) => (typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : v),
       z.string({ error: "手机号不能为空" }).min(1, "手机号不能为空").regex(MOBILE, "手机号格式不正确"),
     ),
+    new_password: z
+      .unknown()
+      .optional()
+      .openapi({ type: "string", description: "忽略 (兼容旧表单)；新密码在第二步提交" }),
   })
   .openapi("ForgetPassword");
+
+/** Step 2 of recovery: the one-time code that reached the account's mobile, and the new password. */
+export const recoveryReset = z
+  .object({
+    username: recoveryUsername,
+    captcha: z
+      .string({ error: "验证码不能为空" })
+      .trim()
+      .min(1, "验证码不能为空")
+      .max(16, "验证码格式不正确")
+      .openapi({ description: "第一步发送到手机的一次性验证码 (8 位数字，10 分钟内有效，仅可使用一次)" }),
+    new_password: newPassword,
+  })
+  .openapi("ForgetPasswordReset");
 
 export const batchSetAvailable = z
   .object({ ids: idArray().default([]), status: statusField.default("0") })
@@ -263,6 +296,31 @@ export const userOut = z
     menus: z.array(userMenuNode),
   })
   .openapi("UserOut");
+
+export const recoveryRequestOut = z
+  .object({ expires_in: z.number().int().openapi({ description: "验证码有效秒数" }) })
+  .openapi("ForgetPasswordCodeSent");
+
+export const ownSessionOut = z
+  .object({
+    session_id: z.string(),
+    ipaddr: z.string().nullable(),
+    login_location: z.string().nullable(),
+    os: z.string().nullable(),
+    browser: z.string().nullable(),
+    login_type: z.string().nullable(),
+    login_time: z.string().nullable(),
+    last_seen: z.string(),
+    current: z.boolean().openapi({ description: "本次请求所用的会话" }),
+  })
+  .openapi("OwnSession");
+
+export const sessionIdParam = z.object({
+  session_id: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "会话编号格式不正确")
+    .openapi({ param: { name: "session_id", in: "path" } }),
+});
 
 export const uploadOut = z
   .object({ file_path: z.string(), file_name: z.string(), origin_name: z.string(), file_url: z.string() })

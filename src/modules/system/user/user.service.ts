@@ -2,8 +2,9 @@ import { desc, type SQL } from "drizzle-orm";
 import { assertAuthorityOverUsers, assertMayAssignRoles } from "../../../core/auth/authority";
 import { dataScopeFilter } from "../../../core/auth/data-scope";
 import { authServices } from "../../../core/auth/guard";
+import { assertAcceptablePassword } from "../../../core/auth/password-policy";
 import { forgetPrincipals, type Principal } from "../../../core/auth/principal";
-import type { AppDeps } from "../../../core/context";
+import type { AppDeps, AuthContext } from "../../../core/context";
 import {
   allOf,
   contains,
@@ -18,6 +19,7 @@ import { type Page, pageOf, parseOrderBy } from "../../../core/http/pagination";
 import { hit, rateLimited } from "../../../core/http/rate-limit";
 import { buildTree, type TreeNode } from "../../../core/http/tree";
 import { storeUpload } from "../../../core/storage/upload";
+import { verifyPasswordUnderLockout } from "../auth/auth.lockout";
 import type { MenuRow, UserInsert, UserRow } from "./user.repo";
 import * as repo from "./user.repo";
 import type { ExportQuery, UserQuery } from "./user.schema";
@@ -276,6 +278,17 @@ export interface ProfileInput {
   avatar?: string | null;
 }
 
+/**
+ * Re-authentication: the caller's password, typed again, for a change that could hand the
+ * account to someone else (mobile, email, password). Per-user rate limited; a wrong one counts
+ * towards the account lockout, so a stolen session is no free oracle for the password.
+ */
+async function verifyCurrentPassword(deps: AppDeps, user: UserRow, plain: string, wrongMsg: string) {
+  await limit(deps, "change-password", String(user.id));
+  const right = await verifyPasswordUnderLockout(deps, user, () => deps.hasher.verify(user.password, plain));
+  if (!right) throw badRequest(wrongMsg);
+}
+
 /** Only the fields sent are written (upstream nulled the missing ones, §16 #35). */
 function profileValues(input: ProfileInput): Partial<UserInsert> {
   const values: Partial<UserInsert> = {};
@@ -287,9 +300,23 @@ function profileValues(input: ProfileInput): Partial<UserInsert> {
   return values;
 }
 
-export async function updateCurrentInfo(deps: AppDeps, p: Principal, input: ProfileInput): Promise<UserOut> {
+export async function updateCurrentInfo(
+  deps: AppDeps,
+  p: Principal,
+  input: ProfileInput & { current_password?: string | null },
+): Promise<UserOut> {
   if (p.is_superuser) throw badRequest("超级管理员不能修改个人信息");
   const values = profileValues(input);
+  // The SPA posts its whole profile form: only a real change of mobile or email needs the password.
+  const user = await repo.findUser(deps.db, p.id);
+  if (!user) throw notFound("用户不存在");
+  const changesContact =
+    (values.mobile !== undefined && (values.mobile ?? null) !== user.mobile) ||
+    (values.email !== undefined && (values.email ?? null) !== user.email);
+  if (changesContact) {
+    if (!input.current_password) throw badRequest("修改手机号或邮箱需要输入当前密码");
+    await verifyCurrentPassword(deps, user, input.current_password, "当前密码错误");
+  }
   const identity = { mobile: values.mobile, email: values.email };
   await assertUnique(deps, identity, p.id, UPDATE_MSGS);
   await uniqueGuard(
@@ -315,22 +342,25 @@ export function uploadAvatar(deps: AppDeps, file: unknown, baseUrl: string) {
   );
 }
 
-/** Every session of the caller ends, as the message says (upstream kept them, §16 #17). */
+/**
+ * Every other session of the caller ends (upstream kept them all, §16 #17); the one making the
+ * change stays, so the SPA's next call still works.
+ */
 export async function changePassword(
   deps: AppDeps,
-  p: Principal,
+  auth: AuthContext,
   input: { old_password: string; new_password: string },
 ): Promise<UserOut> {
-  // a stolen session must not be a free oracle for the account's password
-  await limit(deps, "change-password", String(p.id));
+  const p = auth.principal;
   const user = await repo.findUser(deps.db, p.id);
   if (!user) throw notFound("用户不存在");
-  if (!(await deps.hasher.verify(user.password, input.old_password))) throw badRequest("原密码输入错误");
+  await verifyCurrentPassword(deps, user, input.old_password, "原密码输入错误");
+  assertAcceptablePassword(input.new_password, user);
   const password = await deps.hasher.hash(input.new_password);
   await repo.updateUser(deps.db.orm, deps.db, p.id, { password, updated_id: p.id });
-  const out = await presentOne(deps, p.id);
-  await endSessions(deps, [p.id]);
-  return out;
+  await authServices(deps).sessions.endOthersOf(p.id, auth.session.session_id);
+  await forgetPrincipals(deps.cache, p.id);
+  return presentOne(deps, p.id);
 }
 
 /* ---------- public: register, forgotten password ---------- */
@@ -343,6 +373,7 @@ export async function register(
 ): Promise<UserOut> {
   if (!deps.settings.REGISTER_ENABLE) throw notFound("注册功能未开启");
   await limit(deps, "register", ip);
+  assertAcceptablePassword(input.password, { username: input.username });
   const identity = { username: input.username, mobile: input.mobile };
   await assertUnique(deps, identity, undefined, {
     username: "账号已存在",
@@ -368,29 +399,7 @@ export async function register(
   return presentOne(deps, id);
 }
 
-const RESET_MISMATCH = "账号或手机号不正确";
-
-/**
- * Resets a forgotten password when the account's stored mobile matches the one given (upstream
- * needed only the username, §16 #4). Off unless FORGET_PASSWORD_ENABLE; one message for an
- * unknown account and a wrong mobile; per-IP limited; every session of the account ends.
- */
-export async function forgetPassword(
-  deps: AppDeps,
-  ip: string,
-  input: { username: string; new_password: string; mobile: string },
-): Promise<null> {
-  if (!deps.settings.FORGET_PASSWORD_ENABLE) throw notFound("找回密码功能未开启");
-  await limit(deps, "forget-password", ip);
-  const user = await repo.findUserByUsername(deps.db, input.username);
-  if (!user?.mobile || user.mobile !== input.mobile) throw badRequest(RESET_MISMATCH);
-  if (user.is_superuser) throw badRequest("超级管理员密码不能重置");
-  if (user.status !== "0") throw badRequest("用户已停用");
-  const password = await deps.hasher.hash(input.new_password);
-  await repo.updateUser(deps.db.orm, deps.db, user.id, { password });
-  await endSessions(deps, [user.id]);
-  return null;
-}
+/* Forgotten passwords: two steps with an out-of-band code, in user.recovery.ts. */
 
 /* ---------- management (permission + data scope) ---------- */
 
@@ -453,6 +462,7 @@ export interface CreateInput extends ProfileInput {
 export async function createUser(deps: AppDeps, p: Principal, input: CreateInput): Promise<UserOut> {
   const { db } = deps;
   if (input.is_superuser) throw badRequest("不允许创建超级管理员");
+  assertAcceptablePassword(input.password, input);
   const identity = { username: input.username, mobile: input.mobile, email: input.email };
   await assertUnique(deps, identity, undefined, CREATE_MSGS);
   if (input.dept_id != null) await assertDeptAssignable(deps, p, input.dept_id);
@@ -595,6 +605,7 @@ export async function resetPassword(
   const target = await findInScope(deps, p, input.id);
   await assertAuthorityOverUsers(deps.db, p, [target.id]);
   if (target.is_superuser) throw badRequest("超级管理员密码不能重置");
+  assertAcceptablePassword(input.password, target);
   const password = await deps.hasher.hash(input.password);
   await repo.updateUser(deps.db.orm, deps.db, target.id, { password, updated_id: p.id });
   await endSessions(deps, [target.id]);
