@@ -1,10 +1,10 @@
 import { inArray, type SQL } from "drizzle-orm";
-import { dataScopeFilter, descendantsOf } from "../../../core/auth/data-scope";
+import { dataScopeFilter, descendantsOf, hasAllData } from "../../../core/auth/data-scope";
 import { forgetPrincipals, type Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
 import { allOf, contains, equals, within } from "../../../core/db/query";
 import { batchIds, requireAll } from "../../../core/http/batch";
-import { badRequest, conflict, notFound } from "../../../core/http/errors";
+import { badRequest, conflict, forbidden, notFound } from "../../../core/http/errors";
 import { toBaseOut } from "../../../core/http/schemas";
 import { buildTree } from "../../../core/http/tree";
 import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
@@ -79,6 +79,26 @@ export async function deptDetail(deps: AppDeps, p: Principal, id: number): Promi
   return toDeptOut(row, parent?.name ?? null);
 }
 
+/**
+ * The root is the parent of no department the caller can see, unless they see everything: a
+ * top-level department (a new one, or one moved there) is only for superusers and holders of
+ * an "all data" role.
+ */
+function checkRootAllowed(p: Principal) {
+  if (!hasAllData(p)) throw forbidden("无权操作顶级部门：仅全部数据权限可新增或移入顶级部门");
+}
+
+/**
+ * Disabling takes the whole subtree along; every department in it must be within the caller's
+ * scope, else the switch is refused (rather than leaving enabled departments below a disabled one).
+ */
+async function checkSubtreeInScope(deps: AppDeps, scope: SQL | undefined, subtree: number[]) {
+  if (!scope || !subtree.length) return;
+  const inScope = await deptsAmong(deps, subtree, scope);
+  if (inScope.length < new Set(subtree).size)
+    throw forbidden("无权停用该部门：其下级部门超出您的数据权限范围");
+}
+
 /** A new parent must be visible to the caller, and cannot hold an enabled child while disabled. */
 async function checkParent(
   deps: AppDeps,
@@ -98,7 +118,8 @@ export async function createDept(deps: AppDeps, p: Principal, input: DeptInput):
   if (await repo.findOtherWith(db, "code", input.code)) throw conflict("创建失败，编码已存在");
   const status = input.status ?? "0";
   const parentId = input.parent_id ?? null;
-  if (parentId !== null)
+  if (parentId === null) checkRootAllowed(p);
+  else
     await checkParent(
       deps,
       await scopeOf(deps, p),
@@ -140,6 +161,7 @@ export async function updateDept(
   const status = input.status ?? current.status;
   const moved = parentId !== current.parent_id;
   const hierarchy = await repo.selectHierarchy(db);
+  if (moved && parentId === null) checkRootAllowed(p);
   if (moved && parentId !== null) {
     if (parentId === id) throw badRequest("上级部门不能是部门自身");
     if (descendantsOf(id, hierarchy).includes(parentId)) throw badRequest("上级部门不能是当前部门的下级部门");
@@ -155,6 +177,7 @@ export async function updateDept(
       status === "0"
         ? { ids: await enabledChain(deps, scope, [id], after), status }
         : { ids: descendantsOf(id, after), status };
+    if (status !== "0") await checkSubtreeInScope(deps, scope, cascade.ids);
   }
 
   const values: Partial<repo.DeptRow> = { name: input.name, code: input.code, parent_id: parentId, status };
@@ -213,6 +236,7 @@ export async function setDeptsStatus(deps: AppDeps, p: Principal, ids: number[],
     status === "0"
       ? await enabledChain(deps, scope, unique, hierarchy)
       : [...new Set(unique.flatMap((id) => descendantsOf(id, hierarchy)))];
+  if (status !== "0") await checkSubtreeInScope(deps, scope, targets);
   await repo.setDeptStatus(deps.db, targets, status); // one UPDATE: atomic as it is
 }
 
