@@ -608,6 +608,19 @@ describe("PATCH /system/role/permission/setting", () => {
     expect(otherRole.status).toBe(404);
     expect(await linkedMenus(stranger.roleId)).toHaveLength(2);
 
+    // switching the own role to custom would narrow the editor's own scope (see
+    // test/security/own-data-scope-cannot-be-narrowed); a second role keeps it
+    const keeper = await body(
+      await admin.post("/system/role/create", {
+        name: `保底${user.roleId}`,
+        code: `keep${user.roleId}`,
+        data_scope: 2,
+      }),
+    );
+    await admin.put(`/system/user/update/${user.id}`, {
+      username: user.username,
+      role_ids: [user.roleId, keeper.data.id],
+    });
     const allowed = await c.patch("/system/role/permission/setting", {
       role_ids: [user.roleId],
       menu_ids: held,

@@ -1,4 +1,5 @@
 import { desc, inArray, type SQL } from "drizzle-orm";
+import { ownScopeBeforeAndAfter, ownScopeNarrowed } from "../../../core/auth/authority";
 import { DATA_SCOPE, dataScopeFilter } from "../../../core/auth/data-scope";
 import { forgetPrincipals, type Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
@@ -95,6 +96,26 @@ function checkGrantableScope(principal: Principal, scope: number) {
   if (scope > held) throw badRequest("授权失败，不能授予超出自身数据权限的数据范围");
 }
 
+/**
+ * A non-superuser may not narrow their own data scope through a role they hold: afterwards they
+ * could not grant the old scope back (`checkGrantableScope` measures them by what they hold then),
+ * and only a superuser could repair it. So a change of data scope or custom departments on one of
+ * the caller's own roles must leave the caller's widest scope level and the departments they
+ * reach at least what they are now.
+ */
+async function checkOwnScopeKept(
+  deps: AppDeps,
+  principal: Principal,
+  changes: Map<number, { data_scope: number; custom_dept_ids?: number[] }>,
+  prefix: string,
+) {
+  if (principal.is_superuser) return;
+  const own = new Map([...changes].filter(([id]) => principal.role_ids.includes(id)));
+  if (!own.size) return;
+  if (ownScopeNarrowed(await ownScopeBeforeAndAfter(deps.db, principal, own)))
+    throw badRequest(`${prefix}，不能缩小自己所持角色的数据范围`);
+}
+
 export async function createRole(deps: AppDeps, principal: Principal, input: RoleInput): Promise<RoleOut> {
   const { db } = deps;
   const values = {
@@ -129,7 +150,10 @@ export async function updateRole(
     status: input.status ?? existing.status,
     description: input.description === undefined ? existing.description : input.description,
   };
-  if (values.data_scope !== existing.data_scope) checkGrantableScope(principal, values.data_scope);
+  if (values.data_scope !== existing.data_scope) {
+    checkGrantableScope(principal, values.data_scope);
+    await checkOwnScopeKept(deps, principal, new Map([[id, { data_scope: values.data_scope }]]), "更新失败");
+  }
   if (values.name !== existing.name && (await repo.roleTaken(db, "name", values.name, id))) {
     throw conflict("更新失败，角色名称重复");
   }
@@ -226,6 +250,13 @@ export async function setRolePermissions(
         .filter((l) => l.role_id === roleId && !visibleDepts.has(l.dept.id))
         .map((l) => l.dept.id),
     });
+    const changes = new Map(
+      roles.map((r) => [
+        r.id,
+        { data_scope: input.data_scope, custom_dept_ids: unique([...deptIds, ...keep(r.id).deptIds]) },
+      ]),
+    );
+    await checkOwnScopeKept(deps, principal, changes, "授权失败");
   }
 
   await repo.replaceGrants(
