@@ -3,13 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import mysql from "mysql2/promise";
+import type { LiveSchema } from "../../src/core/db/schema-inspect";
 
 /*
  * Scratch copies of an existing FastapiAdmin v3.0 database (the fixtures in
  * shared/spec/fastapiadmin-db, made by the original itself), loaded through the drivers.
  */
 
-export const FIXTURE_DIR = process.env.FASTAPIADMIN_DB_FIXTURES ?? join(import.meta.dir, "../../../shared/spec/fastapiadmin-db");
+export const FIXTURE_DIR =
+  process.env.FASTAPIADMIN_DB_FIXTURES ?? join(import.meta.dir, "../../../shared/spec/fastapiadmin-db");
 
 export const fixture = (name: "mysql-schema.sql" | "mysql-data.sql" | "sqlite-dump.sql") =>
   readFileSync(join(FIXTURE_DIR, name), "utf8");
@@ -62,7 +64,12 @@ export async function mysqlFixture(
   const dbUrl = new URL(serverUrl);
   dbUrl.pathname = `/${name}`;
   const connect = (database?: string) =>
-    mysql.createConnection({ uri: server.toString(), database, multipleStatements: true, charset: "UTF8MB4_UNICODE_CI" });
+    mysql.createConnection({
+      uri: server.toString(),
+      database,
+      multipleStatements: true,
+      charset: "UTF8MB4_UNICODE_CI",
+    });
   const admin = await connect();
   try {
     await admin.query(`CREATE DATABASE ${quote(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
@@ -96,5 +103,54 @@ export async function mysqlFixture(
         await c.end();
       }
     },
+  };
+}
+
+/**
+ * Everything adopting the fixture adds, per dialect (the README's "Coming from FastapiAdmin"
+ * lists the same): drizzle's history table and the indexes upstream lacks.
+ */
+export const ADOPTION_ADDITIONS: Record<"sqlite" | "mysql", string[]> = {
+  sqlite: [
+    "table __drizzle_migrations",
+    "index sys_dict_data.ix_sys_dict_data_dict_type (dict_type)",
+    "index sys_dict_data.ix_sys_dict_data_dict_type_id (dict_type_id)",
+    "index sys_log.ix_sys_log_type (type)",
+    "index sys_role_depts.ix_sys_role_depts_dept_id (dept_id)",
+    "index sys_role_menus.ix_sys_role_menus_menu_id (menu_id)",
+    "index sys_user_positions.ix_sys_user_positions_position_id (position_id)",
+    "index sys_user_roles.ix_sys_user_roles_role_id (role_id)",
+    "index task_job.ix_task_job_status (status)",
+  ],
+  mysql: [
+    "table __drizzle_migrations",
+    "index sys_dict_data.ix_sys_dict_data_dict_type (dict_type)",
+    "index sys_log.ix_sys_log_type (type)",
+    "index task_job.ix_task_job_status (status)",
+  ],
+};
+
+/** What differs between two inspections, one line per object (`table x`, `column t.c`, `index t.i (cols)`...). */
+export function schemaDiff(before: LiveSchema, after: LiveSchema): { added: string[]; removed: string[] } {
+  const objects = (schema: LiveSchema) => {
+    const out = new Map<string, string>();
+    for (const t of schema.values()) {
+      out.set(`table ${t.name}`, `pk(${t.primaryKey.join(",")})`);
+      for (const c of t.columns.values()) out.set(`column ${t.name}.${c.name}`, JSON.stringify(c));
+      for (const i of t.indexes)
+        out.set(`index ${t.name}.${i.name} (${i.columns.join(", ")})`, String(i.unique));
+      for (const f of t.foreignKeys)
+        out.set(`foreign key ${t.name}(${f.columns.join(",")}) -> ${f.foreignTable}`, f.onDelete);
+    }
+    return out;
+  };
+  const a = objects(before);
+  const b = objects(after);
+  const newTables = [...b.keys()].filter((k) => k.startsWith("table ") && !a.has(k)).map((k) => k.slice(6));
+  const inNewTable = (k: string) => newTables.some((t) => k.includes(` ${t}.`) || k.includes(` ${t}(`));
+  return {
+    added: [...b.keys()].filter((k) => !a.has(k) && !inNewTable(k)).sort(),
+    // gone, or the same name with another definition
+    removed: [...a.keys()].filter((k) => !b.has(k) || b.get(k) !== a.get(k)).sort(),
   };
 }

@@ -3,7 +3,6 @@ import type { MigrationFile } from "./migration-files";
 import {
   inspectSchema,
   type LiveColumn,
-  type LiveSchema,
   type LiveTable,
   listTables,
   quoteIdent,
@@ -96,17 +95,19 @@ function parseStatement(sql: string): Requirement {
     for (const raw of m[2].split("\n")) {
       const line = raw.trim().replace(/,$/, "");
       if (!line) continue;
-      let c: RegExpExecArray | null;
-      if ((c = /^(?:CONSTRAINT `([^`]+)` )?PRIMARY KEY\s*\(([^)]*)\)$/.exec(line))) {
-        req.primaryKey = identList(c[2]);
-      } else if ((c = /^CONSTRAINT `([^`]+)` UNIQUE\s*\(([^)]*)\)$/.exec(line))) {
-        req.uniques.push({ name: c[1], columns: identList(c[2]) });
-      } else if ((c = /^FOREIGN KEY \(([^)]*)\) REFERENCES `([^`]+)`\([^)]*\)(.*)$/.exec(line))) {
-        const onDelete = /ON DELETE (set null|cascade|restrict|no action|set default)/i.exec(c[3]);
+      const pk = /^(?:CONSTRAINT `([^`]+)` )?PRIMARY KEY\s*\(([^)]*)\)$/.exec(line);
+      const uq = /^CONSTRAINT `([^`]+)` UNIQUE\s*\(([^)]*)\)$/.exec(line);
+      const fk = /^FOREIGN KEY \(([^)]*)\) REFERENCES `([^`]+)`\([^)]*\)(.*)$/.exec(line);
+      if (pk) {
+        req.primaryKey = identList(pk[2]);
+      } else if (uq) {
+        req.uniques.push({ name: uq[1], columns: identList(uq[2]) });
+      } else if (fk) {
+        const onDelete = /ON DELETE (set null|cascade|restrict|no action|set default)/i.exec(fk[3]);
         req.foreignKeys.push({
-          name: `${m[1]}(${identList(c[1]).join(",")})`,
-          columns: identList(c[1]),
-          foreignTable: c[2],
+          name: `${m[1]}(${identList(fk[1]).join(",")})`,
+          columns: identList(fk[1]),
+          foreignTable: fk[2],
           onDelete: (onDelete?.[1] ?? "no action").toLowerCase(),
         });
       } else {
@@ -332,13 +333,7 @@ export async function planAdoption(raw: RawSql, migrations: MigrationFile[]): Pr
     if (e.notNull && !l.notNull) plan.notes.push(`${where}: allows NULL here (we always write a value)`);
   };
 
-  const checkIndex = async (
-    table: string,
-    name: string,
-    columns: string[],
-    unique: boolean,
-    sql: string,
-  ) => {
+  const checkIndex = async (table: string, name: string, columns: string[], unique: boolean, sql: string) => {
     const t = live.get(table) as LiveTable;
     const present = unique
       ? sameSet(t.primaryKey, columns) || t.indexes.some((i) => i.unique && sameSet(i.columns, columns))
@@ -367,7 +362,9 @@ export async function planAdoption(raw: RawSql, migrations: MigrationFile[]): Pr
 
   const checkForeignKey = (table: string, fk: ExpectedForeignKey) => {
     const t = live.get(table) as LiveTable;
-    const found = t.foreignKeys.find((f) => sameSet(f.columns, fk.columns) && f.foreignTable === fk.foreignTable);
+    const found = t.foreignKeys.find(
+      (f) => sameSet(f.columns, fk.columns) && f.foreignTable === fk.foreignTable,
+    );
     const what = `${table}.${fk.columns.join("+")} → ${fk.foreignTable}`;
     if (!found) {
       // Not added: on SQLite it would mean rebuilding the table, and our services never rely on

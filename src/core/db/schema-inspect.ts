@@ -169,7 +169,12 @@ async function inspectSqlite(raw: RawSql): Promise<LiveSchema> {
       const id = Number(f.id);
       let fk = fks.get(id);
       if (!fk) {
-        fk = { name: `#${id}`, columns: [], foreignTable: str(f.table), onDelete: str(f.on_delete).toLowerCase() };
+        fk = {
+          name: `#${id}`,
+          columns: [],
+          foreignTable: str(f.table),
+          onDelete: str(f.on_delete).toLowerCase(),
+        };
         fks.set(id, fk);
       }
       fk.columns.push(str(f.from));
@@ -180,9 +185,11 @@ async function inspectSqlite(raw: RawSql): Promise<LiveSchema> {
   return schema;
 }
 
+const oneLine = (sql: string) => sql.replace(/\s+/g, " ").trim();
+
 /**
- * A text dump of the schema (tables, columns, indexes, foreign keys, the SQL each was created
- * with where the dialect keeps it), stable across runs: for before/after comparisons.
+ * A text dump of the schema, one line per table (MySQL: SHOW CREATE TABLE) or per object
+ * (SQLite: the SQL it was created with), stable across runs: for before/after comparisons.
  */
 export async function dumpSchema(raw: RawSql): Promise<string> {
   const lines: string[] = [];
@@ -190,13 +197,14 @@ export async function dumpSchema(raw: RawSql): Promise<string> {
     for (const name of await listTables(raw)) {
       const [row] = await raw.all(`SHOW CREATE TABLE ${quoteIdent("mysql", name)}`);
       // AUTO_INCREMENT counters move with inserts; they are not schema.
-      lines.push(str(row?.["Create Table"]).replace(/ AUTO_INCREMENT=\d+/, ""));
+      lines.push(oneLine(str(row?.["Create Table"]).replace(/ AUTO_INCREMENT=\d+/, "")));
     }
   } else {
     const rows = await raw.all(
       "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY tbl_name, type DESC, name",
     );
-    for (const r of rows) lines.push(`${str(r.type)} ${str(r.name)} ON ${str(r.tbl_name)}: ${str(r.sql)}`);
+    for (const r of rows)
+      lines.push(`${str(r.type)} ${str(r.name)} ON ${str(r.tbl_name)}: ${oneLine(str(r.sql))}`);
   }
   return lines.join("\n");
 }
