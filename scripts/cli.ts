@@ -19,6 +19,7 @@ import { appliedMigrationCount } from "../src/core/db/migrations";
 import { OPENAPI_CONFIG } from "../src/core/docs/docs";
 import { createLogger } from "../src/core/log/logger";
 import { createLockout } from "../src/modules/system/auth/auth.lockout";
+import { lockoutAccountsOf } from "../src/modules/system/auth/auth.service";
 
 /** A wrong invocation: print the verb's usage, exit 2. */
 export class UsageError extends Error {}
@@ -214,8 +215,11 @@ Object.assign(verbs, {
       const { positional } = parseArgs(args);
       if (positional.length !== 1) throw new UsageError("give exactly one USERNAME");
       const s = settings();
+      // Locks are kept by user id (and by the name for unknown users): look the id up.
       const unlocked = await withCache(s, (cache) =>
-        createLockout({ cache, settings: s }).unlock(positional[0]),
+        withDatabase(s, async (db) =>
+          createLockout({ cache, settings: s }).unlock(...(await lockoutAccountsOf({ db }, positional[0]))),
+        ),
       );
       console.log(
         unlocked === null ? MEMORY_CACHE_NOTE : unlocked ? `"${positional[0]}" unlocked` : "no lock found",

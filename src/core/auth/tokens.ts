@@ -13,6 +13,7 @@ export interface TokenClaims {
   /** refresh tokens only: the rotation id the session must still hold */
   jti?: string;
   exp: number;
+  iat: number;
 }
 
 export interface TokenPair {
@@ -37,22 +38,34 @@ export function createTokenService(
   >,
 ) {
   const key = new TextEncoder().encode(settings.SECRET_KEY);
-  const options = { algorithms: ["HS256"], issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE };
+  // A token without `exp` would never expire and one without `iat` cannot be dated: both refused.
+  const options = {
+    algorithms: ["HS256"],
+    issuer: settings.JWT_ISSUER,
+    audience: settings.JWT_AUDIENCE,
+    requiredClaims: ["exp", "iat", "sub"],
+  };
 
-  const sign = (claims: Omit<TokenClaims, "exp">, ttl: number) =>
+  /** `issuedAt` (epoch seconds) fixes `iat`/`exp`: the same claims sign to the same token. */
+  const sign = (claims: Omit<TokenClaims, "exp" | "iat">, ttl: number, issuedAt: number) =>
     new SignJWT({ sid: claims.sid, typ: claims.typ, ...(claims.jti ? { jti: claims.jti } : {}) })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(claims.sub)
       .setIssuer(settings.JWT_ISSUER)
       .setAudience(settings.JWT_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + ttl)
       .sign(key);
 
   async function verify(token: string, typ: TokenType): Promise<TokenClaims> {
     try {
       const { payload } = await jwtVerify(token, key, options);
-      if (payload.typ !== typ || typeof payload.sid !== "string" || typeof payload.sub !== "string") {
+      if (
+        payload.typ !== typ ||
+        typeof payload.sid !== "string" ||
+        typeof payload.sub !== "string" ||
+        (typ === "refresh" && typeof payload.jti !== "string")
+      ) {
         throw unauthenticated("非法凭证");
       }
       return payload as unknown as TokenClaims;
@@ -64,11 +77,25 @@ export function createTokenService(
   }
 
   return {
-    async issue(userId: number, sessionId: string, refreshId: string): Promise<TokenPair> {
+    /**
+     * The pair of a session's current refresh id. Given the same `issuedAt` (epoch seconds) it is
+     * the same pair, which is how a refresh replayed within the grace window gets the pair its
+     * twin got.
+     */
+    async issue(
+      userId: number,
+      sessionId: string,
+      refreshId: string,
+      issuedAt = Math.floor(Date.now() / 1000),
+    ): Promise<TokenPair> {
       const sub = String(userId);
       const [access_token, refresh_token] = await Promise.all([
-        sign({ sub, sid: sessionId, typ: "access" }, settings.ACCESS_TOKEN_EXPIRE_SECONDS),
-        sign({ sub, sid: sessionId, typ: "refresh", jti: refreshId }, settings.REFRESH_TOKEN_EXPIRE_SECONDS),
+        sign({ sub, sid: sessionId, typ: "access" }, settings.ACCESS_TOKEN_EXPIRE_SECONDS, issuedAt),
+        sign(
+          { sub, sid: sessionId, typ: "refresh", jti: refreshId },
+          settings.REFRESH_TOKEN_EXPIRE_SECONDS,
+          issuedAt,
+        ),
       ]);
       return {
         access_token,

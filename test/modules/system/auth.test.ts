@@ -268,7 +268,9 @@ describe("per-IP limits", () => {
 describe("tokens and sessions", () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // No grace window: a replay is theft at once (the window is pinned in
+    // test/security/refresh-rotation-is-atomic.test.ts).
+    t = await createTestApp({ REFRESH_REUSE_GRACE_SECONDS: "0" });
   });
   afterAll(() => t.close());
 

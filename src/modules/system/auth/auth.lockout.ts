@@ -2,48 +2,211 @@ import type { AppDeps } from "../../../core/context";
 import { rateLimited } from "../../../core/http/rate-limit";
 
 /**
- * Per-account brute-force defence: after LOGIN_MAX_FAILURES wrong passwords in a row the account
- * is locked for LOGIN_LOCK_SECONDS, doubling with each further lock (up to LOGIN_LOCK_MAX_SECONDS)
- * until a successful login or an admin unlock resets it.
+ * Brute-force defence that is not a denial of service.
+ *
+ * Failures are counted per account *and* source (client IP). A source gets LOGIN_MAX_FAILURES
+ * password checks per lock window; after that many failures that source is locked out of that
+ * account for LOGIN_LOCK_SECONDS, doubling with each further lock (up to LOGIN_LOCK_MAX_SECONDS),
+ * until it gets the password right or an administrator unlocks the account. Other sources are
+ * not affected, so nobody can lock the owner out from elsewhere. Across all sources an account
+ * gets at most LOGIN_MAX_FAILURES × ACCOUNT_FACTOR checks per LOGIN_LOCK_MAX_SECONDS window.
+ *
+ * Every attempt is counted atomically (`incr`) *before* the password is verified, so a burst of
+ * parallel guesses cannot slip past the count: an attempt beyond the budget is refused unchecked.
  */
+
+/** The whole-account budget is this many sources' worth of attempts. */
+export const ACCOUNT_FACTOR = 20;
+
+/** An account under attack: the user's id once the row is found, else the name as typed. */
+export type LockoutAccount = { userId: number } | { username: string };
+
+/**
+ * The name a database collation would consider equal: compatibility forms folded (full-width
+ * letters), accents stripped, case folded, outer spaces trimmed. `ｌóckUser ` → `lockuser`.
+ */
+export function normaliseLoginName(username: string): string {
+  return username
+    .normalize("NFKC")
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toUpperCase()
+    .toLowerCase()
+    .normalize("NFC")
+    .trim();
+}
+
+const accountId = (account: LockoutAccount) =>
+  "userId" in account ? `u${account.userId}` : `n${encodeURIComponent(normaliseLoginName(account.username))}`;
+
+/** A reserved password check: report how it went. */
+export interface LoginAttempt {
+  /** Counts the failure; answers the lock in seconds when this failure locked the source out. */
+  failed(): Promise<number | null>;
+  /** The right password: the source's failures and back-off are forgotten. */
+  succeeded(): Promise<void>;
+}
+
 export function createLockout(deps: Pick<AppDeps, "cache" | "settings">) {
   const { cache, settings } = deps;
-  const name = (username: string) => username.trim().toLowerCase();
-  const failKey = (u: string) => `login:fail:${name(u)}`;
-  const lockKey = (u: string) => `login:lock:${name(u)}`;
-  const levelKey = (u: string) => `login:lock_level:${name(u)}`;
+  const max = settings.LOGIN_MAX_FAILURES;
+  const window = settings.LOGIN_LOCK_MAX_SECONDS;
+  const accountCap = max * ACCOUNT_FACTOR;
+
+  // Every key of an account starts with `login:<account>:`, so an unlock is one prefix scan.
+  const keys = (account: LockoutAccount, source: string) => {
+    const base = `login:${accountId(account)}:`;
+    const src = `${base}src:${source}:`;
+    return {
+      accountTries: `${base}tries`,
+      level: `${src}level`,
+      lock: `${src}lock`,
+      // Per back-off level, so a new level starts with a fresh budget while attempts that read the
+      // old level keep counting past it and are refused.
+      tries: (level: number) => `${src}tries:${level}`,
+    };
+  };
+
+  const lockSeconds = (level: number) =>
+    Math.min(settings.LOGIN_LOCK_SECONDS * 2 ** Math.max(0, level - 1), settings.LOGIN_LOCK_MAX_SECONDS);
+
+  const locked = (seconds: number) => rateLimited(seconds, `账号已锁定，请 ${seconds} 秒后重试`);
+
+  async function levelOf(k: ReturnType<typeof keys>): Promise<number> {
+    return Number((await cache.get(k.level)) ?? 0) || 0;
+  }
+
+  /** Throws 429 while the source is locked out of the account. */
+  async function assertSourceNotLocked(k: ReturnType<typeof keys>, level: number) {
+    const ttl = await cache.ttl(k.lock);
+    if (ttl > 0 || ttl === -1) throw locked(ttl > 0 ? ttl : lockSeconds(level + 1));
+  }
+
+  /** Locks the source out (the lock first, then the level: see `tries`). */
+  async function lockSource(k: ReturnType<typeof keys>, level: number): Promise<number> {
+    const seconds = lockSeconds(level + 1);
+    await cache.set(k.lock, "1", seconds);
+    await cache.set(k.level, String(level + 1), 24 * 3600);
+    return seconds;
+  }
+
+  /** Counts one attempt of `source` on `account`; throws 429 when it is over either budget. */
+  async function reserve(k: ReturnType<typeof keys>, level: number): Promise<number> {
+    const tries = await cache.incr(k.tries(level), window);
+    if (tries > max) {
+      // Over budget while the failure that locks is still being verified: refused all the same.
+      const ttl = await cache.ttl(k.lock);
+      throw locked(ttl > 0 ? ttl : lockSeconds(level + 1));
+    }
+    const total = await cache.incr(k.accountTries, window);
+    if (total > accountCap) {
+      const ttl = await cache.ttl(k.accountTries);
+      throw locked(ttl > 0 ? ttl : window);
+    }
+    return tries;
+  }
 
   return {
-    /** Throws 429 with Retry-After while the account is locked. */
-    async assertNotLocked(username: string): Promise<void> {
-      const ttl = await cache.ttl(lockKey(username));
-      if (ttl > 0 || ttl === -1) {
-        const wait = ttl > 0 ? ttl : settings.LOGIN_LOCK_SECONDS;
-        throw rateLimited(wait, `账号已锁定，请 ${wait} 秒后重试`);
+    /**
+     * Reserves one password check for `source` (the client IP) on `account`, before the password
+     * is verified. Throws 429 (without anything to verify) while the source is locked out or when
+     * the source or the account has used up its budget.
+     */
+    async begin(account: LockoutAccount, source: string): Promise<LoginAttempt> {
+      const k = keys(account, source);
+      const level = await levelOf(k);
+      await assertSourceNotLocked(k, level);
+      const tries = await reserve(k, level);
+      return {
+        async failed() {
+          return tries >= max ? lockSource(k, level) : null;
+        },
+        async succeeded() {
+          await cache.del(k.tries(level), k.level, k.lock);
+        },
+      };
+    },
+
+    /** Throws 429 while `source` may not check a password of `account` (nothing is counted). */
+    async assertNotLocked(account: LockoutAccount, source: string): Promise<void> {
+      const k = keys(account, source);
+      const level = await levelOf(k);
+      await assertSourceNotLocked(k, level);
+      if (Number((await cache.get(k.tries(level))) ?? 0) >= max) throw locked(lockSeconds(level + 1));
+      const total = Number((await cache.get(k.accountTries)) ?? 0);
+      if (total >= accountCap) throw locked(Math.max(1, await cache.ttl(k.accountTries)));
+    },
+
+    /** Counts a failed check of `source` on `account`; answers the lock in seconds when it locked. */
+    async recordFailure(account: LockoutAccount, source: string): Promise<number | null> {
+      const k = keys(account, source);
+      const level = await levelOf(k);
+      const tries = await cache.incr(k.tries(level), window);
+      await cache.incr(k.accountTries, window);
+      return tries >= max ? lockSource(k, level) : null;
+    },
+
+    /**
+     * An administrator lifts every lock and forgets every count of the accounts (all sources).
+     * Answers whether there was anything to forget.
+     */
+    async unlock(...accounts: LockoutAccount[]): Promise<boolean> {
+      let removed = 0;
+      for (const account of accounts) {
+        const found = await cache.keys(`login:${accountId(account)}:`);
+        for (let i = 0; i < found.length; i += 500) removed += await cache.del(...found.slice(i, i + 500));
       }
-    },
-    /** Counts a failure; answers the lock duration in seconds when this failure locked the account. */
-    async recordFailure(username: string): Promise<number | null> {
-      const failures = await cache.incr(failKey(username), settings.LOGIN_LOCK_MAX_SECONDS);
-      if (failures < settings.LOGIN_MAX_FAILURES) return null;
-      const level = await cache.incr(levelKey(username), 24 * 3600);
-      const seconds = Math.min(
-        settings.LOGIN_LOCK_SECONDS * 2 ** (level - 1),
-        settings.LOGIN_LOCK_MAX_SECONDS,
-      );
-      await cache.set(lockKey(username), "1", seconds);
-      await cache.del(failKey(username));
-      return seconds;
-    },
-    async recordSuccess(username: string): Promise<void> {
-      await cache.del(failKey(username), levelKey(username));
-    },
-    /** An administrator lifts a lock (and forgets the failures and back-off level). */
-    async unlock(username: string): Promise<boolean> {
-      return (await cache.del(lockKey(username), failKey(username), levelKey(username))) > 0;
-    },
-    async isLocked(username: string): Promise<boolean> {
-      return (await cache.ttl(lockKey(username))) !== -2;
+      return removed > 0;
     },
   };
+}
+
+/** The source of a re-authentication that names none (one budget per user for all its sessions). */
+const REAUTH_SOURCE = "reauth";
+
+/**
+ * For the password re-checks of a logged-in user (the old password on a password change): throws
+ * 429 while `source` is locked out of the user's account. Pass the client IP (`clientIp(c)`) as
+ * `source` to share the login lockout of that IP.
+ */
+export async function assertPasswordNotLocked(
+  deps: Pick<AppDeps, "cache" | "settings">,
+  user: { id: number },
+  source: string = REAUTH_SOURCE,
+): Promise<void> {
+  await createLockout(deps).assertNotLocked({ userId: user.id }, source);
+}
+
+/**
+ * Counts a wrong password typed by a logged-in user towards the account's lockout; throws 429
+ * when this failure locked `source` out.
+ */
+export async function recordPasswordFailure(
+  deps: Pick<AppDeps, "cache" | "settings">,
+  user: { id: number },
+  source: string = REAUTH_SOURCE,
+): Promise<void> {
+  const seconds = await createLockout(deps).recordFailure({ userId: user.id }, source);
+  if (seconds) throw rateLimited(seconds, `密码错误次数过多，账号已锁定 ${seconds} 秒`);
+}
+
+/**
+ * The atomic form of the two above: counts the check first, then runs `verify` (e.g.
+ * `() => deps.hasher.verify(hash, plain)`) only within the budget. Answers whether it was right;
+ * throws 429 when locked out or when this failure locked `source` out.
+ */
+export async function verifyPasswordUnderLockout(
+  deps: Pick<AppDeps, "cache" | "settings">,
+  user: { id: number },
+  verify: () => Promise<boolean>,
+  source: string = REAUTH_SOURCE,
+): Promise<boolean> {
+  const attempt = await createLockout(deps).begin({ userId: user.id }, source);
+  if (await verify()) {
+    await attempt.succeeded();
+    return true;
+  }
+  const seconds = await attempt.failed();
+  if (seconds) throw rateLimited(seconds, `密码错误次数过多，账号已锁定 ${seconds} 秒`);
+  return false;
 }

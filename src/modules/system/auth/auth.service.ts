@@ -11,7 +11,7 @@ import { nowString } from "../../../core/http/datetime";
 import { AppError, badRequest, notFound, unauthenticated } from "../../../core/http/errors";
 import { hit, rateLimited } from "../../../core/http/rate-limit";
 import { type ClientInfo, LOG_TYPE, writeLog } from "../../../core/log/operation-log";
-import { createLockout } from "./auth.lockout";
+import { createLockout, type LockoutAccount } from "./auth.lockout";
 
 const LOGIN_PATH = "/api/v1/system/auth/login";
 const BAD_CREDENTIALS = "账号或密码错误";
@@ -78,7 +78,6 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
   try {
     await limitIp(deps, "login", client.ip);
     if (deps.settings.CAPTCHA_ENABLE) await checkCaptcha(deps, input.captcha_key, input.captcha);
-    await lockout.assertNotLocked(input.username);
 
     const { sys_user } = deps.db.t;
     const [user] = await deps.db.orm
@@ -86,13 +85,17 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
       .from(sys_user)
       .where(and(eq(sys_user.username, input.username), eq(sys_user.is_deleted, false)))
       .limit(1);
+    // Keyed by the row the database found (its collation may match other spellings of the name),
+    // and counted before the password is checked, so parallel guesses cannot outrun the count.
+    const attempt = await lockout.begin(user ? { userId: user.id } : { username: input.username }, client.ip);
     // An unknown user costs one argon2 verification too, so timing does not tell them apart.
     const valid = await deps.hasher.verify(user?.password ?? UNKNOWN_USER_HASH, input.password);
     if (!user || !valid) {
-      const locked = await lockout.recordFailure(input.username);
+      const locked = await attempt.failed();
       if (locked) {
         deps.logger.warn("account locked after repeated login failures", {
           username: input.username,
+          ip: client.ip,
           seconds: locked,
         });
         throw rateLimited(locked, `登录失败次数过多，账号已锁定 ${locked} 秒`);
@@ -101,7 +104,7 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
     }
     userId = user.id;
     if (user.status !== "0") throw badRequest("用户已被停用");
-    await lockout.recordSuccess(input.username);
+    await attempt.succeeded();
 
     const loginTime = nowString();
     const update: { last_login: string; password?: string } = { last_login: loginTime };
@@ -149,7 +152,9 @@ export async function startSession(
 
 /**
  * Rotates the pair with the refresh token alone (the SPA sends it after the access token has
- * expired). A refresh token that was already rotated away means theft: the session ends.
+ * expired). The rotation is a compare-and-set on the session, so of concurrent refreshes with one
+ * token exactly one rotates; the others, within REFRESH_REUSE_GRACE_SECONDS, get the very same
+ * new pair (two tabs). A rotated-away token presented later means theft: the session ends.
  */
 export async function refresh(deps: AppDeps, refreshToken: string): Promise<TokenPair> {
   const { tokens, sessions } = authServices(deps);
@@ -157,11 +162,6 @@ export async function refresh(deps: AppDeps, refreshToken: string): Promise<Toke
   const userId = Number(claims.sub);
   const session = await sessions.get(userId, claims.sid);
   if (!session) throw unauthenticated("认证已失效");
-  if (claims.jti !== session.refresh_id) {
-    await sessions.end(userId, claims.sid);
-    deps.logger.warn("refresh token reused; session ended", { user_id: userId, session_id: claims.sid });
-    throw unauthenticated("刷新令牌已失效，请重新登录");
-  }
   const { sys_user } = deps.db.t;
   const [user] = await deps.db.orm
     .select({ status: sys_user.status })
@@ -172,9 +172,14 @@ export async function refresh(deps: AppDeps, refreshToken: string): Promise<Toke
     await sessions.endAllOf(userId);
     throw unauthenticated(user ? "用户已被停用" : "用户不存在");
   }
-  const rotated: Session = { ...session, refresh_id: crypto.randomUUID(), last_seen: Date.now() };
-  if (!(await sessions.save(rotated))) throw unauthenticated("认证已过期,请重新登录");
-  return tokens.issue(userId, session.session_id, rotated.refresh_id);
+  const rotation = await sessions.rotate(userId, claims.sid, claims.jti ?? "");
+  if (rotation.kind === "reused") {
+    deps.logger.warn("refresh token reused; session ended", { user_id: userId, session_id: claims.sid });
+    throw unauthenticated("刷新令牌已失效，请重新登录");
+  }
+  if (rotation.kind === "missing") throw unauthenticated("认证已过期,请重新登录");
+  const { session_id, refresh_id, rotated_at } = rotation.session;
+  return tokens.issue(userId, session_id, refresh_id, rotated_at);
 }
 
 /** Ends the caller's own session (the token in the body may only name that session). */
@@ -188,10 +193,26 @@ export async function logout(deps: AppDeps, session: Session): Promise<void> {
  */
 export async function unlockAccount(deps: AppDeps, caller: Principal, username: string): Promise<boolean> {
   await assertMayUnlock(deps.db, caller, username);
-  const unlocked = await createLockout(deps).unlock(username);
+  const unlocked = await createLockout(deps).unlock(...(await lockoutAccountsOf(deps, username)));
   deps.logger.info("account unlocked", { username, had_lock: unlocked });
   return unlocked;
 }
+
+/** The lockout accounts a username stands for: its user's id (when it has one) and the name itself. */
+export async function lockoutAccountsOf(
+  deps: Pick<AppDeps, "db">,
+  username: string,
+): Promise<LockoutAccount[]> {
+  const { sys_user } = deps.db.t;
+  const [user] = await deps.db.orm
+    .select({ id: sys_user.id })
+    .from(sys_user)
+    .where(eq(sys_user.username, username))
+    .limit(1);
+  return user ? [{ userId: user.id }, { username }] : [{ username }];
+}
+
+export { assertPasswordNotLocked, recordPasswordFailure, verifyPasswordUnderLockout } from "./auth.lockout";
 
 function assertAutoLogin(deps: AppDeps) {
   if (!deps.settings.AUTO_LOGIN_ENABLE) throw notFound("免登录功能未开启");
