@@ -130,10 +130,15 @@ export async function assertAuthorityOverUsers(db: Database, caller: Principal, 
     loadGrants(db, [...new Set(links.map((l) => l.role_id))]),
     deptLinks(db),
   ]);
+  const heldBy = new Map<number, Grant[]>();
+  for (const l of links) {
+    const grant = grants.get(l.role_id);
+    if (grant) heldBy.set(l.user_id, [...(heldBy.get(l.user_id) ?? []), grant]);
+  }
   const mine = callerAuthority(caller, tree);
   for (const u of users) {
-    const held = links.filter((l) => l.user_id === u.id).flatMap((l) => grants.get(l.role_id) ?? []);
-    if (exceeds(authorityOf(held, u.dept_id, tree), mine)) throw forbidden(TARGET_TOO_STRONG);
+    if (exceeds(authorityOf(heldBy.get(u.id) ?? [], u.dept_id, tree), mine))
+      throw forbidden(TARGET_TOO_STRONG);
   }
 }
 
