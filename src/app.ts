@@ -7,8 +7,10 @@ import { AppError } from "./core/http/errors";
 import { requestContext } from "./core/http/middleware";
 import { refuseControlCharactersInQuery } from "./core/http/query-text";
 import { apiRateLimit } from "./core/http/rate-limit";
+import { jobs } from "./core/jobs";
+import { startJobScheduler } from "./core/jobs/scheduler";
 import { operationLog } from "./core/log/operation-log";
-import { modules } from "./modules";
+import { backgroundServices, modules } from "./modules";
 import { demoModeGuard } from "./modules/system/param/demo-mode";
 
 export const API_PREFIX = "/api/v1";
@@ -67,6 +69,27 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+export interface Background {
+  /** Schedules nothing more and waits for the runs in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the app's background work on a long-lived server: core's periodic jobs and the modules'
+ * services (the task scheduler). Entries call this instead of knowing any module.
+ */
+export function startBackground(deps: AppDeps): Background {
+  const scheduler = startJobScheduler(deps, jobs);
+  for (const service of backgroundServices) {
+    service.start(deps).catch((err) => deps.logger.error(`${service.name} failed to start`, { err }));
+  }
+  return {
+    async stop() {
+      await Promise.all([scheduler.stop(), ...backgroundServices.map((s) => s.stop(deps))]);
+    },
+  };
+}
 
 /** `summary` of each documented route by method and Hono path, for the operation log. */
 function routeSummaries(app: OpenAPIHono<AppEnv>) {

@@ -1,9 +1,9 @@
-import { createApp } from "../app";
+import { createApp, startBackground } from "../app";
 import { SettingsError } from "../config";
+import { AdoptionRefused } from "../core/db/adopt";
+import { DatabaseStepError, describeDriverError } from "../core/db/prepare";
 import { jobs, runDueJobs } from "../core/jobs";
-import { startJobScheduler } from "../core/jobs/scheduler";
 import { createLogger, type LogSink } from "../core/log/logger";
-import { stopTaskScheduler, taskScheduler } from "../modules/task/scheduler";
 import { buildBunDeps } from "./bun-deps";
 import { rotatingFileSink } from "./file-log";
 import { loadBunSettings } from "./secret-key";
@@ -28,11 +28,7 @@ async function main() {
 
   const deps = await buildBunDeps(settings, logger);
   const app = createApp(deps);
-  const scheduler = startJobScheduler(deps, jobs);
-  // Scheduled task nodes (任务管理) saved in the database resume at boot, not at the first API call.
-  taskScheduler(deps)
-    .ready()
-    .catch((err) => logger.error("task scheduler failed to start", { err }));
+  const background = startBackground(deps);
   // `--test-scheduled`, like `wrangler dev --test-scheduled`: GET /__scheduled?time=<epoch ms>
   // runs the jobs due at that tick now (end-to-end tests, trying a job out). Never in production.
   const askedTestScheduled = process.argv.includes("--test-scheduled");
@@ -67,7 +63,7 @@ async function main() {
     logger.info("shutting down", { signal });
     // Stop accepting connections; in-flight requests finish before the promise resolves.
     await server.stop(false);
-    await Promise.all([scheduler.stop(), stopTaskScheduler(deps)]);
+    await background.stop();
     await Promise.allSettled([deps.cache.close(), deps.db.close()]);
     logger.info("stopped");
     process.exit(0);
@@ -76,7 +72,31 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
+/**
+ * One JSON line per problem, then what failed and why: the database step and the driver's code
+ * and message (never the query's parameters or the URL's password).
+ */
+function reportStartupFailure(err: unknown) {
+  const line = (fields: Record<string, unknown>) =>
+    console.error(JSON.stringify({ level: "error", ...fields }));
+  if (err instanceof DatabaseStepError) {
+    if (err.cause instanceof AdoptionRefused) {
+      for (const problem of err.cause.problems) line({ msg: "database mismatch", problem });
+      line({
+        msg: "startup failed",
+        step: err.step,
+        error:
+          "this database cannot be adopted as it is; nothing was changed (see the mismatches above, or run: bun run cli adopt --dry-run)",
+      });
+    } else line({ msg: "startup failed", step: err.step, error: err.reason });
+    return;
+  }
+  const driverError = describeDriverError(err);
+  const plain = err instanceof Error && !err.cause && !("code" in err);
+  line({ msg: "startup failed", error: driverError, ...(plain ? { stack: err.stack } : {}) });
+}
+
 main().catch((err) => {
-  console.error(JSON.stringify({ level: "error", msg: "startup failed", error: String(err?.stack ?? err) }));
+  reportStartupFailure(err);
   process.exit(1);
 });

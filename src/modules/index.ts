@@ -22,6 +22,7 @@ import { tenantRouter } from "./system/tenant/tenant.routes";
 import { userRouter } from "./system/user/user.routes";
 import { jobRouter } from "./task/cronjob/job/job.routes";
 import { nodeRouter } from "./task/cronjob/node/node.routes";
+import { stopTaskScheduler, taskScheduler } from "./task/scheduler";
 import { definitionRouter } from "./task/workflow/definition/definition.routes";
 import { nodeTypeRouter } from "./task/workflow/node-type/node-type.routes";
 
@@ -53,4 +54,16 @@ export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/task/cronjob/node", router: nodeRouter },
   { path: "/task/workflow/node-type", router: nodeTypeRouter },
   { path: "/task/workflow/definition", router: definitionRouter },
+];
+
+/** Work a module runs in the background of a long-lived server (see `startBackground` in app.ts). */
+export interface BackgroundService {
+  name: string;
+  start(deps: AppDeps): Promise<void>;
+  stop(deps: AppDeps): Promise<void>;
+}
+
+export const backgroundServices: BackgroundService[] = [
+  // Scheduled task nodes (任务管理) saved in the database resume at boot, not at the first API call.
+  { name: "task scheduler", start: (deps) => taskScheduler(deps).ready(), stop: stopTaskScheduler },
 ];
