@@ -258,6 +258,29 @@ describe("assigning roles", () => {
   });
 });
 
+describe("moving an account", () => {
+  test("to a department where its roles would reach beyond the caller → 403, not moved", async () => {
+    // P and Q are the caller's custom departments; Q has a sub-department Q1 the caller lacks.
+    const P = await dept("丙部", "TKP", 1);
+    const Q = await dept("丁部", "TKQ", 1);
+    await dept("丁一组", "TKQ1", Q);
+    const mover = await createScopedUser(t, {
+      permissions: MANAGE,
+      dataScope: 5,
+      customDeptIds: [P, Q],
+      deptId: P,
+    });
+    // "department and below" reaches only P while the account sits in P: within the caller
+    const target = await createScopedUser(t, { permissions: [], dataScope: 3, deptId: P });
+    const res = await client(t, mover.headers).put(`/system/user/update/${target.id}`, {
+      username: target.username,
+      dept_id: Q,
+    });
+    await expectForbidden(res);
+    expect((await userRow(target.id)).dept_id).toBe(P);
+  });
+});
+
 describe("superusers", () => {
   test("are managed by superusers only: a non-superuser with data scope 'all' gets 403 for everything", async () => {
     const all = client(
