@@ -127,25 +127,6 @@ export function createLockout(deps: Pick<AppDeps, "cache" | "settings">) {
       };
     },
 
-    /** Throws 429 while `source` may not check a password of `account` (nothing is counted). */
-    async assertNotLocked(account: LockoutAccount, source: string): Promise<void> {
-      const k = keys(account, source);
-      const level = await levelOf(k);
-      await assertSourceNotLocked(k, level);
-      if (Number((await cache.get(k.tries(level))) ?? 0) >= max) throw locked(lockSeconds(level + 1));
-      const total = Number((await cache.get(k.accountTries)) ?? 0);
-      if (total >= accountCap) throw locked(Math.max(1, await cache.ttl(k.accountTries)));
-    },
-
-    /** Counts a failed check of `source` on `account`; answers the lock in seconds when it locked. */
-    async recordFailure(account: LockoutAccount, source: string): Promise<number | null> {
-      const k = keys(account, source);
-      const level = await levelOf(k);
-      const tries = await cache.incr(k.tries(level), window);
-      await cache.incr(k.accountTries, window);
-      return tries >= max ? lockSource(k, level) : null;
-    },
-
     /**
      * An administrator lifts every lock and forgets every count of the accounts (all sources).
      * Answers whether there was anything to forget.
@@ -165,35 +146,12 @@ export function createLockout(deps: Pick<AppDeps, "cache" | "settings">) {
 const REAUTH_SOURCE = "reauth";
 
 /**
- * For the password re-checks of a logged-in user (the old password on a password change): throws
- * 429 while `source` is locked out of the user's account. Pass the client IP (`clientIp(c)`) as
- * `source` to share the login lockout of that IP.
- */
-export async function assertPasswordNotLocked(
-  deps: Pick<AppDeps, "cache" | "settings">,
-  user: { id: number },
-  source: string = REAUTH_SOURCE,
-): Promise<void> {
-  await createLockout(deps).assertNotLocked({ userId: user.id }, source);
-}
-
-/**
- * Counts a wrong password typed by a logged-in user towards the account's lockout; throws 429
- * when this failure locked `source` out.
- */
-export async function recordPasswordFailure(
-  deps: Pick<AppDeps, "cache" | "settings">,
-  user: { id: number },
-  source: string = REAUTH_SOURCE,
-): Promise<void> {
-  const seconds = await createLockout(deps).recordFailure({ userId: user.id }, source);
-  if (seconds) throw rateLimited(seconds, `密码错误次数过多，账号已锁定 ${seconds} 秒`);
-}
-
-/**
- * The atomic form of the two above: counts the check first, then runs `verify` (e.g.
+ * For the password re-checks of a logged-in user (the old password on a password change): the
+ * login lockout of the user's account. Counts the check first, then runs `verify` (e.g.
  * `() => deps.hasher.verify(hash, plain)`) only within the budget. Answers whether it was right;
- * throws 429 when locked out or when this failure locked `source` out.
+ * throws 429 while `source` is locked out, or when this failure locked it out. Pass the client IP
+ * (`clientIp(c)`) as `source` to share that IP's login budget; without one, every session of the
+ * user shares one re-authentication budget.
  */
 export async function verifyPasswordUnderLockout(
   deps: Pick<AppDeps, "cache" | "settings">,

@@ -212,8 +212,6 @@ export async function lockoutAccountsOf(
   return user ? [{ userId: user.id }, { username }] : [{ username }];
 }
 
-export { assertPasswordNotLocked, recordPasswordFailure, verifyPasswordUnderLockout } from "./auth.lockout";
-
 function assertAutoLogin(deps: AppDeps) {
   if (!deps.settings.AUTO_LOGIN_ENABLE) throw notFound("免登录功能未开启");
 }
