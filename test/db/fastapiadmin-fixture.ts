@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import mysql from "mysql2/promise";
-import type { LiveSchema } from "../../src/core/db/schema-inspect";
+import { type LiveSchema, listTables, quoteIdent, type RawSql } from "../../src/core/db/schema-inspect";
 
 /*
  * Scratch copies of an existing FastapiAdmin v3.0 database (the fixtures in
@@ -153,4 +153,14 @@ export function schemaDiff(before: LiveSchema, after: LiveSchema): { added: stri
     // gone, or the same name with another definition
     removed: [...a.keys()].filter((k) => !b.has(k) || b.get(k) !== a.get(k)).sort(),
   };
+}
+
+/** Every row of every table, in primary-key order: for "nothing changed" comparisons. */
+export async function dumpData(raw: RawSql): Promise<string> {
+  const out: string[] = [];
+  for (const table of await listTables(raw)) {
+    const rows = await raw.all(`SELECT * FROM ${quoteIdent(raw.dialect, table)} ORDER BY 1`);
+    out.push(`${table}: ${JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
+  }
+  return out.join("\n");
 }
