@@ -176,5 +176,5 @@ describe("the CLI's reset-password", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 30_000); // two CLI processes on a busy machine
 });
