@@ -70,7 +70,7 @@ for (const dialect of dialects) {
       fixtureCounts = await counts(fx.url);
       deps = await buildBunDeps(settings(), logger);
       app = createApp(deps);
-    });
+    }, 60_000);
     afterAll(async () => {
       await deps?.db.close();
       await deps?.cache.close();
@@ -115,7 +115,7 @@ for (const dialect of dialects) {
       expect(keep(dump).length).toBeGreaterThan(0);
       expect(keep(dump).filter((l) => !keep(before).includes(l))).toEqual([]);
       expect(logger.lines.some((l) => l.msg === "database adopted")).toBe(true);
-    });
+    }, 30_000);
 
     test("drizzle's history holds our three migrations, as its migrator writes them", async () => {
       const rows = await withRaw(fx.url, (db) =>
@@ -126,7 +126,7 @@ for (const dialect of dialects) {
       expect(rows.map((r) => [String(r.hash), Number(r.created_at)])).toEqual(
         readMigrations(dialect).map((m) => [m.hash, m.folderMillis]),
       );
-    });
+    }, 30_000);
 
     test("admin/123456 logs in with upstream's bcrypt hash, which becomes argon2id", async () => {
       const res = await login("admin", "123456");
@@ -136,14 +136,14 @@ for (const dialect of dialects) {
       const [row] = await deps.db.raw.all("SELECT password FROM sys_user WHERE username = 'admin'");
       expect(String(row.password)).toStartWith("$argon2id$");
       expect((await login("admin", "wrong-password")).status).toBe(400);
-    });
+    }, 30_000);
 
     test("current/info has the 9 top-level menus", async () => {
       const res = await call("GET", "/system/user/current/info", token);
       expect(res.status).toBe(200);
       expect(res.body.data.username).toBe("admin");
       expect(res.body.data.menus).toHaveLength(9);
-    });
+    }, 30_000);
 
     test("the lists return the fixture's rows", async () => {
       const total = async (path: string) => {
@@ -177,7 +177,7 @@ for (const dialect of dialects) {
       const dict = await call("GET", "/system/dict/data/info/sys_user_sex", token);
       expect(dict.status).toBe(200);
       expect(dict.body.data.length).toBeGreaterThan(0);
-    });
+    }, 30_000);
 
     test("writes work: create, update and delete round trips; a role keeps its menus and data scope", async () => {
       const created = await call("POST", "/system/position/create", token, {
@@ -241,7 +241,7 @@ for (const dialect of dialects) {
       });
       expect(deptUpdate.status).toBe(200);
       expect((await call("DELETE", "/system/dept/delete", token, [dept.body.data.id])).status).toBe(200);
-    });
+    }, 30_000);
 
     test("a second start changes nothing", async () => {
       const afterFirst = await withRaw(fx.url, (db) => dumpSchema(db.raw));
@@ -254,6 +254,6 @@ for (const dialect of dialects) {
         await second.cache.close();
       }
       expect(await withRaw(fx.url, (db) => dumpSchema(db.raw))).toBe(afterFirst);
-    });
+    }, 30_000);
   });
 }

@@ -46,7 +46,7 @@ for (const dialect of dialects) {
     beforeAll(async () => {
       fx = dialect === "sqlite" ? await sqliteFixture() : await mysqlFixture(process.env.TEST_MYSQL_URL!);
       await fx.exec(BREAK[dialect]);
-    });
+    }, 60_000);
     afterAll(() => fx?.drop());
 
     test("the start is refused, naming each column, and the database is left as it was", async () => {
@@ -76,7 +76,7 @@ for (const dialect of dialects) {
       expect(after.schema).toBe(before.schema);
       expect(after.data).toBe(before.data);
       expect(after.tables).toEqual(before.tables);
-    });
+    }, 30_000);
   });
 }
 
@@ -85,7 +85,7 @@ describe("the server process on a database it cannot adopt", () => {
   beforeAll(async () => {
     fx = await sqliteFixture();
     await fx.exec("ALTER TABLE sys_user DROP COLUMN password");
-  });
+  }, 60_000);
   afterAll(() => fx?.drop());
 
   test("exits 1 with one log line per mismatch and the step that failed", async () => {
@@ -112,5 +112,5 @@ describe("the server process on a database it cannot adopt", () => {
     const last = lines.at(-1);
     expect(last).toMatchObject({ msg: "startup failed", step: "adopt" });
     expect(last.error).toContain("nothing was changed");
-  });
+  }, 30_000);
 });

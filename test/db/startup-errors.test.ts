@@ -1,0 +1,91 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { openDatabase } from "../../src/core/db/client";
+import type { Database } from "../../src/core/db/database";
+import {
+  DatabaseStepError,
+  describeDriverError,
+  maskCredentials,
+  prepareDatabase,
+} from "../../src/core/db/prepare";
+import { createTestDatabase } from "../support/db";
+import { mysqlFixture, type ScratchDatabase, sqliteFixture } from "./fastapiadmin-fixture";
+
+/* Start-up failures of the database steps name the step and the driver's own code and message. */
+
+describe("a migration that fails at start", () => {
+  test("names the step, the driver's code and message, and the statement (not its parameters)", async () => {
+    const { db, drop } = await createTestDatabase({ seed: false });
+    try {
+      // As if 0002 had never been recorded: the migrator runs it again and its CREATE TABLE fails.
+      await db.raw.run(
+        "DELETE FROM __drizzle_migrations WHERE created_at = (SELECT m FROM (SELECT MAX(created_at) AS m FROM __drizzle_migrations) AS last)",
+      );
+      let error: unknown;
+      await prepareDatabase(db).catch((err) => {
+        error = err;
+      });
+      expect(error).toBeInstanceOf(DatabaseStepError);
+      const e = error as DatabaseStepError;
+      expect(e.step).toBe("migrate");
+      if (db.dialect === "mysql") {
+        expect(e.message).toMatch(
+          /^database migrate failed: ER_TABLE_EXISTS_ERROR \(errno 1050\): Table '\w+' already exists/,
+        );
+      } else {
+        expect(e.message).toMatch(/^database migrate failed: SQLITE_ERROR: .*already exists/);
+      }
+      // mysql2 fails one statement (drizzle names it); libSQL fails the migration's batch
+      if (db.dialect === "mysql") expect(e.message).toContain("[statement: CREATE TABLE `task_");
+      expect(e.message).not.toContain("params:");
+    } finally {
+      await drop();
+    }
+  }, 30_000);
+
+  test("credentials in a driver's message are masked", () => {
+    const err = new Error("Failed query: select 1\nparams: $argon2id$v=19$secret-hash", {
+      cause: Object.assign(new Error("cannot reach mysql://app:s3cret@db.internal:3306/x?authToken=tok123"), {
+        code: "ECONNREFUSED",
+      }),
+    });
+    const text = describeDriverError(err);
+    expect(text).toStartWith("ECONNREFUSED: cannot reach mysql://app:***@db.internal:3306/x?authToken=***");
+    expect(text).not.toContain("s3cret");
+    expect(text).not.toContain("tok123");
+    expect(text).not.toContain("argon2id");
+    expect(maskCredentials("libsql://x.turso.io?authToken=abc")).toBe("libsql://x.turso.io?authToken=***");
+  });
+});
+
+const dialects: ("sqlite" | "mysql")[] = process.env.TEST_MYSQL_URL ? ["sqlite", "mysql"] : ["sqlite"];
+
+for (const dialect of dialects) {
+  describe(`the empty history table an earlier failed start left behind (${dialect})`, () => {
+    let fx: ScratchDatabase;
+    let db: Database;
+    afterAll(async () => {
+      await db?.close();
+      await fx?.drop();
+    });
+
+    test("does not stop the adoption", async () => {
+      fx = dialect === "sqlite" ? await sqliteFixture() : await mysqlFixture(process.env.TEST_MYSQL_URL!);
+      await fx.exec(
+        dialect === "sqlite"
+          ? "CREATE TABLE __drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)"
+          : "create table __drizzle_migrations (id serial primary key, hash text not null, created_at bigint)",
+      );
+      db = await openDatabase({ url: fx.url });
+      const result = await prepareDatabase(db);
+      expect(result.state.kind).toBe("existing");
+      expect(result.adoption?.adopted.map((m) => m.tag)).toEqual([
+        "0000_init",
+        "0001_portal_example",
+        "0002_task",
+      ]);
+      expect(result.applied).toBe(0);
+      const [row] = await db.raw.all("SELECT COUNT(*) AS n FROM __drizzle_migrations");
+      expect(Number(row.n)).toBe(3);
+    }, 30_000);
+  });
+}
