@@ -95,7 +95,7 @@ describe("reuse after the grace window", () => {
     expect(t.logger.lines.some((l) => l.msg === "refresh token reused; session ended")).toBe(true);
     expect((await online(t, next.access_token)).status).toBe(401);
     expect((await refresh(t, next.refresh_token)).status).toBe(401);
-  });
+  }, 20_000);
 });
 
 /* ---------- the session store on each cache driver ---------- */
