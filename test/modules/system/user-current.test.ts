@@ -390,7 +390,8 @@ describe("U5 PUT /system/user/reset/password", () => {
       password: "long-enough-1",
     });
     expect(res.status).toBe(404);
-    const inside = await createScopedUser(t, { deptId: d });
+    // in scope, and no stronger than the caller (see test/security/no-takeover-of-stronger-accounts)
+    const inside = await createScopedUser(t, { deptId: d, dataScope: 2 });
     const ok = await client(t, caller.headers).put("/system/user/reset/password", {
       id: inside.id,
       password: "long-enough-1",
