@@ -281,7 +281,8 @@ describe("tokens", () => {
         return Response.json({ id: Number(externalId), login: "octo", name: "Octo" });
       return new Response("unexpected", { status: 500 });
     }) as typeof fetch);
-    const res = await t.request(`${API}/system/auth/oauth/github/callback?code=c-${rand()}&state=${state}`, {
+    const code = `code-${rand()}`;
+    const res = await t.request(`${API}/system/auth/oauth/github/callback?code=${code}&state=${state}`, {
       headers: { Cookie: `oauth_state=${state}` },
     });
     expect(res.status).toBe(302);
@@ -290,6 +291,8 @@ describe("tokens", () => {
     const refresh = /refresh_token=([^&#]+)/.exec(location)?.[1];
     expect(access?.split(".")).toHaveLength(3);
     await expectNotLogged({
+      "authorization code": code,
+      state,
       "provider token": providerToken,
       access_token: decodeURIComponent(access!),
       refresh_token: decodeURIComponent(refresh!),

@@ -40,7 +40,10 @@ export const logOut = z
     request_os: z.string().nullable(),
     request_browser: z.string().nullable(),
     response_code: z.number().int(),
-    response_json: z.string().nullable(),
+    response_json: z
+      .string()
+      .nullable()
+      .openapi({ description: "JSON 文本，敏感字段已脱敏；携带令牌的响应 (登录、刷新等) 不保存，为 null" }),
     process_time: z.string().nullable(),
     ...userByOutFields,
   })
