@@ -9,7 +9,7 @@ beforeAll(async () => {
     OAUTH_GITHUB_CLIENT_SECRET: "gh-secret",
     OAUTH_REGISTER_ENABLE: "true",
   });
-});
+}, 60_000); // a fresh MariaDB database takes seconds on a busy machine
 afterAll(() => t.close());
 
 const SPA = "http://localhost:5180/login";
