@@ -3,21 +3,36 @@
  * (DATABASE_URL etc., from the environment; Bun reads `.env` itself).
  */
 
-import { eq } from "drizzle-orm";
-import { randomPassword, seedDatabase } from "../src/core/db/seed";
+import { asc, eq, gt } from "drizzle-orm";
 import { createApp } from "../src/app";
 import { type Settings, SettingsError } from "../src/config";
-import { loadBunSettings } from "../src/entry/secret-key";
 import { nativeArgon2 } from "../src/core/auth/argon2-native";
 import { createPasswordHasher } from "../src/core/auth/password";
 import { weakPasswordReason } from "../src/core/auth/password-policy";
 import { createSessionStore } from "../src/core/auth/sessions";
 import { type Cache, createCache } from "../src/core/cache";
+import {
+  AdoptionRefused,
+  applyAdoption,
+  databaseState,
+  describePlan,
+  planAdoption,
+} from "../src/core/db/adopt";
 import { openDatabase } from "../src/core/db/client";
 import type { Database } from "../src/core/db/database";
+import { readMigrations } from "../src/core/db/migration-files";
 import { appliedMigrationCount } from "../src/core/db/migrations";
+import {
+  DatabaseStepError,
+  describeDriverError,
+  type PrepareResult,
+  prepareDatabase,
+} from "../src/core/db/prepare";
+import { randomPassword } from "../src/core/db/seed";
 import { OPENAPI_CONFIG } from "../src/core/docs/docs";
 import { createLogger } from "../src/core/log/logger";
+import { redactLoggedText } from "../src/core/log/redact";
+import { loadBunSettings } from "../src/entry/secret-key";
 import { createLockout } from "../src/modules/system/auth/auth.lockout";
 import { lockoutAccountsOf } from "../src/modules/system/auth/auth.service";
 
@@ -89,11 +104,16 @@ async function withDatabase<T>(s: Settings, fn: (db: Database) => Promise<T>): P
   }
 }
 
-async function migrate(db: Database): Promise<number> {
-  const before = await appliedMigrationCount(db);
-  await db.migrate();
-  const after = await appliedMigrationCount(db);
-  return after - before;
+/** What `prepareDatabase` did, for the operator: adoption first, then the migrator. */
+function reportPrepared(result: PrepareResult) {
+  if (result.adoption) {
+    const a = result.adoption;
+    console.log(
+      `adopted an existing FastapiAdmin database: ${a.matchedTables.length} table(s) matched, ` +
+        `${a.createTables.length} created, ${a.addColumns.length} column(s) and ${a.addIndexes.length} index(es) added, ` +
+        `recorded as applied: ${a.adopted.map((m) => m.tag).join(", ")}`,
+    );
+  }
 }
 
 async function readStdin(): Promise<string> {
@@ -104,12 +124,16 @@ export const verbs: Record<string, Verb> = {
   migrate: {
     summary: "apply pending database migrations",
     usage:
-      "migrate\n\n  Applies the migrations in db/migrations/<sqlite|mysql> that DATABASE_URL has not seen yet.",
+      "migrate\n\n  Applies the migrations in db/migrations/<sqlite|mysql> that DATABASE_URL has not seen yet.\n" +
+      "  An existing FastapiAdmin v3.0 database (its tables, no history of ours) is adopted first,\n" +
+      "  as `adopt` does; a mismatch stops it with nothing changed (exit 1).",
     async run(args) {
       parseArgs(args);
       const s = settings();
       await withDatabase(s, async (db) => {
-        const applied = await migrate(db);
+        const result = await prepareDatabase(db, { logger: createLogger("warn") });
+        reportPrepared(result);
+        const applied = result.applied;
         const total = await appliedMigrationCount(db);
         console.log(
           `${redactUrl(s.DATABASE_URL)} (${db.dialect}): applied ${applied} migration(s), ${total} in total`,
@@ -131,13 +155,16 @@ export const verbs: Record<string, Verb> = {
       parseArgs(args);
       const s = settings();
       await withDatabase(s, async (db) => {
-        const applied = await migrate(db);
-        if (applied) console.log(`applied ${applied} migration(s)`);
-        const result = await seedDatabase(db, {
-          environment: s.ENVIRONMENT,
-          adminPassword: s.ADMIN_PASSWORD || undefined,
-          hasher: createPasswordHasher(nativeArgon2),
+        const prepared = await prepareDatabase(db, {
+          seed: {
+            environment: s.ENVIRONMENT,
+            adminPassword: s.ADMIN_PASSWORD || undefined,
+            hasher: createPasswordHasher(nativeArgon2),
+          },
         });
+        reportPrepared(prepared);
+        if (prepared.applied) console.log(`applied ${prepared.applied} migration(s)`);
+        const result = prepared.seeded ?? { inserted: {} };
         const width = Math.max(...Object.keys(result.inserted).map((k) => k.length));
         console.log(`seeded ${redactUrl(s.DATABASE_URL)} (${db.dialect}):`);
         for (const [table, n] of Object.entries(result.inserted)) {
@@ -246,6 +273,144 @@ Object.assign(verbs, {
   },
 } satisfies Record<string, Verb>);
 
+/** Asks on the terminal; false when there is no terminal to ask on. */
+function confirm(question: string): boolean {
+  if (!process.stdin.isTTY) return false;
+  const answer = prompt(`${question} [y/N]`);
+  return /^y(es)?$/i.test(answer?.trim() ?? "");
+}
+
+const LOG_BATCH = 500;
+
+Object.assign(verbs, {
+  adopt: {
+    summary: "start on an existing FastapiAdmin v3.0 database (plan with --dry-run)",
+    usage:
+      "adopt [--dry-run]\n\n" +
+      "  Compares every table, column and index our migrations create with the FastapiAdmin\n" +
+      "  database DATABASE_URL names, adds only what is missing (indexes, tables, columns), and\n" +
+      "  records our migrations as applied. Nothing is dropped, renamed or rewritten; no row changes.\n" +
+      "  --dry-run prints what was found and what would be done, and changes nothing.\n" +
+      "  Exit 1 when a mismatch stops it (the database is then left as it was).\n" +
+      "  `bun run start` and `migrate` do the same on their own; back the database up first.",
+    async run(args: string[]) {
+      const { flags } = parseArgs(args, [], ["dry-run"]);
+      const dryRun = flags.has("dry-run");
+      const s = settings();
+      return withDatabase(s, async (db) => {
+        const migrations = readMigrations(db.dialect);
+        const state = await databaseState(db.raw, migrations);
+        const where = `${redactUrl(s.DATABASE_URL)} (${db.dialect})`;
+        if (state.kind === "migrated") {
+          console.log(
+            `${where} already has our migration history (${state.applied} applied): nothing to adopt`,
+          );
+          return 0;
+        }
+        if (state.kind === "empty") {
+          console.log(
+            `${where} holds no FastapiAdmin tables: nothing to adopt (\`migrate\` creates the schema)`,
+          );
+          return 0;
+        }
+        console.log(
+          `${where}: ${state.tables.length} FastapiAdmin table(s) and no migration history of ours\n`,
+        );
+        const plan = await planAdoption(db.raw, migrations);
+        console.log(describePlan(plan));
+        if (plan.problems.length) {
+          console.error(
+            `\n${plan.problems.length} mismatch(es): this database cannot be adopted as it is. Nothing was changed.`,
+          );
+          return 1;
+        }
+        if (dryRun) {
+          console.log(`\ndry run: nothing was changed (${plan.statements.length} statement(s) would run)`);
+          return 0;
+        }
+        await applyAdoption(db.raw, plan, (done, total, sql) => {
+          if (sql) console.log(`  [${done + 1}/${total}] ${sql.split("\n")[0]}`);
+        });
+        const before = await appliedMigrationCount(db);
+        await db.migrate();
+        const applied = (await appliedMigrationCount(db)) - before;
+        console.log(
+          `\nadopted: ${plan.statements.length} statement(s) run, ${plan.adopted.length} migration(s) recorded` +
+            (applied ? `, ${applied} more applied` : ""),
+        );
+        return 0;
+      });
+    },
+  },
+  "scrub-logs": {
+    summary: "redact secrets stored in clear in the login/operation log (upstream's rows)",
+    usage:
+      "scrub-logs [--yes]\n\n" +
+      "  FastapiAdmin logged request bodies and responses as they came (passwords, tokens). The\n" +
+      "  app already hides them when the log is read; this rewrites the stored text of sys_log\n" +
+      "  (request_payload, response_json) with the secrets replaced, in place. It counts first and\n" +
+      "  asks before changing anything; --yes skips the question (needed without a terminal).\n" +
+      "  Exit 1 when not confirmed.",
+    async run(args: string[]) {
+      const { flags } = parseArgs(args, [], ["yes"]);
+      const s = settings();
+      return withDatabase(s, async (db) => {
+        const { sys_log } = db.t;
+        const scan = async (apply: boolean) => {
+          let lastId = 0;
+          let seen = 0;
+          let changed = 0;
+          for (;;) {
+            const rows = await db.orm
+              .select({
+                id: sys_log.id,
+                request_payload: sys_log.request_payload,
+                response_json: sys_log.response_json,
+              })
+              .from(sys_log)
+              .where(gt(sys_log.id, lastId))
+              .orderBy(asc(sys_log.id))
+              .limit(LOG_BATCH);
+            if (!rows.length) break;
+            lastId = rows[rows.length - 1].id;
+            seen += rows.length;
+            const updates = rows.flatMap((r) => {
+              const request_payload = redactLoggedText(r.request_payload);
+              const response_json = redactLoggedText(r.response_json);
+              return request_payload !== r.request_payload || response_json !== r.response_json
+                ? [{ id: r.id, request_payload, response_json }]
+                : [];
+            });
+            changed += updates.length;
+            if (apply && updates.length) {
+              await db.transaction(async (tx) => {
+                for (const u of updates) {
+                  await tx
+                    .update(sys_log)
+                    .set({ request_payload: u.request_payload, response_json: u.response_json })
+                    .where(eq(sys_log.id, u.id));
+                }
+              });
+              console.log(`  scrubbed ${changed} entr(ies) so far (${seen} read)`);
+            }
+          }
+          return { seen, changed };
+        };
+        const found = await scan(false);
+        console.log(`${found.changed} of ${found.seen} log entr(ies) hold secrets in clear`);
+        if (found.changed === 0) return 0;
+        if (!flags.has("yes") && !confirm(`rewrite those ${found.changed} entr(ies) in place?`)) {
+          console.error("not confirmed: nothing was changed (pass --yes to confirm without a terminal)");
+          return 1;
+        }
+        const done = await scan(true);
+        console.log(`done: ${done.changed} log entr(ies) redacted`);
+        return 0;
+      });
+    },
+  },
+} satisfies Record<string, Verb>);
+
 /** The app's OpenAPI document, built without opening the database or the cache. */
 async function openApiDocument(): Promise<{ paths: Record<string, object> }> {
   // Building the document touches none of these.
@@ -309,10 +474,12 @@ export async function main(argv: string[]): Promise<number> {
       console.error(err.message);
       return 2;
     }
-    // Driver messages can embed SQL parameters (drizzle adds them): show the root cause only.
-    let cause: unknown = err;
-    while (cause instanceof Error && cause.cause) cause = cause.cause;
-    console.error(`${name} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    if (err instanceof DatabaseStepError && err.cause instanceof AdoptionRefused) {
+      console.error(`${name} failed: ${err.cause.message}`);
+      return 1;
+    }
+    // Driver messages can embed SQL parameters (drizzle adds them): the driver's cause only.
+    console.error(`${name} failed: ${describeDriverError(err)}`);
     return 1;
   }
 }

@@ -171,6 +171,12 @@ for (const dialect of dialects) {
       const upstream = await call("GET", `/system/log/detail/${oldest.id}`, token);
       expect(upstream.status).toBe(200);
       expect(upstream.body.data.request_path).toBeString();
+      // upstream logged login forms and issued tokens in clear: they are hidden on read
+      const listed = JSON.stringify(logs.items);
+      expect(listed).not.toContain("password: 123456");
+      // (the SQLite fixture's upstream rows include its logins, now masked)
+      if (dialect === "sqlite") expect(listed).toContain("password: ******");
+      expect(listed).not.toMatch(/"access_token\\?":\\?"ey/);
       const flat = (nodes: any[]): any[] => nodes.flatMap((n) => [n, ...flat(n.children ?? [])]);
       expect(flat(await total("/system/dept/tree"))).toHaveLength(fixtureCounts.sys_dept);
       expect(flat(await total("/system/menu/tree"))).toHaveLength(fixtureCounts.sys_menu);

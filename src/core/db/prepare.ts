@@ -59,7 +59,8 @@ export function describeDriverError(err: unknown): string {
     chain.push(e as DriverErrorLike);
   }
   if (!chain.length) return maskCredentials(String(err));
-  const driver = [...chain].reverse().find((e) => e.code !== undefined || e.errno !== undefined) ?? chain.at(-1)!;
+  const driver =
+    [...chain].reverse().find((e) => e.code !== undefined || e.errno !== undefined) ?? chain.at(-1)!;
   const code = driver.code !== undefined ? String(driver.code) : "";
   const errno = driver.errno !== undefined && String(driver.errno) !== code ? ` (errno ${driver.errno})` : "";
   const message = String(driver.message ?? driver).split("\nparams:")[0];
