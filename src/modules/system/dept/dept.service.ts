@@ -80,9 +80,8 @@ export async function deptDetail(deps: AppDeps, p: Principal, id: number): Promi
 }
 
 /**
- * The root is the parent of no department the caller can see, unless they see everything: a
- * top-level department (a new one, or one moved there) is only for superusers and holders of
- * an "all data" role.
+ * The root lies outside every scope narrower than "all data": only superusers and holders of an
+ * "all data" role may put a department there (create it there, or move one there).
  */
 function checkRootAllowed(p: Principal) {
   if (!hasAllData(p)) throw forbidden("无权操作顶级部门：仅全部数据权限可新增或移入顶级部门");
