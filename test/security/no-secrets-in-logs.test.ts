@@ -1,8 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, spyOn, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, spyOn, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { createLogger } from "../../src/core/log/logger";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { authHeaders, client, createScopedUser, type ScopedUser } from "../support/auth";
+
+// Argon2 hashing and a fresh MariaDB database per app are slow on a busy 2-core machine.
+setDefaultTimeout(30_000);
 
 /*
  * Rule: no secret is ever stored in a sys_log row or written to a JSON log line, in either
