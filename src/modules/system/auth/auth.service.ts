@@ -103,8 +103,8 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
       throw badRequest(BAD_CREDENTIALS);
     }
     userId = user.id;
+    await attempt.succeeded(); // the password was right, whatever follows
     if (user.status !== "0") throw badRequest("用户已被停用");
-    await attempt.succeeded();
 
     const loginTime = nowString();
     const update: { last_login: string; password?: string } = { last_login: loginTime };
