@@ -119,7 +119,9 @@ export async function oauthLoginRedirect(
   const refuse = (message: string) => ({ location: errorRedirect(back, message), state: null });
   if (!frontend) return refuse("redirect_uri 无效或不在允许的前端地址中");
   const provider = PROVIDERS[providerName];
-  if (!provider) return refuse(`不支持的登录方式: ${providerName}`);
+  // Only a plain name is echoed: the SPA decodes the message once more (a stray "%" would throw).
+  if (!provider)
+    return refuse(`不支持的登录方式${/^[A-Za-z0-9_-]+$/.test(providerName) ? `: ${providerName}` : ""}`);
   const { id, secret } = provider.credentials(deps);
   if (!id || !secret) return refuse(`${providerName} OAuth 未配置（客户端密钥为空）`);
   const bytes = crypto.getRandomValues(new Uint8Array(32));
