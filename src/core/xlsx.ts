@@ -2,7 +2,9 @@ import { z } from "@hono/zod-openapi";
 import ExcelJS from "exceljs";
 import type { Context } from "hono";
 import { parseDateTime } from "./http/datetime";
+import { validationError } from "./http/errors";
 import { commonErrors } from "./http/openapi";
+import { inflateEntry, readCentralDirectory, ZipLimitError } from "./zip-reader";
 
 /*
  * Spreadsheets (contract §12.12 "Export format", U14/U15): one-sheet workbooks with a styled
@@ -151,13 +153,201 @@ const IGNORED_NODES = [
 const MAX_STORED_ROWS = 50_000;
 
 /**
+ * What an uploaded workbook may expand to before exceljs sees it (a 400 KB .xlsx of repeated
+ * cells can inflate to gigabytes of XML and of parsed objects). Generous for any real import: the
+ * import template with a thousand filled rows is a few hundred KB and some 20,000 cells.
+ */
+export const WORKBOOK_LIMITS = {
+  /** files inside the archive */
+  entries: 256,
+  /** inflated bytes of one file inside the archive */
+  entryBytes: 16 * 1024 * 1024,
+  /** inflated bytes of the whole archive */
+  totalBytes: 32 * 1024 * 1024,
+  /** `<row>` elements, all sheets together (blank formatted rows included) */
+  rows: MAX_STORED_ROWS,
+  /** columns of any row (by cell reference or by count) */
+  columns: 256,
+  /** `<c>` cells of all sheets; shared strings, separately */
+  cells: 40_000,
+  /** XML elements of all parts together (styles, drawings... as much as cells) */
+  elements: 400_000,
+  /** characters of one cell's text (Excel's own maximum) */
+  cellChars: 32_767,
+};
+
+const MB = 1024 * 1024;
+
+interface ScanTotals {
+  rows: number;
+  cells: number;
+  strings: number;
+  elements: number;
+}
+
+const LT = 60;
+const GT = 62;
+const SLASH = 47;
+const QUESTION = 63;
+const BANG = 33;
+const COLON = 58;
+const EQUALS = 61;
+/** Bytes of a tag kept for reading its name and `r` attribute (the rest only counts). */
+const TAG_HEAD = 256;
+
+const isSpace = (b: number) => b === 32 || b === 9 || b === 10 || b === 13;
+const isUpper = (b: number) => b >= 65 && b <= 90;
+
+/** The local name of the tag in `head[0..len)` (after any `x:` prefix): "row", "c", "si" or "". */
+function localName(head: Uint8Array, len: number): "row" | "c" | "si" | "" {
+  let start = 0;
+  let end = 0;
+  while (end < len && !isSpace(head[end] as number) && head[end] !== SLASH) {
+    if (head[end] === COLON) start = end + 1;
+    end++;
+  }
+  const n = end - start;
+  const at = (k: number) => head[start + k];
+  if (n === 1 && at(0) === 99) return "c";
+  if (n === 2 && at(0) === 115 && at(1) === 105) return "si";
+  if (n === 3 && at(0) === 114 && at(1) === 111 && at(2) === 119) return "row";
+  return "";
+}
+
+/** The column number of a cell tag's `r="AB12"` attribute (`A` → 1, `XFD` → 16384); 0 without one. */
+function cellColumn(head: Uint8Array, len: number): number {
+  for (let i = 1; i + 3 < len; i++) {
+    if (head[i] !== 114 || !isSpace(head[i - 1] as number)) continue;
+    let j = i + 1;
+    while (j < len && isSpace(head[j] as number)) j++;
+    if (head[j] !== EQUALS) continue;
+    j++;
+    while (j < len && isSpace(head[j] as number)) j++;
+    j++; // the quote
+    let column = 0;
+    while (j < len && isUpper(head[j] as number) && column <= 16384)
+      column = column * 26 + ((head[j++] as number) - 64);
+    return column;
+  }
+  return 0;
+}
+
+/**
+ * Counts, chunk by chunk and on the raw UTF-8 bytes (markup is ASCII), what an XML part of the
+ * workbook holds, refusing it as soon as a limit is passed. Nothing is held between chunks but a
+ * few counters and the head of the current tag.
+ */
+function xmlPartScanner(kind: "sheet" | "strings" | "other", totals: ScanTotals) {
+  const L = WORKBOOK_LIMITS;
+  // Counted in bytes: UTF-8 takes at most 4 a character (a text run of entities such as
+  // `&amp;` may be refused a little early; no real import cell comes near).
+  const maxTextBytes = L.cellChars * 4;
+  const head = new Uint8Array(TAG_HEAD);
+  let inTag = false;
+  let headLength = 0;
+  let textBytes = 0;
+  let cellsInRow = 0;
+  const tooLong = () => validationError(`单元格内容过长：每个单元格最多 ${L.cellChars} 个字符`);
+  const tag = () => {
+    const first = head[0];
+    if (headLength === 0 || first === SLASH || first === QUESTION || first === BANG) return;
+    if (++totals.elements > L.elements) throw validationError(`文件内容过多：最多 ${L.elements} 个 XML 元素`);
+    if (kind === "other") return;
+    const name = localName(head, headLength);
+    if (kind === "strings") {
+      if (name === "si" && ++totals.strings > L.cells)
+        throw validationError(`单元格数量超过限制：最多 ${L.cells} 个单元格`);
+    } else if (name === "row") {
+      cellsInRow = 0;
+      if (++totals.rows > L.rows) throw new SheetError("too many rows");
+    } else if (name === "c") {
+      if (++totals.cells > L.cells) throw validationError(`单元格数量超过限制：最多 ${L.cells} 个单元格`);
+      if (++cellsInRow > L.columns || cellColumn(head, headLength) > L.columns)
+        throw validationError(`工作表列数超过限制：最多 ${L.columns} 列`);
+    }
+  };
+  return {
+    chunk(bytes: Uint8Array) {
+      let i = 0;
+      while (i < bytes.length) {
+        if (inTag) {
+          const gt = bytes.indexOf(GT, i);
+          const end = gt < 0 ? bytes.length : gt;
+          // Byte by byte: tags are short, and a subarray per tag costs more than the copy.
+          const stop = Math.min(end, i + TAG_HEAD - headLength);
+          for (let k = i; k < stop; k++) head[headLength++] = bytes[k] as number;
+          if (gt < 0) return;
+          tag();
+          inTag = false;
+          textBytes = 0;
+          i = gt + 1;
+        } else {
+          const lt = bytes.indexOf(LT, i);
+          const end = lt < 0 ? bytes.length : lt;
+          textBytes += end - i;
+          if (textBytes > maxTextBytes) throw tooLong();
+          if (lt < 0) return;
+          inTag = true;
+          headLength = 0;
+          i = lt + 1;
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Refuses (422, naming the limit) an uploaded .xlsx that would expand past WORKBOOK_LIMITS: the
+ * central directory is checked first, then every part is inflated and counted, stopping at the
+ * first limit passed. Throws SheetError past the stored-row limit, and a plain Error when the
+ * file is not a readable zip (the caller's "unreadable file" answer).
+ */
+export async function assertWorkbookWithinLimits(data: Uint8Array): Promise<void> {
+  const L = WORKBOOK_LIMITS;
+  const tooLarge = () =>
+    validationError(`文件解压后过大：单个部件最多 ${L.entryBytes / MB}MB，合计最多 ${L.totalBytes / MB}MB`);
+  try {
+    const entries = readCentralDirectory(data, L.entries);
+    let declared = 0;
+    for (const e of entries) {
+      declared += e.declaredSize;
+      if (e.declaredSize > L.entryBytes || declared > L.totalBytes) throw tooLarge();
+    }
+    const totals: ScanTotals = { rows: 0, cells: 0, strings: 0, elements: 0 };
+    let inflated = 0;
+    for (const entry of entries) {
+      if (entry.name.endsWith("/")) continue;
+      const name = entry.name.toLowerCase();
+      const scanner = /^xl\/worksheets\/[^/]+\.xml$/.test(name)
+        ? xmlPartScanner("sheet", totals)
+        : name === "xl/sharedstrings.xml"
+          ? xmlPartScanner("strings", totals)
+          : /\.(xml|rels|vml)$/.test(name)
+            ? xmlPartScanner("other", totals)
+            : null;
+      const budget = Math.min(L.entryBytes, L.totalBytes - inflated);
+      inflated += await inflateEntry(data, entry, budget, (chunk) => scanner?.chunk(chunk));
+    }
+  } catch (err) {
+    if (err instanceof ZipLimitError) {
+      if (err.limit === "entries") throw validationError(`文件内容过多：压缩包最多 ${L.entries} 个文件`);
+      if (err.limit === "entryBytes" || err.limit === "totalBytes") throw tooLarge();
+      throw new Error(err.message);
+    }
+    throw err;
+  }
+}
+
+/**
  * The first sheet's non-blank rows as text, header first, each with its Excel row number.
- * Throws SheetError when there are more than `maxRows` data rows.
+ * Throws SheetError when there are more than `maxRows` data rows, and a 422 AppError when the
+ * file would expand past WORKBOOK_LIMITS (checked before exceljs parses anything).
  */
 export async function readFirstSheet(
   data: Uint8Array,
   maxRows: number,
 ): Promise<{ rowNumber: number; cells: string[] }[]> {
+  await assertWorkbookWithinLimits(data);
   const wb = new ExcelJS.Workbook();
   try {
     // `ignoreNodes` and `maxRows` are real loader options missing from exceljs' typings.

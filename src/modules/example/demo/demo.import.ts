@@ -1,6 +1,6 @@
 import type { Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
-import { badRequest } from "../../../core/http/errors";
+import { AppError, badRequest } from "../../../core/http/errors";
 import { issueMessage } from "../../../core/http/validation";
 import { readFirstSheet, SheetError } from "../../../core/xlsx";
 import { STATUS_VALUE } from "./demo.excel";
@@ -47,6 +47,7 @@ export async function importDemos(
     rows = await readFirstSheet(new Uint8Array(await file.arrayBuffer()), MAX_IMPORT_ROWS);
   } catch (err) {
     if (err instanceof SheetError) throw fail(`单次最多导入${MAX_IMPORT_ROWS}条数据`);
+    if (err instanceof AppError) throw err; // the workbook would expand past the limits
     deps.logger.warn("example import: unreadable workbook", { err: String(err) });
     throw fail("无法读取文件，请使用导入模板 (.xlsx)");
   }

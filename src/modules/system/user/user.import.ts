@@ -1,7 +1,7 @@
 import { dataScopeFilter } from "../../../core/auth/data-scope";
 import type { Principal } from "../../../core/auth/principal";
 import type { AppDeps } from "../../../core/context";
-import { badRequest } from "../../../core/http/errors";
+import { AppError, badRequest } from "../../../core/http/errors";
 import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
 import { readFirstSheet, SheetError } from "../../../core/xlsx";
 import { GENDER_VALUE, STATUS_VALUE } from "./user.excel";
@@ -76,6 +76,7 @@ export async function importUsers(deps: AppDeps, p: Principal, file: unknown): P
     rows = await readFirstSheet(new Uint8Array(await file.arrayBuffer()), MAX_IMPORT_ROWS);
   } catch (err) {
     if (err instanceof SheetError) throw fail(`单次最多导入${MAX_IMPORT_ROWS}条数据`);
+    if (err instanceof AppError) throw err; // the workbook would expand past the limits
     deps.logger.warn("user import: unreadable workbook", { err: String(err) });
     throw fail("无法读取文件，请使用导入模板 (.xlsx)");
   }
