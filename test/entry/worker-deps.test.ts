@@ -20,6 +20,8 @@ const edgeEnv = {
   UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
   UPSTASH_REDIS_REST_TOKEN: "token",
   DATABASE_URL: "http://127.0.0.1:9",
+  // no published default key any more: a Worker gets it as a secret
+  SECRET_KEY: "test-only-edge-signing-key-0123456789abcdef",
 };
 
 describe("Worker dependencies", () => {
