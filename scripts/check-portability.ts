@@ -28,7 +28,7 @@ export const BUN_ONLY: Record<string, string> = {
   "src/core/auth/argon2-native.ts": "native argon2 addon (the Worker uses auth/argon2-wasm.ts)",
   "src/core/cache/redis.ts": "Bun's TCP Redis client (the Worker uses cache/upstash.ts)",
   "src/core/db/libsql.ts": "libSQL files and migrations read from disk (the Worker uses db/libsql-remote.ts)",
-  "src/core/db/migration-files.ts": "migration files read from disk (the CLI migrates an edge database by URL)",
+  "src/core/db/migration-files.ts": "migration files read from disk (the CLI migrates edge databases)",
 };
 
 /** Files that carry no forbidden import themselves but only make sense off the edge. */
