@@ -172,24 +172,29 @@ export const steps: Step[] = [
     },
   },
   {
-    name: "refresh: the pair rotates; reusing the old refresh token ends the session",
+    name: "refresh: the pair rotates; a replay within the grace window gets the same pair; older reuse ends the session",
     async run({ api, tokensFor }) {
       const first = await tokensFor("admin");
-      const rotated = await api("POST", "/system/auth/token/refresh", {
-        json: { refresh_token: first.refresh_token },
-      });
+      const refresh = (refresh_token: string) =>
+        api("POST", "/system/auth/token/refresh", { json: { refresh_token } });
+      const rotated = await refresh(first.refresh_token);
       expect(rotated.status).toBe(200);
       const second = rotated.body.data;
       expect(second.refresh_token).not.toBe(first.refresh_token);
       expect((await api("GET", "/monitor/online/list", { token: second.access_token })).status).toBe(200);
 
-      const reused = await api("POST", "/system/auth/token/refresh", {
-        json: { refresh_token: first.refresh_token },
-      });
+      // A second tab with the same token, within REFRESH_REUSE_GRACE_SECONDS: the same new pair.
+      const twin = await refresh(first.refresh_token);
+      expect(twin.status).toBe(200);
+      expect(twin.body.data).toEqual(second);
+
+      // Once rotated again, the first token is two rotations old: theft.
+      const third = (await refresh(second.refresh_token)).body.data;
+      const reused = await refresh(first.refresh_token);
       expect(reused.status).toBe(401);
       expect(reused.body.code).toBe(10401);
       // The theft response ended the session, so the newest access token is dead too.
-      expect((await api("GET", "/monitor/online/list", { token: second.access_token })).status).toBe(401);
+      expect((await api("GET", "/monitor/online/list", { token: third.access_token })).status).toBe(401);
     },
   },
   {

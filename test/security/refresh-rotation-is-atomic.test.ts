@@ -179,6 +179,16 @@ function rotationContract(name: string, factory: () => Promise<Cache>) {
       expect((await store.rotate(7, "s3", "r0")).kind).toBe("missing");
     });
 
+    test("within the window, only the id rotated away last is replayed; an older one is theft", async () => {
+      const store = createSessionStore(cache, settings, now);
+      await store.create(session("s5"));
+      const first = await store.rotate(7, "s5", "r0");
+      const second = first.kind === "rotated" ? await store.rotate(7, "s5", first.session.refresh_id) : first;
+      expect(second.kind).toBe("rotated");
+      expect((await store.rotate(7, "s5", "r0")).kind).toBe("reused");
+      expect(await store.get(7, "s5")).toBeNull();
+    });
+
     test("an id that never belonged to the session ends it", async () => {
       const store = createSessionStore(cache, settings, now);
       await store.create(session("s4"));
