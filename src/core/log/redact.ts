@@ -27,7 +27,7 @@ const PAIR = /(^|[?&;\s])([\w.[\]-]+)=([^&#;\s"'<>]*)/g;
 /** `name: value` lines (FastapiAdmin stored form bodies that way, the login password included). */
 const LINE = /^([ \t]*)([\w.[\]-]+)([ \t]*:[ \t]*)(.*)$/gm;
 /** `"name": "value"` (or a bare value) inside JSON text that could not be parsed, e.g. clipped. */
-const JSON_PAIR = /("((?:[^"\\]|\\.)*)"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|$)|[^,}\]\s]+)/g;
+const JSON_PAIR = /("((?:[^"\\]|\\.)*)"\s*:\s*)("(?:[^"\\]|\\.)*(?:"|$)|[^,{}[\]\s]+)/g;
 
 /** Masks what looks like a credential inside free text: JWTs, auth headers, secret `name=value`s. */
 export function scrubText(text: string): string {
@@ -36,7 +36,7 @@ export function scrubText(text: string): string {
     .replace(JWT, MASK)
     .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${MASK}`)
     .replace(JSON_PAIR, (m, head: string, name: string, value: string) => {
-      if (!isSecretName(name) || value === '""' || value === "null") return m;
+      if (!isSecretName(name) || ['""', "null", "true", "false"].includes(value)) return m;
       return `${head}${value.startsWith('"') ? `"${MASK}"` : MASK}`;
     })
     .replace(PAIR, (m, pre: string, name: string, value: string) =>
