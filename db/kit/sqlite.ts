@@ -1,5 +1,6 @@
 import {
   type AnySQLiteColumn,
+  customType,
   foreignKey,
   index,
   integer,
@@ -13,6 +14,15 @@ import {
 import { type Kit, type TableExtra, withInsertDefaults } from "./types";
 
 type Columns = Record<string, AnySQLiteColumn>;
+
+/**
+ * `YYYY-MM-DD HH:MM:SS` text. A FastapiAdmin database written by SQLAlchemy holds microseconds
+ * (`2026-12-06 02:22:13.794099`): read back without them, as the wire format has none.
+ */
+const datetimeText = customType<{ data: string; driverData: string }>({
+  dataType: () => "text",
+  fromDriver: (value) => (typeof value === "string" ? value.replace(/(\d{2}:\d{2}:\d{2})\.\d+$/, "$1") : value),
+});
 
 /** SQLite / libSQL / D1 kit. Booleans are 0/1 integers; datetimes, dates, times and JSON are TEXT. */
 export function createSqliteKit(): Kit<"sqlite"> {
@@ -66,7 +76,7 @@ export function createSqliteKit(): Kit<"sqlite"> {
     text: () => withInsertDefaults(text()),
     longtext: () => withInsertDefaults(text()),
     bool: () => withInsertDefaults(integer({ mode: "boolean" })),
-    datetime: () => withInsertDefaults(text()),
+    datetime: () => withInsertDefaults(datetimeText()),
     date: () => withInsertDefaults(text()),
     time: () => withInsertDefaults(text()),
     json: () => withInsertDefaults(text({ mode: "json" })),

@@ -160,6 +160,8 @@ for (const dialect of dialects) {
       const users = (await total("/system/user/list")).items as any[];
       expect(users.map((u) => u.username).sort()).toEqual(["admin", "super", "user"]);
       expect(users.every((u) => u.password === undefined)).toBe(true);
+      // SQLAlchemy stored microseconds on SQLite; the wire format has none
+      for (const u of users) expect(u.created_time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
       expect((await total("/system/role/list")).total).toBe(fixtureCounts.sys_role);
       expect((await total("/system/dict/type/list")).total).toBe(fixtureCounts.sys_dict_type);
       expect((await total("/system/dict/data/list")).total).toBe(fixtureCounts.sys_dict_data);
