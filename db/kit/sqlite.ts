@@ -21,7 +21,8 @@ type Columns = Record<string, AnySQLiteColumn>;
  */
 const datetimeText = customType<{ data: string; driverData: string }>({
   dataType: () => "text",
-  fromDriver: (value) => (typeof value === "string" ? value.replace(/(\d{2}:\d{2}:\d{2})\.\d+$/, "$1") : value),
+  fromDriver: (value) =>
+    typeof value === "string" ? value.replace(/(\d{2}:\d{2}:\d{2})\.\d+$/, "$1") : value,
 });
 
 /** SQLite / libSQL / D1 kit. Booleans are 0/1 integers; datetimes, dates, times and JSON are TEXT. */
