@@ -163,6 +163,9 @@ for (const dialect of dialects) {
       // SQLAlchemy stored microseconds on SQLite; the wire format has none
       for (const u of users) expect(u.created_time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
       expect((await total("/system/role/list")).total).toBe(fixtureCounts.sys_role);
+      const [stored] = await deps.db.raw.all("SELECT id, data_scope FROM sys_role ORDER BY id LIMIT 1");
+      const role = await call("GET", `/system/role/detail/${stored.id}`, token);
+      expect(role.body.data.data_scope).toBe(Number(stored.data_scope));
       expect((await total("/system/dict/type/list")).total).toBe(fixtureCounts.sys_dict_type);
       expect((await total("/system/dict/data/list")).total).toBe(fixtureCounts.sys_dict_data);
       expect((await total("/system/param/list")).total).toBe(fixtureCounts.sys_param);
