@@ -3,6 +3,7 @@ import type { AppEnv } from "../context";
 import { validationError } from "./errors";
 
 /** C0 controls, DEL and C1 controls: never part of a name, code or search text. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 export const CONTROL_CHARACTER_MSG = "查询参数不能包含控制字符";
