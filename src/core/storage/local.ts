@@ -1,5 +1,5 @@
 import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { assertSafeKey, contentTypeOf, type Storage, type StorageEntry } from "./storage";
 
 /** Files in a local directory (Bun/Node only; the Worker uses R2). */
@@ -10,18 +10,23 @@ export function createLocalStorage(root: string): Storage {
     if (!full.startsWith(base + sep)) throw new Error(`storage key escapes the root: ${key}`);
     return full;
   };
+  /** The uploader's file name lives in a hidden file beside the upload (`.<name>.origin`). */
+  const originPathOf = (path: string) => join(dirname(path), `.${basename(path)}.origin`);
   return {
     driver: "local",
-    async put(key, body) {
+    async put(key, body, _contentType, originName) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, body);
+      if (originName) await writeFile(originPathOf(path), originName, "utf8");
+      else await rm(originPathOf(path), { force: true });
     },
     async get(key) {
       const path = pathOf(key);
       try {
         const body = new Uint8Array(await readFile(path));
-        return { body, contentType: contentTypeOf(key) };
+        const originName = await readFile(originPathOf(path), "utf8").catch(() => null);
+        return { body, contentType: contentTypeOf(key), originName };
       } catch {
         return null;
       }
@@ -33,6 +38,7 @@ export function createLocalStorage(root: string): Storage {
         () => false,
       );
       await rm(path, { force: true });
+      await rm(originPathOf(path), { force: true });
       // Folders exist only while they hold something, as in the flat stores (Storage.list).
       for (let dir = dirname(path); dir.startsWith(base + sep); dir = dirname(dir)) {
         if (

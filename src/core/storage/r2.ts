@@ -8,11 +8,12 @@ export interface R2BucketLike {
   put(
     key: string,
     value: Uint8Array | ArrayBuffer | string,
-    options?: { httpMetadata?: { contentType?: string } },
+    options?: { httpMetadata?: { contentType?: string }; customMetadata?: Record<string, string> },
   ): Promise<unknown>;
   get(key: string): Promise<{
     arrayBuffer(): Promise<ArrayBuffer>;
     httpMetadata?: { contentType?: string };
+    customMetadata?: Record<string, string>;
   } | null>;
   head(key: string): Promise<unknown | null>;
   delete(keys: string | string[]): Promise<void>;
@@ -34,8 +35,12 @@ export function createR2Storage(bucket: R2BucketLike, opts: { prefix?: string } 
   const keyOf = (key: string) => prefix + assertSafeKey(key);
   return {
     driver: "r2",
-    async put(key, body, contentType) {
-      await bucket.put(keyOf(key), body, contentType ? { httpMetadata: { contentType } } : undefined);
+    async put(key, body, contentType, originName) {
+      const options = {
+        ...(contentType ? { httpMetadata: { contentType } } : {}),
+        ...(originName ? { customMetadata: { originName } } : {}),
+      };
+      await bucket.put(keyOf(key), body, Object.keys(options).length ? options : undefined);
     },
     async get(key) {
       const object = await bucket.get(keyOf(key));
@@ -44,6 +49,7 @@ export function createR2Storage(bucket: R2BucketLike, opts: { prefix?: string } 
         body: new Uint8Array(await object.arrayBuffer()),
         // Like the local driver: served by extension, whatever the uploader claimed.
         contentType: contentTypeOf(key) ?? object.httpMetadata?.contentType ?? null,
+        ...(object.customMetadata?.originName ? { originName: object.customMetadata.originName } : {}),
       };
     },
     async delete(key) {

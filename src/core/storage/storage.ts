@@ -1,12 +1,13 @@
 /**
  * Where uploaded files live: a local directory under Bun (default ./data/static), an R2 bucket
- * on Workers. Keys are relative paths like `upload/2025/01/31/logo_20250131120000A042.png`;
+ * on Workers. Keys are relative paths like `upload/2025/01/31/<32 hex>.png`;
  * drivers refuse keys that could escape their root.
  */
 export interface Storage {
   readonly driver: "local" | "r2" | "memory";
-  put(key: string, body: Uint8Array, contentType?: string): Promise<void>;
-  get(key: string): Promise<{ body: Uint8Array; contentType: string | null } | null>;
+  /** `originName`: the uploader's file name, kept beside the file for Content-Disposition. */
+  put(key: string, body: Uint8Array, contentType?: string, originName?: string): Promise<void>;
+  get(key: string): Promise<StoredFile | null>;
   delete(key: string): Promise<boolean>;
   exists(key: string): Promise<boolean>;
   /**
@@ -15,6 +16,14 @@ export interface Storage {
    * exist only while they hold a file (as in R2), so a missing folder lists as [].
    */
   list(prefix: string, opts?: { recursive?: boolean }): Promise<StorageEntry[]>;
+}
+
+export interface StoredFile {
+  body: Uint8Array;
+  /** from the key's extension, never what the uploader claimed */
+  contentType: string | null;
+  /** the name it was uploaded under, where the driver kept one */
+  originName?: string | null;
 }
 
 export interface StorageEntry {
@@ -94,16 +103,25 @@ export function assertSafeKey(key: string): string {
 
 /** An in-memory storage (tests, and a fallback where nothing else is configured). */
 export function createMemoryStorage(): Storage {
-  const files = new Map<string, { body: Uint8Array; contentType: string | null }>();
+  const files = new Map<
+    string,
+    { body: Uint8Array; contentType: string | null; originName: string | null }
+  >();
   const written = new Map<string, Date>();
   return {
     driver: "memory",
-    async put(key, body, contentType) {
-      files.set(assertSafeKey(key), { body, contentType: contentType ?? null });
+    async put(key, body, contentType, originName) {
+      files.set(assertSafeKey(key), {
+        body,
+        contentType: contentType ?? null,
+        originName: originName ?? null,
+      });
       written.set(key, new Date());
     },
     async get(key) {
-      return files.get(assertSafeKey(key)) ?? null;
+      const file = files.get(assertSafeKey(key));
+      // Like the other drivers: served by extension, whatever the uploader claimed.
+      return file ? { ...file, contentType: contentTypeOf(key) ?? file.contentType } : null;
     },
     async delete(key) {
       written.delete(assertSafeKey(key));

@@ -1,6 +1,8 @@
 import type { Settings } from "../../config";
 import { badRequest } from "../http/errors";
-import type { Storage } from "./storage";
+import { CONTROL_CHARACTER } from "../http/query-text";
+import { contentMatchesExtension } from "./content-check";
+import { contentTypeOf, type Storage } from "./storage";
 
 /** Never stored, whatever ALLOWED_EXTENSIONS says (contract §12.12). */
 export const DANGEROUS = new Set(
@@ -20,19 +22,21 @@ export interface UploadResult {
   file_url: string;
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+const pad = (n: number) => String(n).padStart(2, "0");
 
-/** The base name reduced to `[A-Za-z0-9_-]` and CJK, at most 50 characters. */
-function sanitiseStem(name: string): string {
-  const stem = name.includes(".") ? name.slice(0, name.lastIndexOf(".")) : name;
-  const clean = stem.replace(/[^A-Za-z0-9_\-\u4e00-\u9fa5]/g, "").slice(0, 50);
-  return clean || "file";
+/** 128 random bits as 32 hex digits: the stored name, which nobody can guess or enumerate. */
+function randomName(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**
- * Validates an uploaded file (name, extension, size) and stores it under
- * `upload/YYYY/MM/DD/<stem>_<YYYYmmddHHMMSS>A<NNN><ext>`; SVG is refused unless allowed, and
- * markup/script types never are, so nothing uploaded can run in the SPA's origin.
+ * Validates an uploaded file (name, extension, size, and that its content is what the extension
+ * says) and stores it under `upload/YYYY/MM/DD/<128 random bits as hex><ext>`. The stored files
+ * are served without a token (avatars are `<img>` sources), so the name is the secret; the
+ * uploader's name is kept beside the file only for Content-Disposition. SVG is refused unless
+ * allowed, markup/script types never are, and an HTML body under an image name is refused, so
+ * nothing uploaded can run in the SPA's origin.
  */
 export async function storeUpload(
   storage: Storage,
@@ -42,7 +46,8 @@ export async function storeUpload(
 ): Promise<UploadResult> {
   if (!file || typeof file === "string" || !file.name) throw badRequest("请选择要上传的文件");
   const name = file.name;
-  if (/\.\.[/\\]|[/\\\0]/.test(name)) throw badRequest("文件名包含非法字符");
+  if (/[/\\]/.test(name) || CONTROL_CHARACTER.test(name)) throw badRequest("文件名包含非法字符");
+  if (name.length > 255) throw badRequest("文件名过长");
   const dot = name.lastIndexOf(".");
   const ext = dot >= 0 ? name.slice(dot).toLowerCase() : "";
   if (ext.length < 2) throw badRequest("无法识别文件类型");
@@ -52,15 +57,13 @@ export async function storeUpload(
   if (file.size > settings.MAX_FILE_SIZE) {
     throw badRequest(`文件大小超过限制，最大允许 ${Math.floor(settings.MAX_FILE_SIZE / 1024 / 1024)}MB`);
   }
+  const body = new Uint8Array(await file.arrayBuffer());
+  if (!contentMatchesExtension(ext, body)) throw badRequest(`文件内容与扩展名不符: ${ext}`);
   const now = new Date();
   const dir = `upload/${now.getFullYear()}/${pad(now.getMonth() + 1)}/${pad(now.getDate())}`;
-  const stamp =
-    `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}` +
-    `${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
-  const random = pad(1 + Math.floor(Math.random() * 999), 3);
-  const fileName = `${sanitiseStem(name)}_${stamp}A${random}${ext}`;
+  const fileName = `${randomName()}${ext}`;
   const key = `${dir}/${fileName}`;
-  await storage.put(key, new Uint8Array(await file.arrayBuffer()), file.type || undefined);
+  await storage.put(key, body, contentTypeOf(key) ?? undefined, name);
   const filePath = `static/${key}`;
   return {
     file_path: filePath,

@@ -317,8 +317,8 @@ describe("writes", () => {
     expect(env.msg).toBe("上传文件成功");
     expect(Object.keys(env.data).sort()).toEqual(["file_name", "file_path", "file_url", "origin_name"]);
     expect(env.data.origin_name).toBe("logo.png");
-    expect(env.data.file_name).toMatch(/^logo_\d{14}A\d{3}\.png$/);
-    expect(env.data.file_path).toMatch(/^static\/upload\/\d{4}\/\d{2}\/\d{2}\/logo_\d{14}A\d{3}\.png$/);
+    expect(env.data.file_name).toMatch(/^[0-9a-f]{32}\.png$/);
+    expect(env.data.file_path).toMatch(/^static\/upload\/\d{4}\/\d{2}\/\d{2}\/[0-9a-f]{32}\.png$/);
     const url = new URL(env.data.file_url);
     expect(url.pathname).toBe(`/api/v1/${env.data.file_path}`);
     const served = await t.request(url.pathname);

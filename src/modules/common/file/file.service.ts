@@ -38,5 +38,6 @@ export async function downloadFile(deps: AppDeps, filePath: string, remove: bool
   const file = await deps.storage.get(key);
   if (!file) throw notFound("文件不存在");
   if (remove) await deps.storage.delete(key);
-  return { body: file.body, name: key.slice(key.lastIndexOf("/") + 1) };
+  // Saved under a random name; downloaded under the name it was uploaded with.
+  return { body: file.body, name: file.originName || key.slice(key.lastIndexOf("/") + 1) };
 }

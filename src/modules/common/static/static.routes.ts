@@ -1,10 +1,21 @@
 import type { AppDeps } from "../../../core/context";
+import { contentDisposition } from "../../../core/http/attachment";
 import { notFound } from "../../../core/http/errors";
 import { createRouter } from "../../../core/http/router";
 import { builtinImages } from "./images";
 
-/** Uploaded content may be SVG: it is served inert (no scripts, no same-origin powers). */
+/** Whatever is served from storage runs nothing: no scripts, no same-origin powers. */
 const INERT = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox";
+
+/** Types shown in place (`<img>`, a new tab); everything else, SVG included, is a download. */
+const INLINE_TYPES = new Set([
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/x-icon",
+  "image/webp",
+  "image/bmp",
+]);
 
 /** `/api/v1/static/...`: the built-in images and the files kept in storage (uploads). */
 export function staticRouter(deps: AppDeps) {
@@ -23,11 +34,20 @@ export function staticRouter(deps: AppDeps) {
     } catch {
       file = null; // an unsafe key is simply not a file
     }
-    if (!file) throw notFound("文件不存在");
+    // Hidden files (an upload's kept name) are not uploads.
+    if (!file || key.split("/").some((segment) => segment.startsWith("."))) throw notFound("文件不存在");
+    const type = file.contentType ?? "application/octet-stream";
+    const name = file.originName || key.slice(key.lastIndexOf("/") + 1);
+    // SVG can carry script: it is a download (an <img> still shows it), and sandboxed besides.
+    const disposition = contentDisposition(name);
     return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
-      "Content-Type": file.contentType ?? "application/octet-stream",
+      "Content-Type": type,
+      "Content-Disposition": INLINE_TYPES.has(type)
+        ? disposition.replace(/^attachment/, "inline")
+        : disposition,
       "Content-Security-Policy": INERT,
-      "Cache-Control": "public, max-age=3600",
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, max-age=3600",
     });
   });
   return router;
