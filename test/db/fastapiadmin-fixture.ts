@@ -10,8 +10,8 @@ import { type LiveSchema, listTables, quoteIdent, type RawSql } from "../../src/
  * shared/spec/fastapiadmin-db, made by the original itself), loaded through the drivers.
  */
 
-export const FIXTURE_DIR =
-  process.env.FASTAPIADMIN_DB_FIXTURES ?? join(import.meta.dir, "../../../shared/spec/fastapiadmin-db");
+/** Copies of shared/spec/fastapiadmin-db, kept in the repository so CI has them on a clean clone. */
+export const FIXTURE_DIR = join(import.meta.dir, "fixtures/fastapiadmin-db");
 
 export const fixture = (name: "mysql-schema.sql" | "mysql-data.sql" | "sqlite-dump.sql") =>
   readFileSync(join(FIXTURE_DIR, name), "utf8");
