@@ -114,6 +114,12 @@ describe("content must match the extension", () => {
     }
   });
 
+  test("the resource manager (names kept by design) still refuses an HTML body under an image name", async () => {
+    const { res, env } = await upload("/api/v1/monitor/resource/upload", HTML, "banner.png");
+    expect({ status: res.status, msg: env.msg }).toEqual({ status: 400, msg: "文件内容与扩展名不符: .png" });
+    expect((await upload("/api/v1/monitor/resource/upload", PNG, "banner.png")).res.status).toBe(200);
+  });
+
   test("one image type under another's name is refused; each real type is accepted", async () => {
     expect((await upload(UPLOADS[0]!, GIF, "fake.png")).res.status).toBe(400);
     expect((await upload(UPLOADS[0]!, PNG, "fake.jpg")).res.status).toBe(400);

@@ -1,6 +1,7 @@
 import type { AppDeps } from "../../../core/context";
 import { AppError, badRequest, conflict, notFound } from "../../../core/http/errors";
 import { offsetOf, type PageQuery, pageOf } from "../../../core/http/pagination";
+import { contentMatchesExtension } from "../../../core/storage/content-check";
 import type { StorageEntry } from "../../../core/storage/storage";
 import { DANGEROUS } from "../../../core/storage/upload";
 import {
@@ -166,7 +167,10 @@ export async function uploadResource(
     key = `${folder.key}/${stem}_${n}${ext}`;
   }
   resolveResourcePath(relOf(key)); // the depth limit holds for the new key too
-  await deps.storage.put(key, new Uint8Array(await file.arrayBuffer()), file.type || undefined);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  // Served by /static without a token: an HTML body under an image name is refused.
+  if (!contentMatchesExtension(ext.toLowerCase(), bytes)) throw badRequest(`文件内容与扩展名不符: ${ext}`);
+  await deps.storage.put(key, bytes, file.type || undefined);
   return {
     filename: baseName(key),
     file_url: fileUrlOf(origin, key),
