@@ -176,6 +176,9 @@ const TEXT_SIZES: Record<string, number> = {
 function mysqlTypeVerdict(expected: string, live: string): Verdict {
   const e = splitType(expected);
   const l = splitType(live);
+  if (/^(enum|set)\(/.test(live) && ["varchar", "text", "longtext"].includes(e.base)) {
+    return ok(`${live.split("(")[0]} column: values outside its list are refused by the database`);
+  }
   const ints = ["int", "integer", "bigint", "mediumint"];
   switch (e.base) {
     case "int":
