@@ -62,6 +62,35 @@ test("every text filter of every GET route refuses NUL, SOH and US with a 422", 
   }
 }, 60_000);
 
+test("export filters sent as a JSON body (the SPA's) refuse control characters too", async () => {
+  const doc = await (await t.request("/api/v1/openapi.json")).json();
+  const resolve = (schema: any): any =>
+    schema?.$ref ? doc.components.schemas[schema.$ref.split("/").pop()] : schema;
+  let tried = 0;
+  const failures: string[] = [];
+  for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+    if (!path.endsWith("/export")) continue;
+    const schema = resolve(ops.post?.requestBody?.content?.["application/json"]?.schema);
+    for (const [name, prop] of Object.entries((schema?.properties ?? {}) as Record<string, any>)) {
+      if (prop.type !== "string" || prop.enum || name === "order_by") continue; // order_by: JSON, not a filter
+      tried++;
+      const res = await t.request(path, {
+        method: "POST",
+        headers: { ...admin, "Content-Type": "application/json" },
+        body: JSON.stringify({ [name]: "a\u0000b" }),
+      });
+      const b = (res.headers.get("content-type") ?? "").includes("json")
+        ? await body(res)
+        : { msg: "(a file)" };
+      // refused: by the shared filter helpers (422), or by a field's own stricter rule (4xx)
+      const refused = res.status === 422 ? b.msg === CONTROL_CHARACTER_MSG : res.status === 400;
+      if (!refused) failures.push(`${path} ${name} → ${res.status} ${b.msg}`);
+    }
+  }
+  expect(failures).toEqual([]);
+  expect(tried).toBeGreaterThan(10);
+}, 60_000);
+
 test("a NUL in a filter no longer lists every user", async () => {
   const res = await t.request("/api/v1/system/user/list?username=%00", { headers: admin });
   expect(res.status).toBe(422);

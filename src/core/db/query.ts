@@ -19,9 +19,11 @@ export function contains(column: SQLiteColumn, value: string | null | undefined)
   return sql`${like(column, `%${escaped}%`)} escape '!'`;
 }
 
-/** `column = value`, skipped when the value is absent or empty text. */
+/** `column = value`, skipped when the value is absent or empty text; control characters → 422. */
 export function equals<T>(column: SQLiteColumn, value: T | null | undefined): SQL | undefined {
   if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value === "string" && CONTROL_CHARACTER.test(value))
+    throw validationError(CONTROL_CHARACTER_MSG);
   return eq(column, value);
 }
 

@@ -6,7 +6,7 @@ import { validationError } from "./errors";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
-export const CONTROL_CHARACTER_MSG = "查询参数不能包含控制字符";
+export const CONTROL_CHARACTER_MSG = "查询条件不能包含控制字符";
 
 /**
  * Refuses (422) any query-string key or value holding a control character, before any route

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CONTROL_CHARACTER, CONTROL_CHARACTER_MSG } from "./query-text";
 
 /*
  * DTO pieces the contract shares between modules (§3, §12 "BaseSchema", "UserBySchema",
@@ -22,6 +23,12 @@ export const optionalText = (max: number, label: string) =>
     .nullable()
     .optional()
     .transform((v) => (v === "" ? null : v));
+
+/**
+ * Text a list or export filters by, where it arrives in a JSON body (query strings are checked
+ * for every route by query-text.ts): control characters are refused (422) the same way.
+ */
+export const filterText = z.string().refine((v) => !CONTROL_CHARACTER.test(v), CONTROL_CHARACTER_MSG);
 
 /** An integer filter of a list or export; empty text or null (a cleared field) means "no filter". */
 export const optionalIntFilter = (description?: string) =>

@@ -355,7 +355,7 @@ for (const [driver, makeStorage] of drivers) {
         // a NUL in a query string is refused before the route (text-filters-refuse-control-characters)
         const nul = path.includes("\0");
         expect([res.status, path]).toEqual([nul ? 422 : 400, path]);
-        expect((await body(res)).msg).toBe(nul ? "查询参数不能包含控制字符" : "非法的路径格式");
+        expect((await body(res)).msg).toBe(nul ? "查询条件不能包含控制字符" : "非法的路径格式");
       }
       // absolute paths are read as paths below the root, where nothing of that name exists
       for (const path of ["/etc/passwd", "/secret/keep.txt", "//secret/keep.txt"]) {

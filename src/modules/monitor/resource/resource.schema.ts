@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { pageQuerySchema } from "../../../core/http/pagination";
+import { filterText } from "../../../core/http/schemas";
 
-const optionalText = z
-  .string()
+const optionalText = filterText
   .max(2048)
   .nullable()
   .optional()
