@@ -198,5 +198,10 @@ const TEST_SECRET_KEY = "test-only-signing-key-0123456789abcdefghij";
 
 /** Settings for tests: defaults plus overrides, no environment involved. */
 export function testSettings(overrides: Partial<Record<keyof Settings, string>> = {}): Settings {
-  return loadSettings({ ENVIRONMENT: "test", CAPTCHA_ENABLE: "false", SECRET_KEY: TEST_SECRET_KEY, ...overrides });
+  return loadSettings({
+    ENVIRONMENT: "test",
+    CAPTCHA_ENABLE: "false",
+    SECRET_KEY: TEST_SECRET_KEY,
+    ...overrides,
+  });
 }

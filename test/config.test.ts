@@ -46,7 +46,9 @@ describe("settings", () => {
     expect(() => parseSettings({ FORGET_PASSWORD_ENABLE: "true" })).toThrow(/FORGET_PASSWORD_ENABLE/);
     expect(() => parseSettings({ RECOVERY_SENDER: "webhook" })).toThrow(/RECOVERY_WEBHOOK_URL/);
     expect(() => parseSettings({ ...prod, RECOVERY_SENDER: "log" })).toThrow(/RECOVERY_SENDER/);
-    expect(parseSettings({ FORGET_PASSWORD_ENABLE: "true", RECOVERY_SENDER: "log" }).RECOVERY_SENDER).toBe("log");
+    expect(parseSettings({ FORGET_PASSWORD_ENABLE: "true", RECOVERY_SENDER: "log" }).RECOVERY_SENDER).toBe(
+      "log",
+    );
   });
 
   test("TRUSTED_PROXIES is a hop count or a list of IPs/CIDRs", () => {
