@@ -200,7 +200,7 @@ describe("API docs", () => {
         expect(url).not.toMatch(/^(https?:)?\/\//);
         const asset = await t.request(url);
         expect(asset.status).toBe(200);
-        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100); // swagger-init.js is small
+        expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100);
       }
     }
   });

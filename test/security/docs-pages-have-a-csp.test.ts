@@ -27,7 +27,13 @@ test("both docs pages send a Content-Security-Policy that allows only this serve
     expect({ page, csp: typeof csp }).toEqual({ page, csp: "string" });
     const d = directives(csp!);
     expect({ page, default: d.get("default-src") }).toEqual({ page, default: ["'none'"] });
-    expect({ page, script: d.get("script-src") }).toEqual({ page, script: ["'self'"] });
+    // 'self' plus, at most, hashes of the page's own inline scripts (checked below)
+    const script = d.get("script-src") ?? [];
+    expect({
+      page,
+      self: script[0],
+      rest: script.slice(1).every((v) => /^'sha256-[A-Za-z0-9+/]+=*'$/.test(v)),
+    }).toEqual({ page, self: "'self'", rest: true });
     for (const [name, values] of d) {
       // nothing from elsewhere: no wildcard, scheme-wide or host sources
       for (const v of values)
@@ -44,18 +50,23 @@ test("both docs pages send a Content-Security-Policy that allows only this serve
   }
 });
 
-test("the pages have no inline script and reference only same-origin assets, which are served", async () => {
+const sha256 = async (text: string) =>
+  `'sha256-${Buffer.from(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))).toString("base64")}'`;
+
+test("an inline script runs only when the CSP pins its exact hash; assets are same-origin and served", async () => {
   for (const page of PAGES) {
-    const html = await (await t.request(page)).text();
+    const res = await t.request(page);
+    const allowed = directives(res.headers.get("content-security-policy")!).get("script-src") ?? [];
+    const html = await res.text();
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     expect(scripts.length).toBeGreaterThan(0);
+    const inlineHashes: string[] = [];
     for (const [, attrs, inner] of scripts) {
-      expect({ page, src: /\bsrc="/.test(attrs ?? ""), inline: (inner ?? "").trim() }).toEqual({
-        page,
-        src: true,
-        inline: "",
-      });
+      if (/\bsrc="/.test(attrs ?? "")) expect((inner ?? "").trim()).toBe("");
+      else inlineHashes.push(await sha256(inner ?? ""));
     }
+    // every inline script is pinned, and nothing else is allowed inline
+    expect(allowed.slice(1).sort()).toEqual(inlineHashes.sort());
     expect(html).not.toMatch(/\son[a-z]+\s*=/i); // no inline event handlers either
     const urls = [...html.matchAll(/(?:src|href|spec-url|data-spec-url)="([^"]+)"/g)].map((m) => m[1]!);
     expect(urls.length).toBeGreaterThan(1);
@@ -72,10 +83,13 @@ test("the pages have no inline script and reference only same-origin assets, whi
   }
 });
 
-test("Swagger UI is started by our own script file, which reads the spec URL from the page", async () => {
-  const html = await (await t.request("/api/v1/docs")).text();
-  expect(html).toContain('data-spec-url="/api/v1/openapi.json"');
-  const init = await (await t.request("/api/v1/docs/assets/swagger-init.js")).text();
-  expect(init).toContain("SwaggerUIBundle");
-  expect(init).toContain("data-spec-url");
+test("Swagger UI (rendered by @hono/swagger-ui) loads this server's spec, and a changed script would be blocked", async () => {
+  const res = await t.request("/api/v1/docs");
+  const html = await res.text();
+  expect(html).toContain("SwaggerUIBundle");
+  expect(html).toContain("url: '/api/v1/openapi.json'");
+  const [, inline] = /<script>([\s\S]*?)<\/script>/.exec(html)!;
+  const allowed = directives(res.headers.get("content-security-policy")!).get("script-src")!;
+  expect(allowed).toContain(await sha256(inline!));
+  expect(allowed).not.toContain(await sha256(`${inline}alert(1)`));
 });

@@ -1,3 +1,4 @@
+import { SwaggerUI } from "@hono/swagger-ui";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps, AppEnv, DocAsset } from "../context";
 
@@ -8,37 +9,43 @@ const ASSET_TYPES: Record<DocAsset, string> = {
 };
 
 /**
- * The docs pages' Content-Security-Policy: every script, style sheet and font from this server,
- * no inline script (Swagger UI is started by a script file of ours, below); inline styles are
- * allowed because both UIs set style attributes and ReDoc injects <style> elements; `data:`/
- * `blob:` images for their icons, a `blob:` worker for ReDoc's search; API calls to us only.
+ * The docs pages' Content-Security-Policy: scripts, style sheets and fonts from this server only,
+ * plus, on the Swagger UI page, the one inline start-up script @hono/swagger-ui writes, pinned by
+ * its hash; inline styles are allowed because both UIs set style attributes and ReDoc injects
+ * <style> elements; `data:`/`blob:` images for their icons, a `blob:` worker for ReDoc's search;
+ * API calls to us only.
  */
-export const DOCS_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'self'",
-].join("; ");
+export function docsCsp(scriptHashes: string[] = []): string {
+  return [
+    "default-src 'none'",
+    ["script-src 'self'", ...scriptHashes.map((h) => `'${h}'`)].join(" "),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'self'",
+  ].join("; ");
+}
 
-/** Starts Swagger UI on the page's element, reading the spec URL from it (no inline script). */
-const SWAGGER_INIT = `window.addEventListener("load", function () {
-  var node = document.getElementById("swagger-ui");
-  window.ui = SwaggerUIBundle({ dom_id: "#swagger-ui", url: node.getAttribute("data-spec-url"), persistAuthorization: true });
-});
-`;
+/** `sha256-<base64>` of each inline <script> of a page, for its CSP. */
+async function inlineScriptHashes(html: string): Promise<string[]> {
+  const hashes: string[] = [];
+  for (const [, body] of html.matchAll(/<script>([\s\S]*?)<\/script>/g)) {
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+    hashes.push(`sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}`);
+  }
+  return hashes;
+}
 
+/** Swagger UI as @hono/swagger-ui renders it, with its assets served by us (`baseUrl`). */
 const swaggerPage = (specUrl: string, assets: string) => `<!doctype html>
 <html lang="zh-CN">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>hono-admin API · Swagger UI</title><link rel="stylesheet" href="${assets}/swagger-ui.css"></head>
-<body><div id="swagger-ui" data-spec-url="${specUrl}"></div>
-<script src="${assets}/swagger-ui-bundle.js"></script><script src="${assets}/swagger-init.js"></script></body>
+<title>hono-admin API · Swagger UI</title></head>
+<body>${SwaggerUI({ url: specUrl, baseUrl: assets, persistAuthorization: true })}</body>
 </html>`;
 
 const redocPage = (specUrl: string, script: string) => `<!doctype html>
@@ -75,25 +82,20 @@ export function mountDocs(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
 
   app.doc(`${base}/openapi.json`, OPENAPI_CONFIG);
 
-  const page = (html: string) =>
+  const page = (html: string, csp: string) =>
     new Response(html, {
-      headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": DOCS_CSP },
+      headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": csp },
     });
-  app.get(`${base}/docs`, () => page(swaggerPage(`${base}/openapi.json`, `${base}/docs/assets`)));
-  app.get(
-    `${base}/docs/assets/swagger-init.js`,
-    () =>
-      new Response(SWAGGER_INIT, {
-        headers: {
-          "Content-Type": "application/javascript; charset=utf-8",
-          "Cache-Control": "public, max-age=86400",
-        },
-      }),
-  );
+  const swaggerHtml = swaggerPage(`${base}/openapi.json`, `${base}/docs/assets`);
+  let swaggerCsp: Promise<string> | undefined;
+  app.get(`${base}/docs`, async () => {
+    swaggerCsp ??= inlineScriptHashes(swaggerHtml).then(docsCsp);
+    return page(swaggerHtml, await swaggerCsp);
+  });
   app.get(`${base}/docs/assets/swagger-ui-dist/:file`, (c) => serveAsset(c.req.param("file")));
   app.get(`${base}/docs/assets/:file`, (c) => serveAsset(c.req.param("file")));
   app.get(`${base}/redoc`, () =>
-    page(redocPage(`${base}/openapi.json`, `${base}/docs/assets/redoc.standalone.js`)),
+    page(redocPage(`${base}/openapi.json`, `${base}/docs/assets/redoc.standalone.js`), docsCsp()),
   );
 
   async function serveAsset(file: string) {
