@@ -27,6 +27,8 @@ export const BUN_ONLY: Record<string, string> = {
   "src/core/storage/local.ts": "files on disk (the Worker uses storage/r2.ts)",
   "src/core/auth/argon2-native.ts": "native argon2 addon (the Worker uses auth/argon2-wasm.ts)",
   "src/core/cache/redis.ts": "Bun's TCP Redis client (the Worker uses cache/upstash.ts)",
+  "src/core/cache/file.ts":
+    "a bun:sqlite file shared by one machine's processes (the Worker uses cache/upstash.ts)",
   "src/core/db/libsql.ts": "libSQL files and migrations read from disk (the Worker uses db/libsql-remote.ts)",
   "src/core/db/migration-files.ts": "migration files read from disk (the CLI migrates edge databases)",
 };

@@ -39,6 +39,8 @@ export const settingsSchema = z
     TRUST_PROXY: bool.default(false),
     /** Which X-Forwarded-For entries are our proxies: a hop count, or their IPs/CIDRs. */
     TRUSTED_PROXIES: trustedProxies.default("1"),
+    /** Server processes sharing the port (`bun run start`); unset: one per core. */
+    WORKERS: int(1, 256).optional(),
 
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     LOG_FILE: z.string().default(""),
@@ -48,7 +50,7 @@ export const settingsSchema = z
     DATABASE_URL: z.string().min(1).default("file:./data/hono-admin.db"),
     DATABASE_AUTH_TOKEN: z.string().default(""),
 
-    CACHE_DRIVER: z.enum(["memory", "redis", "upstash"]).default("memory"),
+    CACHE_DRIVER: z.enum(["memory", "file", "redis", "upstash"]).default("memory"),
     CACHE_PREFIX: z.string().default(""),
     REDIS_URL: z.string().default("redis://127.0.0.1:6379/0"),
     UPSTASH_REDIS_REST_URL: z.string().default(""),
@@ -105,6 +107,25 @@ export const settingsSchema = z
     STORAGE_DIR: z.string().min(1).default("./data/static"),
     MAX_FILE_SIZE: int(1).default(10 * 1024 * 1024),
     ALLOWED_EXTENSIONS: list.default([".gif", ".jpg", ".jpeg", ".png", ".ico", ".svg", ".xls", ".xlsx"]),
+
+    /** AI assistant: any OpenAI-compatible chat-completions endpoint; empty turns the assistant off. */
+    AI_BASE_URL: z.string().url().or(z.literal("")).default(""),
+    /** Secret: sent only to AI_BASE_URL, never logged. Empty for gateways without keys (Ollama). */
+    AI_API_KEY: z.string().default(""),
+    AI_MODEL: z.string().default(""),
+    AI_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.7),
+    AI_MAX_TOKENS: int(1).default(2048),
+    /** Empty: the built-in prompt (src/modules/ai/chat/chat.prompt.ts). */
+    AI_SYSTEM_PROMPT: z.string().default(""),
+    /** How many earlier messages of the session go to the model with each new one. */
+    AI_CONTEXT_MESSAGES: int(0, 200).default(10),
+    /** Seconds a model answer may take (a stalled one is cancelled). */
+    AI_TIMEOUT_SECONDS: int(1, 3600).default(120),
+    AI_MESSAGES_PER_MINUTE: int(1).default(20),
+    AI_MAX_MESSAGE_CHARS: int(1).default(4000),
+    AI_MAX_STREAMS_PER_USER: int(1, 100).default(2),
+    /** Let the model call the read-only tools (users, roles, departments, … as the caller). */
+    AI_TOOLS_ENABLE: bool.default(true),
   })
   .superRefine((s, ctx) => {
     if (s.ENVIRONMENT === "prod" && !s.SECRET_KEY) {

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Redis } from "@upstash/redis/cloudflare";
 import type { Cache } from "../../src/core/cache/cache";
+import { cacheFileBeside, createFileCache } from "../../src/core/cache/file";
 import { createMemoryCache } from "../../src/core/cache/memory";
 import { createRedisCache } from "../../src/core/cache/redis";
 import { createUpstashCache } from "../../src/core/cache/upstash";
@@ -290,6 +294,49 @@ function cacheContract(name: string, factory: (prefix: string) => Promise<Cache>
 }
 
 cacheContract("memory", async (prefix) => createMemoryCache({ prefix }));
+
+const fileCacheDir = mkdtempSync(join(tmpdir(), "file-cache-"));
+afterAll(() => rmSync(fileCacheDir, { recursive: true, force: true }));
+// Both caches of the suite open the same file, as the server's processes do.
+cacheContract("file", async (prefix) => createFileCache({ path: join(fileCacheDir, "cache.db"), prefix }));
+
+describe("file cache across processes", () => {
+  test("incr, compareAndSet and lock stay atomic when several processes share the file", async () => {
+    const path = join(fileCacheDir, "shared.db");
+    const worker = `
+      import { createFileCache } from ${JSON.stringify(new URL("../../src/core/cache/file.ts", import.meta.url).pathname)};
+      const cache = createFileCache({ path: ${JSON.stringify(path)} });
+      let won = 0, locks = 0;
+      for (let i = 0; i < 300; i++) {
+        await cache.incr("count");
+        if (await cache.compareAndSet("cas:" + i, null, String(process.pid))) won++;
+        if (await cache.lock("lock:" + i, 60_000)) locks++;
+      }
+      console.log(JSON.stringify({ won, locks }));
+      await cache.close();
+    `;
+    const procs = [0, 1, 2].map(() =>
+      Bun.spawn([process.execPath, "-e", worker], { stdout: "pipe", stderr: "inherit" }),
+    );
+    const outs = await Promise.all(procs.map(async (p) => JSON.parse(await new Response(p.stdout).text())));
+    const cache = createFileCache({ path });
+    try {
+      expect(await cache.get("count")).toBe("900");
+      expect(outs.reduce((n, o) => n + o.won, 0)).toBe(300);
+      expect(outs.reduce((n, o) => n + o.locks, 0)).toBe(300);
+    } finally {
+      await cache.close();
+    }
+  });
+
+  test("the file sits beside a local database", () => {
+    expect(cacheFileBeside("file:./data/hono-admin.db")).toBe("./data/hono-admin.cache.db");
+    expect(cacheFileBeside("file:/srv/app/main.sqlite")).toBe("/srv/app/main.cache.sqlite");
+    expect(cacheFileBeside("file:/srv/app/data")).toBe("/srv/app/data.cache.db");
+    expect(cacheFileBeside("mysql://root@db:3306/app")).toBe("./data/cache.db");
+    expect(cacheFileBeside("file::memory:")).toBe("./data/cache.db");
+  });
+});
 
 describe("memory cache with an injected clock", () => {
   test("expires exactly like Redis: alive at the deadline, gone after it; ttl rounds", async () => {

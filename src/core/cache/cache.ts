@@ -1,10 +1,11 @@
 /**
  * The one cache contract (sessions, captcha, counters, locks, dictionary and parameter caches).
- * Drivers: memory (default, one process), redis (self-host), upstash (Workers). Keys given here
+ * Drivers: memory (default, one process), file (a SQLite file shared by the processes of one
+ * machine), redis (self-host), upstash (Workers). Keys given here
  * are logical: a driver adds its configured prefix and strips it again from `keys()`.
  */
 export interface Cache {
-  readonly driver: "memory" | "redis" | "upstash";
+  readonly driver: "memory" | "file" | "redis" | "upstash";
   get(key: string): Promise<string | null>;
   /** Stores a string; with `ttlSeconds` it expires, without it lives until deleted. */
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;

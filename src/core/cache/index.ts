@@ -9,7 +9,8 @@ export { getJson, setJson } from "./cache";
 type CacheSettings = Pick<
   Settings,
   "CACHE_DRIVER" | "CACHE_PREFIX" | "REDIS_URL" | "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN"
->;
+> &
+  Partial<Pick<Settings, "DATABASE_URL">>;
 
 /** The cache named by CACHE_DRIVER; the redis driver connects (and fails) before this resolves. */
 export async function createCache(settings: CacheSettings): Promise<Cache> {
@@ -17,6 +18,11 @@ export async function createCache(settings: CacheSettings): Promise<Cache> {
   switch (settings.CACHE_DRIVER) {
     case "memory":
       return createMemoryCache({ prefix });
+    case "file": {
+      // bun:sqlite, loaded on demand like the redis driver. The file sits beside the database.
+      const { createFileCache, cacheFileBeside } = await import("./file");
+      return createFileCache({ path: cacheFileBeside(settings.DATABASE_URL ?? ""), prefix });
+    }
     case "redis": {
       // Loaded only on demand: it imports "bun", which does not exist on Workers.
       const { createRedisCache } = await import("./redis");
