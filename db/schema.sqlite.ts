@@ -28,4 +28,6 @@ export const {
   task_node,
   task_workflow,
   task_workflow_node_type,
+  ai_chat_session,
+  ai_chat_message,
 } = tables;

@@ -38,7 +38,9 @@ export type TableName =
   | "task_job"
   | "task_node"
   | "task_workflow"
-  | "task_workflow_node_type";
+  | "task_workflow_node_type"
+  | "ai_chat_session"
+  | "ai_chat_message";
 
 /** One `{key, value}` entry of `sys_menu.params` (route query parameters of the SPA). */
 export interface MenuParam {
@@ -453,6 +455,63 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     ],
   );
 
+  /*
+   * The AI assistant's memory (ours: upstream kept it in its AI library's own table). A session
+   * belongs to one user and goes with them; its messages go with it.
+   */
+  const ai_chat_session = k.table(
+    "ai_chat_session",
+    {
+      id: k.id(),
+      /** The id the API and the SPA use (a random UUID). */
+      session_id: k.str(64).notNull(),
+      user_id: k.int().notNull(),
+      /** The owner's department when the session began (upstream's `team_id`). */
+      dept_id: k.int(),
+      title: k.str(255).notNull(),
+      summary: k.text(),
+      prompt_tokens: k.int().notNull().default(0),
+      completion_tokens: k.int().notNull().default(0),
+      created_time: k.datetime().notNull().$defaultFn(nowString),
+      updated_time: k.datetime().notNull().$defaultFn(nowString).$onUpdateFn(nowString),
+    },
+    [
+      uq("ai_chat_session", "session_id"),
+      ix("ai_chat_session", "user_id"),
+      ix("ai_chat_session", "updated_time"),
+      fk("ai_chat_session", "user_id", "sys_user", "cascade", "cascade"),
+      fk("ai_chat_session", "dept_id", "sys_dept", "set null", "cascade"),
+    ],
+  );
+
+  /** One message of a session: the user's, the model's answer, or a tool call's result. */
+  const ai_chat_message = k.table(
+    "ai_chat_message",
+    {
+      id: k.id(),
+      session_id: k.int().notNull(),
+      /** Groups one exchange: the user's message, the tool rounds and the answer. */
+      run_id: k.str(64).notNull(),
+      /** user | assistant | tool */
+      role: k.str(16).notNull(),
+      content: k.longtext().notNull(),
+      /** An assistant message's tool calls: `[{id, name, arguments}]`. */
+      tool_calls: k.json<{ id: string; name: string; arguments: string }[] | null>(),
+      /** A tool message: the call it answers, and the tool's name. */
+      tool_call_id: k.str(64),
+      tool_name: k.str(64),
+      /** ok | error | cancelled (an answer cut short keeps what had arrived). */
+      state: k.str(16).notNull().default("ok"),
+      prompt_tokens: k.int(),
+      completion_tokens: k.int(),
+      created_time: k.datetime().notNull().$defaultFn(nowString),
+    },
+    [
+      ix("ai_chat_message", "session_id"),
+      fk("ai_chat_message", "session_id", "ai_chat_session", "cascade", "cascade"),
+    ],
+  );
+
   return {
     sys_tenant,
     sys_dept,
@@ -476,5 +535,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     task_node,
     task_workflow,
     task_workflow_node_type,
+    ai_chat_session,
+    ai_chat_message,
   };
 }
