@@ -1,14 +1,17 @@
-import { createApp, startBackground } from "../app";
-import { SettingsError } from "../config";
+import { availableParallelism } from "node:os";
+import type { Server } from "bun";
+import { type Settings, SettingsError } from "../config";
 import { AdoptionRefused } from "../core/db/adopt";
 import { DatabaseStepError, describeDriverError } from "../core/db/prepare";
-import { jobs, runDueJobs } from "../core/jobs";
 import { createLogger, type LogSink } from "../core/log/logger";
-import { buildBunDeps } from "./bun-deps";
+import { supervise, WORKER_ENV } from "./cluster";
 import { rotatingFileSink } from "./file-log";
 import { loadBunSettings } from "./secret-key";
 
-/** `bun run start`: settings → dependencies (migrate + seed) → HTTP server → graceful shutdown. */
+/**
+ * `bun run start` (or `bun src/entry/bun.ts`): settings, then either one server process
+ * (WORKERS=1) or a supervisor of WORKERS server processes sharing the port (src/entry/cluster.ts).
+ */
 async function main() {
   let settings: ReturnType<typeof loadBunSettings>;
   try {
@@ -20,31 +23,77 @@ async function main() {
     }
     throw err;
   }
+  const worker = process.env[WORKER_ENV];
+  if (worker) return serve(settings, worker);
+  const count = settings.WORKERS ?? availableParallelism();
+  if (count <= 1) return serve(settings, null);
+  if (process.platform !== "linux") {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        msg: `WORKERS=${count} needs SO_REUSEPORT, which only Linux shares between processes; running one process (set WORKERS=1 to silence this)`,
+      }),
+    );
+    return serve(settings, null);
+  }
+  return supervise(settings, count, makeLogger(settings, null));
+}
 
+function makeLogger(settings: Settings, worker: string | null) {
   const sinks: LogSink[] = [(line, level) => (level === "error" ? console.error(line) : console.log(line))];
-  if (settings.LOG_FILE)
+  // Under a supervisor the workers' lines reach the file through it (one writer rotates it).
+  if (settings.LOG_FILE && worker === null)
     sinks.push(rotatingFileSink(settings.LOG_FILE, settings.LOG_FILE_MAX_BYTES, settings.LOG_FILE_KEEP));
-  const logger = createLogger(settings.LOG_LEVEL, sinks, { service: "hono-admin" });
+  return createLogger(settings.LOG_LEVEL, sinks, { service: "hono-admin", ...(worker ? { worker } : {}) });
+}
 
-  const deps = await buildBunDeps(settings, logger);
+/**
+ * One server process: dependencies (migrate + seed, unless a supervisor did it already) → HTTP
+ * server → graceful shutdown. `worker` is its number under a supervisor (null: on its own).
+ */
+async function serve(settings: Settings, worker: string | null) {
+  // Loaded here, not at the top: a supervisor never runs the app itself.
+  const [{ createApp, startBackground }, { jobs, runDueJobs }, { buildBunDeps }] = await Promise.all([
+    import("../app"),
+    import("../core/jobs"),
+    import("./bun-deps"),
+  ]);
+  const logger = makeLogger(settings, worker);
+  const deps = await buildBunDeps(settings, logger, { prepare: worker === null });
   const app = createApp(deps);
   const background = startBackground(deps);
   // `--test-scheduled`, like `wrangler dev --test-scheduled`: GET /__scheduled?time=<epoch ms>
   // runs the jobs due at that tick now (end-to-end tests, trying a job out). Never in production.
   const askedTestScheduled = process.argv.includes("--test-scheduled");
   const testScheduled = askedTestScheduled && settings.ENVIRONMENT !== "prod";
-  if (askedTestScheduled && !testScheduled) logger.warn("--test-scheduled is ignored when ENVIRONMENT=prod");
+  if (askedTestScheduled && !testScheduled && worker === null)
+    logger.warn("--test-scheduled is ignored when ENVIRONMENT=prod");
+  const handle = (req: Request, srv: Server<undefined>) => {
+    if (testScheduled && new URL(req.url).pathname === "/__scheduled") {
+      const time = Number(new URL(req.url).searchParams.get("time") ?? Date.now());
+      if (!Number.isFinite(time)) return new Response("time: epoch milliseconds", { status: 400 });
+      return runDueJobs(deps, new Date(time), jobs).then((runs) => Response.json(runs));
+    }
+    return app.fetch(req, { clientIp: srv.requestIP(req)?.address });
+  };
   const server = Bun.serve({
     hostname: settings.SERVER_HOST,
     port: settings.SERVER_PORT,
-    fetch: (req, srv) => {
-      if (testScheduled && new URL(req.url).pathname === "/__scheduled") {
-        const time = Number(new URL(req.url).searchParams.get("time") ?? Date.now());
-        if (!Number.isFinite(time)) return new Response("time: epoch milliseconds", { status: 400 });
-        return runDueJobs(deps, new Date(time), jobs).then((runs) => Response.json(runs));
-      }
-      return app.fetch(req, { clientIp: srv.requestIP(req)?.address });
-    },
+    // Several processes accept on one port (Linux: the kernel spreads connections over them).
+    reusePort: worker !== null,
+    // Which process answered (its number, never its pid): lets tests and operators see the spread.
+    fetch:
+      worker === null
+        ? handle
+        : async (req, srv) => {
+            const res = await handle(req, srv);
+            try {
+              res.headers.set("X-Worker", worker);
+            } catch {
+              // immutable headers (a fetched response): served without the marker
+            }
+            return res;
+          },
     // A little above the app's own limit, so the app answers 413 with its envelope first.
     maxRequestBodySize: settings.MAX_FILE_SIZE + 2 * 1024 * 1024,
   });
@@ -54,6 +103,7 @@ async function main() {
     database: deps.db.dialect,
     cache: deps.cache.driver,
     environment: settings.ENVIRONMENT,
+    ...(worker ? { pid: process.pid } : {}),
   });
 
   let stopping = false;
@@ -70,6 +120,17 @@ async function main() {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // A worker whose supervisor is gone (killed outright) stops too: its stdin is the supervisor's pipe.
+  if (worker) {
+    void (async () => {
+      try {
+        // the supervisor never writes: read() returns done at end of file
+        const reader = Bun.stdin.stream().getReader();
+        while (!(await reader.read()).done) {}
+      } catch {}
+      void shutdown("supervisor gone");
+    })();
+  }
 }
 
 /**

@@ -1,0 +1,156 @@
+import type { Subprocess } from "bun";
+import type { Settings } from "../config";
+import type { Logger, LogSink } from "../core/log/logger";
+import { rotatingFileSink } from "./file-log";
+
+/*
+ * WORKERS > 1: this process supervises; it never serves. It migrates and seeds the database once,
+ * then starts N server processes of the same entry on one port (SO_REUSEPORT: the kernel spreads
+ * new connections over them), restarts one that dies (with back-off), and on SIGTERM/SIGINT
+ * passes the signal on and waits until every worker has finished its in-flight requests.
+ *
+ * Everything shared lives outside the processes: the database, and the cache (sessions,
+ * captchas, lockouts, rate limits, job locks, dictionary/parameter caches, the task scheduler's
+ * state). Without Redis, CACHE_DRIVER=memory becomes `file`: a SQLite file beside the database.
+ */
+
+/** Set in the environment of the server processes a supervisor starts (their number, 1…N). */
+export const WORKER_ENV = "HONO_ADMIN_WORKER";
+
+/** A worker that ran this long before dying is restarted at once; quicker deaths back off. */
+const STABLE_MS = 30_000;
+const FIRST_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
+/** How long workers get to finish in-flight requests before they are killed. */
+const STOP_TIMEOUT_MS = 30_000;
+
+interface Slot {
+  n: number;
+  proc?: Subprocess<"pipe", "pipe" | "inherit", "pipe" | "inherit">;
+  startedAt: number;
+  failures: number;
+  restart?: ReturnType<typeof setTimeout>;
+}
+
+/** The cache driver the workers use: a per-process memory cache cannot be shared, a file can. */
+export const sharedCacheDriver = (driver: Settings["CACHE_DRIVER"]): Settings["CACHE_DRIVER"] =>
+  driver === "memory" ? "file" : driver;
+
+/** A port free right now on `hostname` (SERVER_PORT=0 must be one port for every worker). */
+function freePort(hostname: string): number {
+  const probe = Bun.serve({ hostname, port: 0, fetch: () => new Response() });
+  const port = probe.port ?? 0;
+  probe.stop(true);
+  return port;
+}
+
+/** Forwards a worker's output line by line to our own stream and to the log file. */
+async function forwardLines(stream: ReadableStream<Uint8Array>, out: (line: string) => void) {
+  const decoder = new TextDecoder();
+  let rest = "";
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    rest += decoder.decode(value, { stream: true });
+    let i = rest.indexOf("\n");
+    while (i >= 0) {
+      out(rest.slice(0, i));
+      rest = rest.slice(i + 1);
+      i = rest.indexOf("\n");
+    }
+  }
+  if (rest) out(rest);
+}
+
+export async function supervise(settings: Settings, count: number, logger: Logger): Promise<void> {
+  const cacheDriver = sharedCacheDriver(settings.CACHE_DRIVER);
+  const shared: Settings = { ...settings, CACHE_DRIVER: cacheDriver };
+
+  // Migrations, adoption and the seed run here, once, before any worker opens the database.
+  const { buildBunDeps } = await import("./bun-deps");
+  const deps = await buildBunDeps(shared, logger, { prepare: true });
+  await Promise.allSettled([deps.cache.close(), deps.db.close()]);
+
+  const port = settings.SERVER_PORT || freePort(settings.SERVER_HOST);
+  // One writer rotates the log file: the workers' lines come through here.
+  const fileSink: LogSink | null = settings.LOG_FILE
+    ? rotatingFileSink(settings.LOG_FILE, settings.LOG_FILE_MAX_BYTES, settings.LOG_FILE_KEEP)
+    : null;
+  const script = process.argv[1];
+  const slots: Slot[] = Array.from({ length: count }, (_, i) => ({ n: i + 1, startedAt: 0, failures: 0 }));
+  let stopping = false;
+
+  const start = (slot: Slot) => {
+    slot.restart = undefined;
+    slot.startedAt = Date.now();
+    const proc: Subprocess<"pipe", "pipe" | "inherit", "pipe" | "inherit"> = Bun.spawn(
+      [process.execPath, ...process.execArgv, script, ...process.argv.slice(2)],
+      {
+        env: {
+          ...process.env,
+          [WORKER_ENV]: String(slot.n),
+          SERVER_PORT: String(port),
+          CACHE_DRIVER: cacheDriver,
+        },
+        // stdin stays open and unused: a worker stops when it reads end of file (we are gone).
+        stdin: "pipe",
+        stdout: fileSink ? "pipe" : "inherit",
+        stderr: fileSink ? "pipe" : "inherit",
+        onExit: (p, code, signal): void => exited(slot, p.pid, code, signal ?? null),
+      },
+    );
+    slot.proc = proc;
+    if (fileSink && proc.stdout instanceof ReadableStream && proc.stderr instanceof ReadableStream) {
+      void forwardLines(proc.stdout, (line) => {
+        console.log(line);
+        fileSink(line, "info");
+      });
+      void forwardLines(proc.stderr, (line) => {
+        console.error(line);
+        fileSink(line, "error");
+      });
+    }
+    logger.info("worker started", { worker: slot.n, pid: proc.pid });
+  };
+
+  const exited = (slot: Slot, pid: number, code: number | null, signal: string | number | null) => {
+    if (slot.proc?.pid === pid) slot.proc = undefined;
+    if (stopping) return;
+    if (Date.now() - slot.startedAt >= STABLE_MS) slot.failures = 0;
+    slot.failures++;
+    const delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (slot.failures - 1));
+    logger.error("worker exited; restarting", { worker: slot.n, pid, code, signal, in_ms: delay });
+    slot.restart = setTimeout(() => {
+      if (!stopping) start(slot);
+    }, delay);
+  };
+
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("shutting down", { signal, workers: count });
+    for (const slot of slots) if (slot.restart) clearTimeout(slot.restart);
+    const running = slots.flatMap((s) => (s.proc ? [s.proc] : []));
+    for (const proc of running) proc.kill("SIGTERM");
+    const all = Promise.all(running.map((p) => p.exited));
+    const timedOut = await Promise.race([all.then(() => false), Bun.sleep(STOP_TIMEOUT_MS).then(() => true)]);
+    if (timedOut) {
+      logger.error("workers did not stop in time; killing them", { after_ms: STOP_TIMEOUT_MS });
+      for (const proc of running) proc.kill("SIGKILL");
+      await all;
+    }
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  logger.info("supervisor started", {
+    workers: count,
+    url: `http://${settings.SERVER_HOST}:${port}`,
+    cache: cacheDriver,
+    pid: process.pid,
+  });
+  for (const slot of slots) start(slot);
+}
