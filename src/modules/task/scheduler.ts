@@ -17,8 +17,15 @@ import { requireHandler, resultText, splitArgs } from "./handlers";
 /*
  * The task scheduler of one app (one per `deps`, like the auth services): in-process timers over
  * the schedules persisted on `task_node` (`trigger`, `trigger_args`, `start_date`, `end_date`),
- * so they survive restarts — they are re-read on the first use after start. Its run state
- * (running / paused / stopped) and per-job pauses belong to this process. Every run writes a
+ * so they survive restarts — they are re-read on the first use after start.
+ *
+ * Several processes (WORKERS > 1) or instances (one Redis) run one scheduler each over the same
+ * schedules. What they must agree on lives in the shared cache under SHARED_KEY: the run state
+ * (running / paused / stopped), the paused jobs, the anchors of interval jobs (so every process
+ * computes the same firings) and a version bumped by every change (compare-and-set). Each
+ * process reconciles with it — re-reading the schedules from the database when the version
+ * moved — every second, before every operation, and before every firing; a firing runs once in
+ * total under a per-firing lock. Every run writes a
  * `task_job` row (running → success/failed); periodic jobs keep one `pending` row for their next
  * run, as upstream's event listener did (contract §6.3), without its races (§14 #23): each run
  * updates the row it created, by id.
@@ -61,6 +68,37 @@ const MAX_DELAY = 2_147_483_000;
 const JOBSTORES = ["default", "redis", "sqlalchemy"];
 /** How long a taken firing stays taken: outlives clock skew between processes, never the next tick's key. */
 const FIRING_LOCK_MS = 10 * 60_000;
+/** The scheduler state every process shares (see the top of this file). */
+export const SHARED_KEY = "task:scheduler";
+/** How often a process looks for changes made through another one. */
+const RECONCILE_MS = 1000;
+
+interface Shared {
+  v: number;
+  state: SchedulerState;
+  paused: string[];
+  anchors: Record<string, number>;
+}
+
+const initialShared = (): Shared => ({ v: 0, state: "running", paused: [], anchors: {} });
+
+function parseShared(raw: string | null): Shared {
+  if (!raw) return initialShared();
+  try {
+    const s = JSON.parse(raw) as Partial<Shared>;
+    return {
+      v: Number.isSafeInteger(s.v) ? (s.v as number) : 0,
+      state: s.state === "paused" || s.state === "stopped" ? s.state : "running",
+      paused: Array.isArray(s.paused) ? s.paused.map(String) : [],
+      anchors: s.anchors && typeof s.anchors === "object" ? s.anchors : {},
+    };
+  } catch {
+    return initialShared();
+  }
+}
+
+/** A schedule's identity: a reconciled entry is kept (timer, last firing) while this is unchanged. */
+const scheduleKey = (s: Schedule) => JSON.stringify([s.kind, s.args, s.start?.getTime(), s.end?.getTime()]);
 
 export interface JobInfo {
   id: string;
@@ -86,6 +124,10 @@ export class TaskScheduler {
   private readonly inflight = new Set<Promise<void>>();
   private loading: Promise<void> | null = null;
   private closed = false;
+  /** The shared version this process's jobs and state reflect (-1: none yet). */
+  private applied = -1;
+  private reconciling: Promise<void> | null = null;
+  private poller: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly deps: AppDeps) {}
 
@@ -93,16 +135,95 @@ export class TaskScheduler {
     return this.deps.db;
   }
 
-  /** Loads the persisted schedules once (first use after start). */
+  /** Loads the persisted schedules once (first use after start), then follows the shared state. */
   ready(): Promise<void> {
-    this.loading ??= this.load().catch((err) => {
-      this.loading = null;
-      throw err;
-    });
+    this.loading ??= this.reconcile(true)
+      .then(() => this.startPolling())
+      .catch((err) => {
+        this.loading = null;
+        throw err;
+      });
     return this.loading;
   }
 
-  private async load() {
+  /** The loaded scheduler, brought up to date with changes made through other processes. */
+  private async current(): Promise<void> {
+    await this.ready();
+    await this.reconcile();
+  }
+
+  private startPolling() {
+    if (this.closed || this.poller !== undefined) return;
+    this.poller = setInterval(() => {
+      this.reconcile().catch((err) => this.deps.logger.warn("task scheduler reconcile failed", { err }));
+    }, RECONCILE_MS);
+    (this.poller as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * Applies the shared state: the run state, the paused jobs and — when the version moved or
+   * `force` — the schedules re-read from the database. One at a time per process.
+   */
+  private reconcile(force = false): Promise<void> {
+    if (this.reconciling) return force ? this.reconciling.then(() => this.reconcile(true)) : this.reconciling;
+    this.reconciling = this.doReconcile(force).finally(() => {
+      this.reconciling = null;
+    });
+    return this.reconciling;
+  }
+
+  private async doReconcile(force: boolean) {
+    let shared = parseShared(await this.deps.cache.get(SHARED_KEY));
+    if (!force && shared.v === this.applied) return;
+    const seen = await this.load(shared);
+    for (const id of [...this.jobs.keys()]) if (!seen.has(id)) this.drop(id);
+    // Interval jobs without a start date count from an anchor every process must share.
+    const unanchored = [...this.jobs.values()].filter(
+      (e) => e.periodMs && !e.schedule.start && !(e.id in shared.anchors),
+    );
+    if (unanchored.length) {
+      shared = await this.updateShared((s) => {
+        for (const e of unanchored) s.anchors[e.id] ??= e.anchor;
+      });
+    }
+    this.applyShared(shared);
+  }
+
+  /** Takes over the run state, pauses and anchors of `shared` and re-arms every timer. */
+  private applyShared(shared: Shared) {
+    this.state = shared.state;
+    const paused = new Set(shared.paused);
+    for (const entry of this.jobs.values()) {
+      entry.paused = paused.has(entry.id);
+      const anchor = shared.anchors[entry.id];
+      if (entry.periodMs && !entry.schedule.start && typeof anchor === "number") entry.anchor = anchor;
+      this.arm(entry);
+    }
+    this.applied = shared.v;
+  }
+
+  /**
+   * Changes the shared state by compare-and-set (retrying on a concurrent change), bumps its
+   * version and applies it here; `change` may throw to refuse (it sees the latest state).
+   */
+  private async updateShared(change: (s: Shared) => void): Promise<Shared> {
+    const { cache } = this.deps;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const raw = await cache.get(SHARED_KEY);
+      const next = parseShared(raw);
+      change(next);
+      next.v += 1;
+      if (await cache.compareAndSet(SHARED_KEY, raw, JSON.stringify(next))) {
+        this.applyShared(next);
+        return next;
+      }
+    }
+    throw new Error("task scheduler: the shared state keeps changing; try again");
+  }
+
+  /** (Re)reads the persisted schedules; answers the ids scheduled. Unchanged entries are kept. */
+  private async load(shared: Shared): Promise<Set<string>> {
+    const seen = new Set<string>();
     const { task_node: t } = this.db.t;
     const rows = await this.db.orm
       .select()
@@ -116,23 +237,36 @@ export class TaskScheduler {
         start: row.start_date ? parseDateTime(row.start_date) : null,
         end: row.end_date ? parseDateTime(row.end_date) : null,
       };
+      const id = String(row.id);
+      const existing = this.jobs.get(id);
+      if (existing && scheduleKey(existing.schedule) === scheduleKey(schedule)) {
+        existing.name = row.name;
+        seen.add(id);
+        continue;
+      }
       try {
         if (!["cron", "interval", "date"].includes(kind)) throw new Error(`unknown trigger ${kind}`);
         const compiled = compileSchedule(schedule);
         if (kind === "date" && compiled.at!.getTime() < Date.now()) {
-          // the moment passed while the server was down: record the miss instead of running late
-          await this.insertLog(String(row.id), row.name, "date", "timeout", {
-            result: "timeout",
-            error: "任务错过执行时间",
-          });
-          await this.forget(row.id);
+          // The moment passed while no server ran: record the miss (once, whichever process
+          // sees it first) instead of running late.
+          if (await this.deps.cache.lock(`task:missed:${id}:${compiled.at!.getTime()}`, FIRING_LOCK_MS)) {
+            await this.insertLog(id, row.name, "date", "timeout", {
+              result: "timeout",
+              error: "任务错过执行时间",
+            });
+            await this.forget(row.id);
+          }
           continue;
         }
-        this.put(row.id, row.name, row.jobstore ?? "default", schedule, compiled);
+        const anchor = shared.anchors[id];
+        this.put(row.id, row.name, row.jobstore ?? "default", schedule, compiled, anchor);
+        seen.add(id);
       } catch (err) {
         this.deps.logger.warn("task schedule not restored", { node: row.id, err });
       }
     }
+    return seen;
   }
 
   private put(
@@ -141,6 +275,7 @@ export class TaskScheduler {
     jobstore: string,
     schedule: Schedule,
     compiled: Pick<Entry, "pattern" | "periodMs" | "at">,
+    sharedAnchor?: number,
   ): Entry {
     const id = String(nodeId);
     this.disarm(this.jobs.get(id));
@@ -151,7 +286,7 @@ export class TaskScheduler {
       jobstore: JOBSTORES.includes(jobstore) ? jobstore : "default",
       schedule,
       ...compiled,
-      anchor: (schedule.start ?? new Date()).getTime(),
+      anchor: schedule.start?.getTime() ?? sharedAnchor ?? Date.now(),
       paused: false,
       lastFire: 0,
     };
@@ -236,6 +371,9 @@ export class TaskScheduler {
     this.track(
       (async () => {
         try {
+          // A pause, stop or removal made through another process in the last second wins.
+          await this.reconcile();
+          if (this.jobs.get(entry.id) !== entry || entry.paused || this.state !== "running") return;
           const lock = await this.deps.cache.lock(`task:job:${entry.id}:${firing}`, FIRING_LOCK_MS);
           if (!lock) return;
           await this.runNode(entry.nodeId, {
@@ -364,7 +502,7 @@ export class TaskScheduler {
    * jobs get their first `pending` log row.
    */
   async schedule(node: { id: number; name: string; jobstore: string | null }, schedule: Schedule) {
-    await this.ready();
+    await this.current();
     const compiled = compileSchedule(schedule);
     const { task_node: t } = this.db.t;
     await this.db.orm
@@ -382,6 +520,12 @@ export class TaskScheduler {
       .where(eq(t.id, node.id));
     await this.cancelPending([String(node.id)]);
     const entry = this.put(node.id, node.name, node.jobstore ?? "default", schedule, compiled);
+    // Every process re-reads the schedules, with this job's anchor and unpaused.
+    await this.updateShared((s) => {
+      s.paused = s.paused.filter((id) => id !== entry.id);
+      if (entry.periodMs && !schedule.start) s.anchors[entry.id] = entry.anchor;
+      else delete s.anchors[entry.id];
+    });
     if (!entry.at) await this.addPendingLog(entry);
   }
 
@@ -393,80 +537,107 @@ export class TaskScheduler {
   }
 
   async runJobNow(jobId: string) {
-    await this.ready();
+    await this.current();
     const entry = this.entryOf(jobId);
     this.runNow(entry.nodeId, "(立即执行)");
   }
 
   async pauseJob(jobId: string) {
-    await this.ready();
-    const entry = this.entryOf(jobId);
-    entry.paused = true;
-    this.disarm(entry);
+    await this.current();
+    this.entryOf(jobId);
+    await this.updateShared((s) => {
+      if (!s.paused.includes(jobId)) s.paused.push(jobId);
+    });
   }
 
   async resumeJob(jobId: string) {
-    await this.ready();
-    const entry = this.entryOf(jobId);
-    entry.paused = false;
-    this.arm(entry);
+    await this.current();
+    this.entryOf(jobId);
+    await this.updateShared((s) => {
+      s.paused = s.paused.filter((id) => id !== jobId);
+    });
+  }
+
+  /** Tells every process that these jobs are gone (after their schedules were cleared). */
+  private forgetShared(jobIds: string[] | "all") {
+    return this.updateShared((s) => {
+      const gone = (id: string) => jobIds === "all" || jobIds.includes(id);
+      s.paused = s.paused.filter((id) => !gone(id));
+      for (const id of Object.keys(s.anchors)) if (gone(id)) delete s.anchors[id];
+    });
   }
 
   async removeJob(jobId: string) {
-    await this.ready();
+    await this.current();
     const entry = this.entryOf(jobId);
     this.drop(jobId);
     await this.forget(entry.nodeId);
     await this.cancelPending([jobId]);
+    await this.forgetShared([jobId]);
   }
 
   /** Removes the jobs of these nodes, if scheduled (node delete/clear). */
   async unschedule(nodeIds: number[]) {
-    await this.ready();
+    await this.current();
     for (const id of nodeIds) this.drop(String(id));
     await this.forget(nodeIds);
     await this.cancelPending(nodeIds.map(String));
+    await this.forgetShared(nodeIds.map(String));
   }
 
   async clear() {
-    await this.ready();
-    const ids = [...this.jobs.values()].map((e) => e.nodeId);
+    await this.current();
+    const { task_node: t } = this.db.t;
+    // Every scheduled node, also those another process scheduled a moment ago.
+    const rows = await this.db.orm
+      .select({ id: t.id })
+      .from(t)
+      .where(and(eq(t.is_deleted, false), isNotNull(t.trigger)));
+    const ids = [...new Set([...this.jobs.values()].map((e) => e.nodeId).concat(rows.map((r) => r.id)))];
     for (const id of [...this.jobs.keys()]) this.drop(id);
     await this.forget(ids);
     await this.cancelPending();
+    await this.forgetShared("all");
   }
 
   async start() {
-    await this.ready();
-    if (this.state !== "stopped") throw badRequest("调度器已在运行中");
-    this.setState("running");
+    await this.current();
+    await this.setState("running", (state) => {
+      if (state !== "stopped") throw badRequest("调度器已在运行中");
+    });
   }
 
   async pause() {
-    await this.ready();
-    if (this.state === "stopped") throw badRequest("调度器未运行");
-    this.setState("paused");
+    await this.current();
+    await this.setState("paused", (state) => {
+      if (state === "stopped") throw badRequest("调度器未运行");
+    });
   }
 
   async resume() {
-    await this.ready();
-    if (this.state === "stopped") throw badRequest("调度器未运行");
-    this.setState("running");
+    await this.current();
+    await this.setState("running", (state) => {
+      if (state === "stopped") throw badRequest("调度器未运行");
+    });
   }
 
   async shutdown() {
-    await this.ready();
-    if (this.state === "stopped") throw badRequest("调度器未运行");
-    this.setState("stopped");
+    await this.current();
+    await this.setState("stopped", (state) => {
+      if (state === "stopped") throw badRequest("调度器未运行");
+    });
   }
 
-  private setState(state: SchedulerState) {
-    this.state = state;
-    for (const entry of this.jobs.values()) this.arm(entry);
+  /** Changes the run state of every process; `check` refuses against the latest shared state. */
+  private async setState(state: SchedulerState, check: (current: SchedulerState) => void) {
+    await this.updateShared((s) => {
+      check(s.state);
+      s.state = state;
+    });
   }
 
   async status() {
-    await this.ready();
+    await this.current();
     return {
       status: STATE_TEXT[this.state],
       is_running: this.state !== "stopped",
@@ -481,7 +652,7 @@ export class TaskScheduler {
   }
 
   async list(): Promise<JobInfo[]> {
-    await this.ready();
+    await this.current();
     return [...this.jobs.values()]
       .sort((a, b) => a.nodeId - b.nodeId)
       .map((entry) => {
@@ -512,7 +683,7 @@ export class TaskScheduler {
 
   /** Gives every scheduled job without a pending log row one; returns how many were added. */
   async sync(): Promise<number> {
-    await this.ready();
+    await this.current();
     const { task_job: j } = this.db.t;
     const ids = [...this.jobs.keys()];
     if (!ids.length) return 0;
@@ -538,6 +709,8 @@ export class TaskScheduler {
   /** Stops every timer and waits for the runs in progress. */
   async stop() {
     this.closed = true;
+    if (this.poller !== undefined) clearInterval(this.poller);
+    this.poller = undefined;
     for (const entry of this.jobs.values()) this.disarm(entry);
     while (this.inflight.size) await Promise.all([...this.inflight]);
   }
