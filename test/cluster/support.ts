@@ -86,7 +86,6 @@ export interface Answer {
   status: number;
   /** The answering process (`X-Worker`), or "" when the server is a single process. */
   worker: string;
-  // biome-ignore lint/suspicious/noExplicitAny: envelopes of many shapes
   body: any;
 }
 
