@@ -26,6 +26,12 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/** Documents, archives and media an admin stores (the avatar upload keeps only the images). */
+export const DEFAULT_ALLOWED_EXTENSIONS =
+  ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.txt,.csv,.md,.rtf," +
+  ".zip,.7z,.tar,.gz," +
+  ".png,.jpg,.jpeg,.gif,.webp,.bmp,.ico,.svg,.mp3,.mp4,.wav,.webm";
+
 /**
  * Every setting, with its default. The README's settings table and `.env.example` mirror this
  * object; a test keeps the three in step.
@@ -104,9 +110,21 @@ export const settingsSchema = z
     OPERATION_LOG_RECORD: bool.default(true),
     LOG_RETENTION_DAYS: int(1).default(180),
 
+    /** Where uploads live: `local` (STORAGE_DIR; on Workers the R2 binding), `r2` (Workers only), or `s3`. */
+    STORAGE_DRIVER: z.enum(["local", "r2", "s3"]).default("local"),
     STORAGE_DIR: z.string().min(1).default("./data/static"),
+    /** S3-compatible store (STORAGE_DRIVER=s3); empty endpoint: AWS S3 of S3_REGION. */
+    S3_ENDPOINT: z.string().url().or(z.literal("")).default(""),
+    S3_REGION: z.string().min(1).default("us-east-1"),
+    S3_BUCKET: z.string().default(""),
+    S3_ACCESS_KEY_ID: z.string().default(""),
+    /** Secret: used only to sign requests to the store, never logged. */
+    S3_SECRET_ACCESS_KEY: z.string().default(""),
+    /** `<endpoint>/<bucket>/<key>` addressing (MinIO and most self-hosted stores) instead of `<bucket>.<host>`. */
+    S3_FORCE_PATH_STYLE: bool.default(false),
     MAX_FILE_SIZE: int(1).default(10 * 1024 * 1024),
-    ALLOWED_EXTENSIONS: list.default([".gif", ".jpg", ".jpeg", ".png", ".ico", ".svg", ".xls", ".xlsx"]),
+    /** Upload types (file endpoints, parameters, the resource manager); DANGEROUS ones are refused anyway. */
+    ALLOWED_EXTENSIONS: list.default(DEFAULT_ALLOWED_EXTENSIONS.split(",")),
 
     /** AI assistant: any OpenAI-compatible chat-completions endpoint; empty turns the assistant off. */
     AI_BASE_URL: z.string().url().or(z.literal("")).default(""),
@@ -168,6 +186,13 @@ export const settingsSchema = z
         code: "custom",
         path: ["CORS_ORIGINS"],
         message: "'*' cannot be combined with CORS_CREDENTIALS=true; list the SPA's origins",
+      });
+    }
+    if (s.STORAGE_DRIVER === "s3" && (!s.S3_BUCKET || !s.S3_ACCESS_KEY_ID || !s.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STORAGE_DRIVER"],
+        message: "STORAGE_DRIVER=s3 needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY",
       });
     }
     if (s.CACHE_DRIVER === "upstash" && (!s.UPSTASH_REDIS_REST_URL || !s.UPSTASH_REDIS_REST_TOKEN)) {

@@ -9,6 +9,7 @@ import { openDatabase } from "../core/db/client";
 import { prepareDatabase } from "../core/db/prepare";
 import type { Logger } from "../core/log/logger";
 import { createLocalStorage } from "../core/storage/local";
+import { s3StorageFromSettings } from "../core/storage/s3";
 import { createBunSystemInfo } from "./bun-system-info";
 
 const require = createRequire(import.meta.url);
@@ -86,7 +87,14 @@ export async function buildBunDeps(
       console.log(`\n  Generated password for user "admin": ${seeded.generatedAdminPassword}\n`);
     }
   }
-  const storage = createLocalStorage(settings.STORAGE_DIR);
+  if (settings.STORAGE_DRIVER === "r2") {
+    await Promise.allSettled([cache.close(), db.close()]);
+    throw new Error("STORAGE_DRIVER=r2 is the Worker's binding; under Bun use s3 with R2's S3 endpoint");
+  }
+  const storage =
+    settings.STORAGE_DRIVER === "s3"
+      ? s3StorageFromSettings(settings)
+      : createLocalStorage(settings.STORAGE_DIR);
   const systemInfo = createBunSystemInfo({ diskPaths: [settings.STORAGE_DIR, "/"] });
   return {
     settings,

@@ -7,6 +7,7 @@ import type { AppDeps } from "../core/context";
 import { openRemoteLibsqlDatabase } from "../core/db/libsql-remote";
 import { createLogger, type Logger } from "../core/log/logger";
 import { createR2Storage, type R2BucketLike } from "../core/storage/r2";
+import { s3StorageFromSettings } from "../core/storage/s3";
 import type { Storage } from "../core/storage/storage";
 
 /*
@@ -64,8 +65,12 @@ export function edgeCache(settings: Settings): Cache {
   });
 }
 
-/** Uploads go to R2; without the binding the rest of the app still works and uploads say why not. */
-export function edgeStorage(env: WorkerEnv, logger: Logger): Storage {
+/**
+ * Uploads go to R2 (or an S3-compatible store with STORAGE_DRIVER=s3); without the binding the
+ * rest of the app still works and uploads say why not.
+ */
+export function edgeStorage(env: WorkerEnv, logger: Logger, settings?: Settings): Storage {
+  if (settings?.STORAGE_DRIVER === "s3") return s3StorageFromSettings(settings);
   if (env.STORAGE) return createR2Storage(env.STORAGE);
   logger.warn("no R2 bucket bound as STORAGE: uploads are refused (see wrangler.toml [[r2_buckets]])");
   return {
@@ -102,7 +107,7 @@ export async function buildWorkerDeps(env: WorkerEnv, platform: WorkerPlatform):
     cache,
     logger,
     hasher: createPasswordHasher(createWasmArgon2(platform.argon2)),
-    storage: edgeStorage(env, logger),
+    storage: edgeStorage(env, logger, settings),
     docAssets: platform.docAssets,
     runtime: "workerd",
   };

@@ -1,10 +1,10 @@
 /**
  * Where uploaded files live: a local directory under Bun (default ./data/static), an R2 bucket
- * on Workers. Keys are relative paths like `upload/2025/01/31/<32 hex>.png`;
+ * on Workers, or any S3-compatible bucket on either (STORAGE_DRIVER=s3). Keys are relative paths like `upload/2025/01/31/<32 hex>.png`;
  * drivers refuse keys that could escape their root.
  */
 export interface Storage {
-  readonly driver: "local" | "r2" | "memory";
+  readonly driver: "local" | "r2" | "s3" | "memory";
   /** `originName`: the uploader's file name, kept beside the file for Content-Disposition. */
   put(key: string, body: Uint8Array, contentType?: string, originName?: string): Promise<void>;
   get(key: string): Promise<StoredFile | null>;
@@ -16,6 +16,8 @@ export interface Storage {
    * exist only while they hold a file (as in R2), so a missing folder lists as [].
    */
   list(prefix: string, opts?: { recursive?: boolean }): Promise<StorageEntry[]>;
+  /** A server-side copy where the store has one (S3); otherwise callers get and put. */
+  copy?(from: string, to: string): Promise<void>;
 }
 
 export interface StoredFile {

@@ -9,11 +9,14 @@ import { readFirstSheet } from "../../../src/core/xlsx";
 import { resolveResourcePath } from "../../../src/modules/monitor/resource/resource.path";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
+import { startLocalS3 } from "../../support/s3";
 
 const BASE = "/api/v1/monitor/resource";
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
 const NOTE = "hello resource manager, 28 B";
 
+/** A local S3-compatible server (s3rver) for the s3 driver's round. */
+const s3 = await startLocalS3();
 let t: TestApp;
 let headers: Record<string, string>;
 let admin: ReturnType<typeof client>;
@@ -26,6 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+  await s3.close();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -103,6 +107,7 @@ const drivers: [string, () => Storage][] = [
     },
   ],
   ["r2", () => createR2Storage(fakeR2(), { prefix: "site/" })],
+  ["s3", () => s3.storage({ prefix: "site/" })],
 ];
 
 for (const [driver, makeStorage] of drivers) {

@@ -2,7 +2,7 @@ import type { AppDeps } from "../../../core/context";
 import { AppError, badRequest, conflict, notFound } from "../../../core/http/errors";
 import { offsetOf, type PageQuery, pageOf } from "../../../core/http/pagination";
 import { contentMatchesExtension } from "../../../core/storage/content-check";
-import type { StorageEntry } from "../../../core/storage/storage";
+import { contentTypeOf, type StorageEntry } from "../../../core/storage/storage";
 import { DANGEROUS } from "../../../core/storage/upload";
 import {
   baseName,
@@ -170,7 +170,8 @@ export async function uploadResource(
   const bytes = new Uint8Array(await file.arrayBuffer());
   // Served by /static without a token: an HTML body under an image name is refused.
   if (!contentMatchesExtension(ext.toLowerCase(), bytes)) throw badRequest(`文件内容与扩展名不符: ${ext}`);
-  await deps.storage.put(key, bytes, file.type || undefined);
+  // Typed by its extension: what the browser claimed is never stored.
+  await deps.storage.put(key, bytes, contentTypeOf(key) ?? undefined);
   return {
     filename: baseName(key),
     file_url: fileUrlOf(origin, key),
@@ -251,14 +252,17 @@ async function planTransfer(deps: AppDeps, body: Transfer, what: string) {
 }
 
 async function copyFiles(deps: AppDeps, files: string[], source: ResourcePath, target: ResourcePath) {
+  const { storage } = deps;
   for (const file of files) {
-    const stored = await deps.storage.get(file);
+    const to = target.key + file.slice(source.key.length);
+    // A store that copies server-side (S3) never sends the bytes through here.
+    if (storage.copy) {
+      await storage.copy(file, to);
+      continue;
+    }
+    const stored = await storage.get(file);
     if (stored) {
-      await deps.storage.put(
-        target.key + file.slice(source.key.length),
-        stored.body,
-        stored.contentType ?? undefined,
-      );
+      await storage.put(to, stored.body, stored.contentType ?? undefined);
     }
   }
 }
