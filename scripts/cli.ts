@@ -29,7 +29,7 @@ import {
   prepareDatabase,
 } from "../src/core/db/prepare";
 import { randomPassword } from "../src/core/db/seed";
-import { OPENAPI_CONFIG } from "../src/core/docs/docs";
+import { buildOpenApiDocument, publicServerUrl } from "../src/core/docs/docs";
 import { createLogger } from "../src/core/log/logger";
 import { redactLoggedText } from "../src/core/log/redact";
 import { loadBunSettings } from "../src/entry/secret-key";
@@ -415,8 +415,9 @@ Object.assign(verbs, {
 async function openApiDocument(): Promise<{ paths: Record<string, object> }> {
   // Building the document touches none of these.
   const unused = {} as never;
+  const settings = loadBunSettings({ ...process.env, CACHE_DRIVER: "memory" });
   const app = createApp({
-    settings: loadBunSettings({ ...process.env, CACHE_DRIVER: "memory" }),
+    settings,
     db: unused,
     cache: unused,
     storage: unused,
@@ -425,7 +426,8 @@ async function openApiDocument(): Promise<{ paths: Record<string, object> }> {
     docAssets: async () => null,
     runtime: "bun",
   });
-  return app.getOpenAPIDocument(OPENAPI_CONFIG) as { paths: Record<string, object> };
+  const origin = `http://${settings.SERVER_HOST}:${settings.SERVER_PORT}`;
+  return buildOpenApiDocument(app, publicServerUrl(settings, origin)) as { paths: Record<string, object> };
 }
 
 function printOverview() {

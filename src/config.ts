@@ -41,6 +41,8 @@ export const settingsSchema = z
     ENVIRONMENT: z.enum(["dev", "test", "prod"]).default("dev"),
     SERVER_HOST: z.string().min(1).default("127.0.0.1"),
     SERVER_PORT: int(0, 65535).default(8001),
+    /** Where clients reach the API (OpenAPI `servers`), e.g. https://admin.example.com; empty: the request's origin. */
+    PUBLIC_URL: z.string().url().or(z.literal("")).default(""),
     /** Take the client IP from X-Forwarded-For (only behind your own proxy); see TRUSTED_PROXIES. */
     TRUST_PROXY: bool.default(false),
     /** Which X-Forwarded-For entries are our proxies: a hop count, or their IPs/CIDRs. */

@@ -13,9 +13,13 @@ interface TextFilter {
 }
 let filters: TextFilter[] = [];
 
+/** `type: "string"`, or OpenAPI 3.1's nullable `type: ["string", "null"]`. */
+const isStringType = (type: unknown): boolean =>
+  type === "string" || (Array.isArray(type) && type.includes("string"));
+
 const isText = (schema: any): boolean =>
   !!schema &&
-  (schema.type === "string" ||
+  (isStringType(schema.type) ||
     (schema.type === "array" && isText(schema.items)) ||
     (Array.isArray(schema.anyOf) && schema.anyOf.some(isText)) ||
     (Array.isArray(schema.oneOf) && schema.oneOf.some(isText)));
@@ -72,7 +76,7 @@ test("export filters sent as a JSON body (the SPA's) refuse control characters t
     if (!path.endsWith("/export")) continue;
     const schema = resolve(ops.post?.requestBody?.content?.["application/json"]?.schema);
     for (const [name, prop] of Object.entries((schema?.properties ?? {}) as Record<string, any>)) {
-      if (prop.type !== "string" || prop.enum || name === "order_by") continue; // order_by: JSON, not a filter
+      if (!isStringType(prop.type) || prop.enum || name === "order_by") continue; // order_by: JSON, not a filter
       tried++;
       const res = await t.request(path, {
         method: "POST",

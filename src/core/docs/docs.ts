@@ -1,6 +1,8 @@
 import { SwaggerUI } from "@hono/swagger-ui";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Settings } from "../../config";
 import type { AppDeps, AppEnv, DocAsset } from "../context";
+import { finishOpenApiDocument } from "../http/openapi";
 
 const ASSET_TYPES: Record<DocAsset, string> = {
   "swagger-ui.css": "text/css; charset=utf-8",
@@ -56,13 +58,28 @@ const redocPage = (specUrl: string, script: string) => `<!doctype html>
 </html>`;
 
 export const OPENAPI_CONFIG = {
-  openapi: "3.0.3",
+  openapi: "3.1.0",
   info: {
     title: "hono-admin API",
     version: "0.1.0",
     description: "FastapiAdmin v3.0 兼容的后台管理接口。登录: POST /api/v1/system/auth/login (表单)。",
   },
 };
+
+/**
+ * The OpenAPI 3.1 document of `app`: every operation named (`operationId`) and its security
+ * stated; `serverUrl` is where the API is reached (PUBLIC_URL, else the asking request's origin).
+ */
+export function buildOpenApiDocument(app: OpenAPIHono<AppEnv>, serverUrl: string) {
+  return finishOpenApiDocument(
+    app.getOpenAPI31Document({ ...OPENAPI_CONFIG, servers: [{ url: serverUrl, description: "hono-admin" }] }),
+  );
+}
+
+/** The server URL for the document: PUBLIC_URL when set, else `fallback` (the request's origin). */
+export function publicServerUrl(settings: Settings, fallback: string): string {
+  return (settings.PUBLIC_URL || fallback).replace(/\/+$/, "");
+}
 
 /**
  * OpenAPI document, Swagger UI and ReDoc under /api/v1. Their assets come from this server, so
@@ -80,7 +97,17 @@ export function mountDocs(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     bearerFormat: "JWT",
   });
 
-  app.doc(`${base}/openapi.json`, OPENAPI_CONFIG);
+  // Built once per server URL (one in practice); the registry does not change after start-up.
+  const documents = new Map<string, string>();
+  app.get(`${base}/openapi.json`, (c) => {
+    const url = publicServerUrl(deps.settings, new URL(c.req.url).origin);
+    let json = documents.get(url);
+    if (json === undefined) {
+      json = JSON.stringify(buildOpenApiDocument(app, url));
+      if (documents.size < 8) documents.set(url, json);
+    }
+    return c.body(json, 200, { "Content-Type": "application/json" });
+  });
 
   const page = (html: string, csp: string) =>
     new Response(html, {
