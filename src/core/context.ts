@@ -1,3 +1,4 @@
+import type { UpgradeWebSocket } from "hono/ws";
 import type { Settings } from "../config";
 import type { PasswordHasher } from "./auth/password";
 import type { Principal } from "./auth/principal";
@@ -24,6 +25,11 @@ export interface AppDeps {
   runtime: "bun" | "workerd";
   /** Host and process figures for the server monitor; absent where the runtime cannot tell (Workers). */
   systemInfo?: () => Promise<SystemSnapshot>;
+  /**
+   * Upgrades a request to a WebSocket with this runtime's Hono helper (`hono/bun`,
+   * `hono/cloudflare-workers`); modules never import a runtime. Absent: WebSocket routes say so.
+   */
+  upgradeWebSocket?: UpgradeWebSocket;
 }
 
 export type DocAsset = "swagger-ui.css" | "swagger-ui-bundle.js" | "redoc.standalone.js";

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { upgradeWebSocket } from "hono/bun";
 import type { Settings } from "../config";
 import { nativeArgon2 } from "../core/auth/argon2-native";
 import { createPasswordHasher } from "../core/auth/password";
@@ -106,5 +107,6 @@ export async function buildBunDeps(
     docAssets: nodeModulesAssets(),
     runtime: "bun",
     systemInfo,
+    upgradeWebSocket,
   };
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import type { Server } from "bun";
+import { type BunWebSocketData, websocket } from "hono/bun";
 import { type Settings, SettingsError } from "../config";
 import { AdoptionRefused } from "../core/db/adopt";
 import { DatabaseStepError, describeDriverError } from "../core/db/prepare";
@@ -68,13 +69,14 @@ async function serve(settings: Settings, worker: string | null) {
   const testScheduled = askedTestScheduled && settings.ENVIRONMENT !== "prod";
   if (askedTestScheduled && !testScheduled && worker === null)
     logger.warn("--test-scheduled is ignored when ENVIRONMENT=prod");
-  const handle = (req: Request, srv: Server<undefined>) => {
+  const handle = (req: Request, srv: Server<BunWebSocketData>) => {
     if (testScheduled && new URL(req.url).pathname === "/__scheduled") {
       const time = Number(new URL(req.url).searchParams.get("time") ?? Date.now());
       if (!Number.isFinite(time)) return new Response("time: epoch milliseconds", { status: 400 });
       return runDueJobs(deps, new Date(time), jobs).then((runs) => Response.json(runs));
     }
-    return app.fetch(req, { clientIp: srv.requestIP(req)?.address });
+    // `server`: hono/bun's upgradeWebSocket upgrades through it (the AI chat socket)
+    return app.fetch(req, { clientIp: srv.requestIP(req)?.address, server: srv });
   };
   const server = Bun.serve({
     hostname: settings.SERVER_HOST,
@@ -96,6 +98,8 @@ async function serve(settings: Settings, worker: string | null) {
           },
     // A little above the app's own limit, so the app answers 413 with its envelope first.
     maxRequestBodySize: settings.MAX_FILE_SIZE + 2 * 1024 * 1024,
+    // WebSocket events of sockets the app upgraded (hono/bun)
+    websocket,
   });
   logger.info("server started", {
     url: `http://${server.hostname}:${server.port}`,

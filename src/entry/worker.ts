@@ -7,6 +7,7 @@ import { envelope } from "../core/http/envelope";
 import { jobs, runDueJobs } from "../core/jobs";
 import { buildWorkerDeps, EdgeConfigError, type WorkerEnv } from "./worker-deps";
 import { bundledDocAssets } from "./worker-docs";
+import { workerUpgradeWebSocket } from "./worker-websocket";
 
 /*
  * Cloudflare Workers entry: the same app as the Bun server, built from bindings and secrets
@@ -32,7 +33,10 @@ let isolate: Promise<Isolate> | undefined;
 
 function isolateFor(env: WorkerEnv): Promise<Isolate> {
   isolate ??= buildWorkerDeps(env, { argon2, docAssets: bundledDocAssets }).then(
-    (deps) => ({ app: createApp(deps), deps }),
+    (built) => {
+      const deps: AppDeps = { ...built, upgradeWebSocket: workerUpgradeWebSocket };
+      return { app: createApp(deps), deps };
+    },
     (err) => {
       isolate = undefined;
       throw err;

@@ -1,5 +1,6 @@
 import type { AppDeps } from "../core/context";
 import type { Router } from "../core/http/router";
+import { chatRouter } from "./ai/chat/chat.routes";
 import { portalRouter } from "./application/portal/portal.routes";
 import { fileRouter } from "./common/file/file.routes";
 import { healthRouter } from "./common/health/health.routes";
@@ -54,6 +55,7 @@ export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/task/cronjob/node", router: nodeRouter },
   { path: "/task/workflow/node-type", router: nodeTypeRouter },
   { path: "/task/workflow/definition", router: definitionRouter },
+  { path: "/ai/chat", router: chatRouter },
 ];
 
 /** Work a module runs in the background of a long-lived server (see `startBackground` in app.ts). */

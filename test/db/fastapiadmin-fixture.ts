@@ -113,6 +113,8 @@ export async function mysqlFixture(
 export const ADOPTION_ADDITIONS: Record<"sqlite" | "mysql", string[]> = {
   sqlite: [
     "table __drizzle_migrations",
+    "table ai_chat_message",
+    "table ai_chat_session",
     "index sys_dict_data.ix_sys_dict_data_dict_type (dict_type)",
     "index sys_dict_data.ix_sys_dict_data_dict_type_id (dict_type_id)",
     "index sys_log.ix_sys_log_type (type)",
@@ -124,6 +126,8 @@ export const ADOPTION_ADDITIONS: Record<"sqlite" | "mysql", string[]> = {
   ],
   mysql: [
     "table __drizzle_migrations",
+    "table ai_chat_message",
+    "table ai_chat_session",
     "index sys_dict_data.ix_sys_dict_data_dict_type (dict_type)",
     "index sys_log.ix_sys_log_type (type)",
     "index task_job.ix_task_job_status (status)",

@@ -48,6 +48,8 @@ describe(`migrations (${testDialect()})`, () => {
         "task_node",
         "task_workflow",
         "task_workflow_node_type",
+        "ai_chat_session",
+        "ai_chat_message",
       ].sort(),
     );
   });

@@ -37,8 +37,18 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext> {
   const header = c.req.header("authorization") ?? "";
   const match = /^bearer\s+(\S+)$/i.exec(header.trim());
   if (!match) throw unauthenticated("认证失败,请登录后再试");
+  const auth = await authenticateToken(deps, match[1]);
+  c.set("auth", auth);
+  return auth;
+}
+
+/**
+ * The checks of `authenticate` for an access token that did not come in the Authorization header
+ * (the AI chat WebSocket's `?token=`, which browsers cannot send as a header).
+ */
+export async function authenticateToken(deps: AppDeps, token: string): Promise<AuthContext> {
   const { tokens, sessions } = authServices(deps);
-  const claims = await tokens.verifyAccess(match[1]);
+  const claims = await tokens.verifyAccess(token);
   const userId = Number(claims.sub);
   const session = await sessions.get(userId, claims.sid);
   if (!session) throw unauthenticated("认证已失效");
@@ -52,9 +62,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext> {
     throw unauthenticated("用户已被停用");
   }
   await sessions.touch(session);
-  const auth: AuthContext = { principal, session };
-  c.set("auth", auth);
-  return auth;
+  return { principal, session };
 }
 
 export function hasPermission(principal: AuthContext["principal"], required: readonly string[]): boolean {
