@@ -37,7 +37,7 @@ beforeAll(async () => {
   await server.ready();
   cache = createFileCache({ path: cacheFileBeside(DATABASE_URL) });
   admin = (await login("admin", "123456")).login.body.data.access_token;
-});
+}, 60_000);
 
 afterAll(async () => {
   await cache?.close();
@@ -157,7 +157,7 @@ test("the API rate limit counts one client's requests over both processes", asyn
   expect([...seen].sort()).toEqual(BOTH);
   const answers = await onEach(BOTH, () => call(server.base, "/common/health/", { headers }));
   expect(statuses(answers)).toEqual([429, 429]);
-});
+}, 45_000);
 
 test("the dictionary cache is never stale on either process after a write", async () => {
   const read = () => call(server.base, "/system/dict/data/info/sys_user_sex");
