@@ -86,10 +86,9 @@ type OperationObject = { operationId?: string; security?: unknown[] };
  * programming error and throws), and `security: []` on the public ones, saying outright that
  * they need no token (guarded routes carry the bearer requirement from `guardedRoute`).
  */
-export function finishOpenApiDocument<D extends { paths?: Record<string, Record<string, unknown>> }>(
-  doc: D,
-): D {
-  const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+export function finishOpenApiDocument<D extends { paths?: object }>(doc: D): D {
+  const paths = (doc.paths ?? {}) as Record<string, Record<string, unknown>>;
+  const operations = Object.entries(paths).flatMap(([path, item]) =>
     HTTP_METHODS.filter((m) => item[m]).map((method) => ({ path, item, method })),
   );
   const uses = new Map<string, number>();
