@@ -15,6 +15,8 @@
  *
  * To add rows: add a `Scenario` to `scenarios` (and a `Setup` if it needs a new kind of server).
  */
+
+import { Database as SqliteDatabase } from "bun:sqlite";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, createServer, type Server as NetServer, type Socket } from "node:net";
@@ -25,6 +27,7 @@ import { nativeArgon2 } from "../src/core/auth/argon2-native";
 import { createPasswordHasher } from "../src/core/auth/password";
 import { openDatabase } from "../src/core/db/client";
 import type { Database } from "../src/core/db/database";
+import { filePathOf } from "../src/core/db/libsql";
 import type { RawSql } from "../src/core/db/schema-inspect";
 import { seedDatabase } from "../src/core/db/seed";
 
@@ -42,9 +45,37 @@ function stamp(base: number, seconds: number): string {
   return new Date(base + seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
 }
 
+/** Where bulk rows go: statements run in order in one transaction per call. */
+type BulkWriter = Pick<RawSql, "dialect" | "batch">;
+
+/**
+ * A local SQLite file is written through bun:sqlite (prepared statements reused, no fsync until
+ * the end): several times faster than going through the libSQL client for a million rows.
+ */
+function bulkWriter(db: Database): { writer: BulkWriter; close(): void } {
+  const path = db.dialect === "sqlite" && db.url.startsWith("file:") ? filePathOf(db.url) : null;
+  if (!path) return { writer: db.raw, close() {} };
+  const lite = new SqliteDatabase(path);
+  lite.run("PRAGMA busy_timeout = 10000");
+  lite.run("PRAGMA synchronous = OFF");
+  lite.run("PRAGMA cache_size = -262144");
+  const runAll = lite.transaction((statements: { sql: string; args?: unknown[] }[]) => {
+    for (const st of statements) lite.query(st.sql).run(...((st.args ?? []) as never[]));
+  });
+  return {
+    writer: {
+      dialect: "sqlite",
+      async batch(statements) {
+        runAll(statements);
+      },
+    },
+    close: () => lite.close(),
+  };
+}
+
 /** Many rows in multi-row INSERTs, `perStatement` rows each, `perBatch` statements a transaction. */
 async function insertMany(
-  raw: RawSql,
+  raw: BulkWriter,
   table: string,
   columns: string[],
   count: number,
@@ -76,11 +107,20 @@ async function insertMany(
  * half logins (type 1) and half operations (type 2) from 250 IPs over the past 90 days.
  */
 export async function seedBulk(db: Database, sizes: BulkSizes): Promise<void> {
-  const { raw } = db;
+  const bulk = bulkWriter(db);
+  try {
+    await seedRows(db, bulk.writer, sizes);
+  } finally {
+    bulk.close();
+  }
+}
+
+async function seedRows(db: Database, raw: BulkWriter, sizes: BulkSizes): Promise<void> {
   const num = (v: unknown) => Number(v);
-  const depts = (await raw.all("SELECT id FROM sys_dept")).map((r) => num(r.id));
-  const roles = (await raw.all("SELECT id FROM sys_role")).map((r) => num(r.id));
-  let positions = (await raw.all("SELECT id FROM sys_position")).map((r) => num(r.id));
+  const all = (sql: string) => db.raw.all(sql);
+  const depts = (await all("SELECT id FROM sys_dept")).map((r) => num(r.id));
+  const roles = (await all("SELECT id FROM sys_role")).map((r) => num(r.id));
+  let positions = (await all("SELECT id FROM sys_position")).map((r) => num(r.id));
   if (!positions.length) {
     await insertMany(
       raw,
@@ -89,9 +129,9 @@ export async function seedBulk(db: Database, sizes: BulkSizes): Promise<void> {
       20,
       (i) => [crypto.randomUUID(), `岗位${i + 1}`, i + 1, "0", stamp(Date.now(), 0), stamp(Date.now(), 0), 0],
     );
-    positions = (await raw.all("SELECT id FROM sys_position")).map((r) => num(r.id));
+    positions = (await all("SELECT id FROM sys_position")).map((r) => num(r.id));
   }
-  const firstUser = num((await raw.all("SELECT COALESCE(MAX(id), 0) AS m FROM sys_user"))[0].m) + 1;
+  const firstUser = num((await all("SELECT COALESCE(MAX(id), 0) AS m FROM sys_user"))[0].m) + 1;
   const now = Date.now();
   const yearAgo = now - 365 * 86_400_000;
   // One fixed (unusable) hash: the bench logs in as admin only.
@@ -122,7 +162,7 @@ export async function seedBulk(db: Database, sizes: BulkSizes): Promise<void> {
     (i) => {
       const t = stamp(yearAgo, i * userStep);
       return [
-        crypto.randomUUID(),
+        Bun.randomUUIDv7(),
         i % 10 === 9 ? "1" : "0",
         t,
         t,
@@ -182,7 +222,7 @@ export async function seedBulk(db: Database, sizes: BulkSizes): Promise<void> {
       const t = stamp(ninetyDaysAgo, Math.floor(i * logStep));
       const login = i % 2 === 0;
       return [
-        crypto.randomUUID(),
+        Bun.randomUUIDv7(),
         "0",
         login ? "登录" : "查询用户",
         t,

@@ -50,9 +50,13 @@ export async function authenticateToken(deps: AppDeps, token: string): Promise<A
   const { tokens, sessions } = authServices(deps);
   const claims = await tokens.verifyAccess(token);
   const userId = Number(claims.sub);
-  const session = await sessions.get(userId, claims.sid);
+  // The session and the principal are read together: one cache round trip (the principal is
+  // used only once the session is known to be live).
+  const [session, principal] = await Promise.all([
+    sessions.get(userId, claims.sid),
+    loadPrincipal(deps.db, deps.cache, userId),
+  ]);
   if (!session) throw unauthenticated("认证已失效");
-  const principal = await loadPrincipal(deps.db, deps.cache, userId);
   if (!principal) {
     await sessions.endAllOf(userId);
     throw unauthenticated("用户不存在");

@@ -35,13 +35,23 @@ export async function loadPrincipal(db: Database, cache: Cache, userId: number):
   return principal;
 }
 
-/** Drops cached principals: one user's, or everyone's (after role or menu changes). */
+/**
+ * Prefix of cached lookups derived from roles, menus and departments (e.g. the roles the user
+ * list shows): dropped with everyone's principals, so whatever changes those drops them too.
+ */
+export const LOOKUP_PREFIX = "lookup:";
+
+/**
+ * Drops cached principals: one user's, or everyone's together with every cached lookup (after
+ * role, menu or department changes).
+ */
 export async function forgetPrincipals(cache: Cache, userId?: number): Promise<void> {
   if (userId !== undefined) {
     await cache.del(key(userId));
     return;
   }
-  const keys = await cache.keys("principal:");
+  const [principals, lookups] = await Promise.all([cache.keys("principal:"), cache.keys(LOOKUP_PREFIX)]);
+  const keys = [...principals, ...lookups];
   if (keys.length) await cache.del(...keys);
 }
 

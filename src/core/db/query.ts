@@ -106,6 +106,50 @@ export async function selectPage<T>(
   return { rows: rows as T[], total: Number(total) };
 }
 
+/**
+ * The ids of one page, as a derived table to join the rows to (a "deferred join"): WHERE, ORDER BY
+ * and LIMIT/OFFSET run on the table alone, so an index answers them and a deep page skips index
+ * entries, not whole rows; only the page's rows are then read. Join it as
+ * `.from(ids).innerJoin(table, eq(table.id, ids.id))` and ORDER BY the same keys again (it sorts
+ * one page). A derived table, not `IN (subquery)`: MySQL refuses LIMIT inside IN.
+ */
+export function pageIds(
+  db: Database,
+  table: SQLiteTable & { id: SQLiteColumn },
+  where: SQL | undefined,
+  orderBy: SQL[],
+  page: { page_no: number; page_size: number },
+) {
+  return db.orm
+    .select({ id: table.id })
+    .from(table)
+    .where(where)
+    .orderBy(...orderBy)
+    .limit(page.page_size)
+    .offset((page.page_no - 1) * page.page_size)
+    .as("page_ids");
+}
+
+/** `count(*)` of the rows matching `where` (read from an index where one covers the filter). */
+export function countOf(db: Database, table: SQLiteTable, where: SQL | undefined) {
+  return db.orm.select({ total: sql<number>`count(*)` }).from(table).where(where);
+}
+
+/**
+ * Independent reads in one database round trip where the driver can: a libSQL server gets them
+ * as one batch (one HTTP request); a local file and MySQL's pool run them concurrently.
+ */
+export async function readTogether<const Q extends readonly PromiseLike<unknown>[]>(
+  db: Database,
+  queries: Q,
+): Promise<{ -readonly [K in keyof Q]: Awaited<Q[K]> }> {
+  if (db.dialect === "sqlite" && !db.url.startsWith("file:")) {
+    // biome-ignore lint/suspicious/noExplicitAny: drizzle's batch takes its own builder tuple type
+    return (await db.orm.batch(queries as any)) as never;
+  }
+  return (await Promise.all(queries)) as never;
+}
+
 export interface AuditRefs {
   created_id?: number | null;
   updated_id?: number | null;

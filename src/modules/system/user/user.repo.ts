@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, ne, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Database, Orm } from "../../../core/db/database";
-import { allOf, notDeleted, selectPage, softDeleted } from "../../../core/db/query";
+import { allOf, countOf, notDeleted, pageIds, readTogether, softDeleted } from "../../../core/db/query";
 
 /* Drizzle queries of the user module; no rules here. */
 
@@ -41,13 +42,99 @@ export async function findUserByUsername(db: Database, username: string): Promis
   return row;
 }
 
-export function pageUsers(
+/** A listed user: every column but the password hash, with the names the list shows beside it. */
+export type ListedUser = Omit<UserRow, "password"> & {
+  dept_name: string | null;
+  tenant_name: string | null;
+  created_name: string | null;
+  updated_name: string | null;
+  deleted_name: string | null;
+};
+
+/**
+ * One page of users and the total in one round trip: the page's ids from an index (deferred
+ * join), then those rows without the password hash, joined to their department, tenant and
+ * audit users' names; the count reads the index only.
+ */
+export async function pageUsers(
   db: Database,
   where: SQL | undefined,
   orderBy: SQL[],
   page: { page_no: number; page_size: number },
-) {
-  return selectPage<UserRow>(db, db.t.sys_user, where, orderBy, page);
+): Promise<{ rows: ListedUser[]; total: number }> {
+  const { sys_user, sys_dept, sys_tenant } = db.t;
+  const { password: _hash, ...columns } = getTableColumns(sys_user);
+  const ids = pageIds(db, sys_user, where, orderBy, page);
+  const creator = alias(sys_user, "created_user");
+  const updater = alias(sys_user, "updated_user");
+  const deleter = alias(sys_user, "deleted_user");
+  const rows = db.orm
+    .select({
+      ...columns,
+      dept_name: sys_dept.name,
+      tenant_name: sys_tenant.name,
+      created_name: creator.name,
+      updated_name: updater.name,
+      deleted_name: deleter.name,
+    })
+    .from(ids)
+    .innerJoin(sys_user, eq(sys_user.id, ids.id))
+    .leftJoin(sys_dept, eq(sys_dept.id, sys_user.dept_id))
+    .leftJoin(sys_tenant, eq(sys_tenant.id, sys_user.tenant_id))
+    .leftJoin(creator, eq(creator.id, sys_user.created_id))
+    .leftJoin(updater, eq(updater.id, sys_user.updated_id))
+    .leftJoin(deleter, eq(deleter.id, sys_user.deleted_id))
+    .orderBy(...orderBy);
+  const [list, [{ total }]] = await readTogether(db, [rows, countOf(db, sys_user, where)] as const);
+  return { rows: list as ListedUser[], total: Number(total) };
+}
+
+/**
+ * The role ids (kind 1) and positions (kind 2) of users, in one statement: live roles in role
+ * order, live positions in position order.
+ */
+export async function linksOfUsers(
+  db: Database,
+  userIds: number[],
+): Promise<{ user_id: number; kind: number; id: number; name: string; ord: number }[]> {
+  if (!userIds.length) return [];
+  const { sys_user_roles, sys_role, sys_user_positions, sys_position } = db.t;
+  const roles = db.orm
+    .select({
+      user_id: sys_user_roles.user_id,
+      kind: sql<number>`1`.as("kind"),
+      id: sys_role.id,
+      name: sys_role.name,
+      ord: sys_role.order,
+    })
+    .from(sys_user_roles)
+    .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
+    .where(and(inArray(sys_user_roles.user_id, userIds), notDeleted(sys_role)));
+  const positions = db.orm
+    .select({
+      user_id: sys_user_positions.user_id,
+      kind: sql<number>`2`.as("kind"),
+      id: sys_position.id,
+      name: sys_position.name,
+      ord: sys_position.order,
+    })
+    .from(sys_user_positions)
+    .innerJoin(sys_position, eq(sys_position.id, sys_user_positions.position_id))
+    .where(and(inArray(sys_user_positions.user_id, userIds), notDeleted(sys_position)));
+  const rows = await roles.unionAll(positions);
+  return rows
+    .map((r) => ({ ...r, kind: Number(r.kind), ord: Number(r.ord) }))
+    .sort((a, b) => a.kind - b.kind || a.ord - b.ord || a.id - b.id);
+}
+
+/** Live roles by id (any status), full rows. */
+export async function rolesByIds(db: Database, ids: number[]): Promise<RoleRow[]> {
+  if (!ids.length) return [];
+  const { sys_role } = db.t;
+  return db.orm
+    .select()
+    .from(sys_role)
+    .where(and(inArray(sys_role.id, ids), notDeleted(sys_role)));
 }
 
 export function listUsers(db: Database, where: SQL | undefined, orderBy: SQL[]): Promise<UserRow[]> {

@@ -20,6 +20,7 @@ import { hit, rateLimited } from "../../../core/http/rate-limit";
 import { buildTree, type TreeNode } from "../../../core/http/tree";
 import { storeUpload } from "../../../core/storage/upload";
 import { verifyPasswordUnderLockout } from "../auth/auth.lockout";
+import { roleDetails } from "./user.lookups";
 import type { MenuRow, UserInsert, UserRow } from "./user.repo";
 import * as repo from "./user.repo";
 import type { ExportQuery, UserQuery } from "./user.schema";
@@ -429,10 +430,66 @@ async function listWhere(deps: AppDeps, p: Principal, q: Omit<ExportQuery, "orde
   );
 }
 
+/**
+ * One page of users, the same objects `present` builds, in at most three statements and two
+ * database round trips: the page with its names and the total together, then the page's role
+ * ids and positions; the roles' details (menus, departments) come from the cache.
+ */
 export async function listUsers(deps: AppDeps, p: Principal, q: UserQuery): Promise<Page<UserOut>> {
   const orderBy = userOrderBy(deps, q.order_by);
   const { rows, total } = await repo.pageUsers(deps.db, await listWhere(deps, p, q), orderBy, q);
-  return pageOf(await present(deps, rows), total, q);
+  const links = await repo.linksOfUsers(
+    deps.db,
+    rows.map((r) => r.id),
+  );
+  const roles = await roleDetails(deps, [...new Set(links.filter((l) => l.kind === 1).map((l) => l.id))]);
+  const linksByUser = groupBy(links, (l) => l.user_id);
+  const ref = (id: number | null, name: string | null): Ref =>
+    id !== null && name !== null ? { id, name } : null;
+  const items = rows.map((u): UserOut => {
+    const own = linksByUser.get(u.id) ?? [];
+    const userRoles = own.flatMap((l) => (l.kind === 1 && roles.has(l.id) ? [roles.get(l.id)!] : []));
+    const userPositions = own.filter((l) => l.kind === 2).map((l) => ({ id: l.id, name: l.name }));
+    const dept = ref(u.dept_id, u.dept_name);
+    return {
+      tenant: ref(u.tenant_id, u.tenant_name),
+      created_id: u.created_id,
+      created_by: ref(u.created_id || null, u.created_name),
+      updated_id: u.updated_id,
+      updated_by: ref(u.updated_id || null, u.updated_name),
+      deleted_id: u.deleted_id,
+      deleted_by: ref(u.deleted_id || null, u.deleted_name),
+      id: u.id,
+      uuid: u.uuid,
+      status: u.status,
+      description: u.description,
+      created_time: u.created_time,
+      updated_time: u.updated_time,
+      is_deleted: u.is_deleted,
+      deleted_time: u.deleted_time,
+      name: u.name,
+      mobile: u.mobile,
+      email: u.email,
+      gender: u.gender,
+      avatar: u.avatar,
+      username: u.username,
+      is_superuser: u.is_superuser,
+      dept_id: u.dept_id,
+      role_ids: userRoles.map((r) => r.id),
+      position_ids: userPositions.map((x) => x.id),
+      last_login: u.last_login,
+      gitee_login: u.gitee_login,
+      github_login: u.github_login,
+      wx_login: u.wx_login,
+      qq_login: u.qq_login,
+      dept_name: dept?.name ?? null,
+      dept,
+      positions: userPositions,
+      roles: userRoles,
+      menus: [],
+    };
+  });
+  return pageOf(items, total, q);
 }
 
 async function findInScope(deps: AppDeps, p: Principal, id: number): Promise<UserRow> {
