@@ -23,6 +23,8 @@ export function attachment(c: Context, body: Uint8Array, fileName: string): neve
     "Content-Disposition": contentDisposition(fileName),
     "Access-Control-Expose-Headers": "Content-Disposition",
     "X-Content-Type-Options": "nosniff",
+    // Opened anyway (a saved link, a download manager's preview): no script, no same-origin powers.
+    "Content-Security-Policy": "default-src 'none'; sandbox",
   }) as never;
 }
 

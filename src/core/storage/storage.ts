@@ -67,15 +67,38 @@ export function entriesUnder(
   return [...found.values()];
 }
 
+const OOXML = "application/vnd.openxmlformats-officedocument";
 const TYPES: Record<string, string> = {
   ".png": "image/png",
   ".jpg": "image/jpeg",
   ".jpeg": "image/jpeg",
   ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".bmp": "image/bmp",
   ".svg": "image/svg+xml",
   ".ico": "image/x-icon",
+  ".pdf": "application/pdf",
+  ".doc": "application/msword",
+  ".docx": `${OOXML}.wordprocessingml.document`,
   ".xls": "application/vnd.ms-excel",
-  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  ".xlsx": `${OOXML}.spreadsheetml.sheet`,
+  ".ppt": "application/vnd.ms-powerpoint",
+  ".pptx": `${OOXML}.presentationml.presentation`,
+  ".odt": "application/vnd.oasis.opendocument.text",
+  ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+  ".rtf": "application/rtf",
+  // Text is served as text with a charset, never as anything a browser would run.
+  ".txt": "text/plain; charset=utf-8",
+  ".csv": "text/csv; charset=utf-8",
+  ".md": "text/markdown; charset=utf-8",
+  ".zip": "application/zip",
+  ".7z": "application/x-7z-compressed",
+  ".tar": "application/x-tar",
+  ".gz": "application/gzip",
+  ".mp3": "audio/mpeg",
+  ".wav": "audio/wav",
+  ".mp4": "video/mp4",
+  ".webm": "video/webm",
 };
 
 /**

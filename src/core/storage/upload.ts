@@ -4,12 +4,18 @@ import { CONTROL_CHARACTER } from "../http/query-text";
 import { contentMatchesExtension } from "./content-check";
 import { contentTypeOf, type Storage } from "./storage";
 
-/** Never stored, whatever ALLOWED_EXTENSIONS says (contract §12.12). */
+/**
+ * Never stored, whatever ALLOWED_EXTENSIONS says (contract §12.12): programs and scripts of any
+ * platform, server-side pages, and everything a browser renders as a page or runs (HTML, XML
+ * stylesheets, compressed SVG that no content check can read).
+ */
 export const DANGEROUS = new Set(
   (
-    ".py .pyc .pyo .php .php3 .php4 .php5 .phtml .exe .bat .cmd .sh .bash .zsh .ps1 .ps2 .psm1 .psd1 " +
-    ".vbs .vbe .js .jse .wsf .wsh .msi .dll .so .dylib .jar .class .jsp .jspx .asp .aspx .asa .asax .cer " +
-    ".cdx .config .htaccess .htpasswd .sql .db .sqlite .sqlite3 .html .htm .xhtml .mjs"
+    ".py .pyc .pyo .pyw .php .php3 .php4 .php5 .php7 .phar .phtml .pl .cgi .rb .exe .com .scr .pif .cpl " +
+    ".msc .msi .msp .lnk .reg .bat .cmd .sh .bash .zsh .ksh .csh .ps1 .ps2 .psm1 .psd1 .vb .vbs .vbe .js " +
+    ".jse .cjs .mjs .ts .wsf .wsh .hta .htc .dll .so .dylib .app .apk .deb .rpm .jar .war .class .jsp " +
+    ".jspx .asp .aspx .asa .asax .ashx .asmx .cer .cdx .config .htaccess .htpasswd .sql .db .sqlite " +
+    ".sqlite3 .html .htm .xhtml .xht .shtml .shtm .mht .mhtml .xml .xsl .xslt .svgz .swf .wasm"
   ).split(" "),
 );
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { DEFAULT_ALLOWED_EXTENSIONS } from "../../../src/config";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
 
@@ -47,7 +48,7 @@ describe("upload", () => {
   test("refusals", async () => {
     for (const [name, msg] of [
       ["evil.php", "不允许上传此类型的文件: .php"],
-      ["notes.txt", "文件类型不支持，允许的类型: .gif, .jpg, .jpeg, .png, .ico, .svg, .xls, .xlsx"],
+      ["photo.heic", `文件类型不支持，允许的类型: ${DEFAULT_ALLOWED_EXTENSIONS.replaceAll(",", ", ")}`],
       ["noext", "无法识别文件类型"],
       ["../../x.png", "文件名包含非法字符"],
       ["a\\b.png", "文件名包含非法字符"],
