@@ -96,7 +96,8 @@ export async function workerPrerequisites(): Promise<string | null> {
   return redisProblem();
 }
 
-export async function startBunRuntime(): Promise<E2ERuntime> {
+/** `env`: settings added to the server's environment (e.g. STORAGE_DRIVER=s3 and its S3_* values). */
+export async function startBunRuntime(env: Record<string, string> = {}): Promise<E2ERuntime> {
   const cleanup = new Cleanup();
   try {
     const dir = mkdtempSync(join(tmpdir(), "hono-admin-e2e-bun-"));
@@ -119,6 +120,7 @@ export async function startBunRuntime(): Promise<E2ERuntime> {
           CAPTCHA_ENABLE: "true",
           STORAGE_DIR: join(dir, "static"),
           LOG_LEVEL: "info",
+          ...env,
         }),
       },
     );
