@@ -116,6 +116,8 @@ export function openAiCompatibleModel(s: Settings): ChatModel {
           calls.set(part.index, call);
         }
       }
+      // The client ends the iteration quietly when the signal aborts: a cut-off answer is not an answer.
+      if (signal.aborted) throw signal.reason ?? new Error("aborted");
       const toolCalls = [...calls.entries()]
         .sort(([a], [b]) => a - b)
         .map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }))

@@ -1,3 +1,4 @@
+import { desc } from "drizzle-orm";
 import type { Principal } from "../../../core/auth/principal";
 import type { CacheLock } from "../../../core/cache/cache";
 import type { AppDeps } from "../../../core/context";
@@ -133,7 +134,9 @@ export async function listSessions(deps: AppDeps, p: Principal, q: SessionListQu
     within(t.created_time, q.created_at),
     within(t.updated_time, q.updated_at),
   );
-  const { rows, total } = await repo.pageSessions(deps.db, p.id, where, orderByOf(t, q.order_by), q);
+  // ties (sessions used within the same second) newest first
+  const orderBy = [...orderByOf(t, q.order_by), desc(t.id)];
+  const { rows, total } = await repo.pageSessions(deps.db, p.id, where, orderBy, q);
   return pageOf(await present(deps, p, rows, false), total, q);
 }
 
