@@ -84,14 +84,29 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     is_deleted: k.bool().notNull().default(false),
     deleted_time: k.datetime(),
   });
-  const modelExtras = (t: TableName) => [
+  /**
+   * `ix_<table>_list` serves every list's default filter and order (live rows, newest update
+   * first, then id: the primary key ends every secondary index on both dialects), so a page is
+   * read from the index in order and a deep page skips index entries. `cover` adds columns that
+   * filters scan with LIKE, so such a scan reads the index, not the rows.
+   */
+  const modelExtras = <Cover extends string = never>(t: TableName, ...cover: Cover[]) => [
     uq(t, "uuid"),
     ix(t, "status"),
     ix(t, "created_time"),
     ix(t, "updated_time"),
     ix(t, "is_deleted"),
     ix(t, "deleted_time"),
+    index<"is_deleted" | "updated_time" | Cover>(`ix_${t}_list`, "is_deleted", "updated_time", ...cover),
   ];
+  /** An index for an equality filter of a list, in the list's default order. */
+  const listBy = <Col extends string>(t: TableName, column: Col) =>
+    index<Col | "is_deleted" | "updated_time">(
+      `ix_${t}_list_${column}`,
+      column,
+      "is_deleted",
+      "updated_time",
+    );
 
   /** UserMixin (§10.2): audit columns → sys_user.id, SET NULL when that user row goes. */
   const audit = () => ({
@@ -159,7 +174,9 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...audit(),
     },
     [
-      ...modelExtras("sys_user"),
+      ...modelExtras("sys_user", "username", "name", "mobile", "email"),
+      listBy("sys_user", "dept_id"),
+      listBy("sys_user", "status"),
       uq("sys_user", "username"),
       uq("sys_user", "mobile"),
       uq("sys_user", "email"),
@@ -328,7 +345,13 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       process_time: k.str(20),
       ...audit(),
     },
-    [...modelExtras("sys_log"), ix("sys_log", "type"), ...auditExtras("sys_log")],
+    [
+      ...modelExtras("sys_log"),
+      ix("sys_log", "type"),
+      listBy("sys_log", "type"),
+      listBy("sys_log", "request_ip"),
+      ...auditExtras("sys_log"),
+    ],
   );
 
   /* Application portal (§10.2): external application links; TenantMixin without tenant filtering. */

@@ -1,0 +1,22 @@
+CREATE INDEX `ix_app_portal_list` ON `app_portal` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_gen_demo_list` ON `gen_demo` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_gen_demo01_list` ON `gen_demo01` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_dept_list` ON `sys_dept` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_dict_data_list` ON `sys_dict_data` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_dict_type_list` ON `sys_dict_type` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_log_list` ON `sys_log` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_log_list_type` ON `sys_log` (`type`,`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_log_list_request_ip` ON `sys_log` (`request_ip`,`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_menu_list` ON `sys_menu` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_notice_list` ON `sys_notice` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_param_list` ON `sys_param` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_position_list` ON `sys_position` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_role_list` ON `sys_role` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_tenant_list` ON `sys_tenant` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_user_list` ON `sys_user` (`is_deleted`,`updated_time`,`username`,`name`,`mobile`,`email`);--> statement-breakpoint
+CREATE INDEX `ix_sys_user_list_dept_id` ON `sys_user` (`dept_id`,`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_sys_user_list_status` ON `sys_user` (`status`,`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_task_job_list` ON `task_job` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_task_node_list` ON `task_node` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_task_workflow_list` ON `task_workflow` (`is_deleted`,`updated_time`);--> statement-breakpoint
+CREATE INDEX `ix_task_workflow_node_type_list` ON `task_workflow_node_type` (`is_deleted`,`updated_time`);
