@@ -106,6 +106,32 @@ export async function mysqlFixture(
   };
 }
 
+/** The list indexes (issue 10) every dialect adds: each list's default filter and order, and its filters. */
+const LIST_INDEXES = [
+  "index app_portal.ix_app_portal_list (is_deleted, updated_time)",
+  "index gen_demo.ix_gen_demo_list (is_deleted, updated_time)",
+  "index gen_demo01.ix_gen_demo01_list (is_deleted, updated_time)",
+  "index sys_dept.ix_sys_dept_list (is_deleted, updated_time)",
+  "index sys_dict_data.ix_sys_dict_data_list (is_deleted, updated_time)",
+  "index sys_dict_type.ix_sys_dict_type_list (is_deleted, updated_time)",
+  "index sys_log.ix_sys_log_list (is_deleted, updated_time)",
+  "index sys_log.ix_sys_log_list_request_ip (request_ip, is_deleted, updated_time)",
+  "index sys_log.ix_sys_log_list_type (type, is_deleted, updated_time)",
+  "index sys_menu.ix_sys_menu_list (is_deleted, updated_time)",
+  "index sys_notice.ix_sys_notice_list (is_deleted, updated_time)",
+  "index sys_param.ix_sys_param_list (is_deleted, updated_time)",
+  "index sys_position.ix_sys_position_list (is_deleted, updated_time)",
+  "index sys_role.ix_sys_role_list (is_deleted, updated_time)",
+  "index sys_tenant.ix_sys_tenant_list (is_deleted, updated_time)",
+  "index sys_user.ix_sys_user_list (is_deleted, updated_time, username, name, mobile, email)",
+  "index sys_user.ix_sys_user_list_dept_id (dept_id, is_deleted, updated_time)",
+  "index sys_user.ix_sys_user_list_status (status, is_deleted, updated_time)",
+  "index task_job.ix_task_job_list (is_deleted, updated_time)",
+  "index task_node.ix_task_node_list (is_deleted, updated_time)",
+  "index task_workflow.ix_task_workflow_list (is_deleted, updated_time)",
+  "index task_workflow_node_type.ix_task_workflow_node_type_list (is_deleted, updated_time)",
+];
+
 /**
  * Everything adopting the fixture adds, per dialect (the README's "Coming from FastapiAdmin"
  * lists the same): drizzle's history table and the indexes upstream lacks.
@@ -123,6 +149,7 @@ export const ADOPTION_ADDITIONS: Record<"sqlite" | "mysql", string[]> = {
     "index sys_user_positions.ix_sys_user_positions_position_id (position_id)",
     "index sys_user_roles.ix_sys_user_roles_role_id (role_id)",
     "index task_job.ix_task_job_status (status)",
+    ...LIST_INDEXES,
   ],
   mysql: [
     "table __drizzle_migrations",
@@ -131,6 +158,7 @@ export const ADOPTION_ADDITIONS: Record<"sqlite" | "mysql", string[]> = {
     "index sys_dict_data.ix_sys_dict_data_dict_type (dict_type)",
     "index sys_log.ix_sys_log_type (type)",
     "index task_job.ix_task_job_status (status)",
+    ...LIST_INDEXES,
   ],
 };
 
