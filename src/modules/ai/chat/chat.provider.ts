@@ -162,3 +162,19 @@ export function describeModelError(err: unknown): string {
   }
   return "模型服务出错";
 }
+
+/**
+ * A model failure as a log field: name, HTTP status and message, with the key masked (an
+ * endpoint may echo the key it was sent in its error text), in the stack too.
+ */
+export function modelErrorForLog(err: unknown, apiKey: string): Record<string, unknown> {
+  const masked = (text: string) => (apiKey ? text.split(apiKey).join("******") : text);
+  if (!(err instanceof Error)) return { message: masked(String(err)) };
+  const { status } = err as { status?: unknown };
+  return {
+    name: err.name,
+    ...(typeof status === "number" ? { status } : {}),
+    message: masked(err.message),
+    stack: err.stack ? masked(err.stack) : undefined,
+  };
+}

@@ -14,6 +14,7 @@ import {
   type ChatModel,
   describeModelError,
   type ModelMessage,
+  modelErrorForLog,
   NOT_CONFIGURED_MSG,
   openAiCompatibleModel,
 } from "./chat.provider";
@@ -333,7 +334,12 @@ export async function runTurn(
       .catch((e) => deps.logger.error("storing an interrupted AI answer failed", { err: e }));
     if (cancelled) throw new TurnCancelled();
     const timedOut = deadline.signal.aborted;
-    if (!timedOut) deps.logger.warn("AI model call failed", { err, session_id: session.session_id });
+    if (!timedOut) {
+      deps.logger.warn("AI model call failed", {
+        error: modelErrorForLog(err, settings.AI_API_KEY),
+        session_id: session.session_id,
+      });
+    }
     throw new TurnFailed(timedOut ? "模型服务响应超时" : describeModelError(err));
   } finally {
     clearTimeout(timer);
