@@ -22,9 +22,20 @@ export const cacheInfoOut = z
   .object({
     command_stats: z.array(z.object({ name: z.string(), value: z.string() })),
     db_size: z.number().int().openapi({ description: "本应用的键数 (CACHE_PREFIX 之内)" }),
-    info: z.record(z.string(), z.unknown()).openapi({
-      description: "缓存服务自报的信息 (Redis INFO 字段，值为字符串)；驱动无法提供的字段为 null",
-    }),
+    info: z
+      .record(
+        z.string(),
+        z.union([
+          z.string(),
+          z.null(),
+          // `db0`, `errorstat_*`: their `k=v,…` pairs (numbers where numeric)
+          z.record(z.string(), z.union([z.string(), z.number()])),
+        ]),
+      )
+      .openapi({
+        description:
+          "缓存服务自报的信息 (Redis INFO 字段，值为字符串；dbN 与 errorstat_* 为键值对)；驱动无法提供的字段为 null",
+      }),
   })
   .openapi("CacheMonitorInfo");
 

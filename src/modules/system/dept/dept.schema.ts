@@ -69,12 +69,9 @@ export type DeptNode = TreeNode<DeptOut>;
 
 export const deptNode = deptOut
   .extend({
-    children: z
-      .array(z.any())
-      .nullable()
-      .openapi({
-        description: "下级部门 (同结构)；叶子节点为 null",
-        items: { $ref: "#/components/schemas/DeptNode" },
-      }),
+    // A getter: the node's own schema, so answers are checked (and documented) at every depth.
+    get children() {
+      return z.array(deptNode).nullable().openapi({ description: "下级部门 (同结构)；叶子节点为 null" });
+    },
   })
   .openapi("DeptNode");

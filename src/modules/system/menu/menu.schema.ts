@@ -129,14 +129,10 @@ export type MenuOut = z.infer<typeof menuOut>;
 
 export const menuNode = menuOut
   .extend({
-    children: z
-      .array(z.any())
-      .nullable()
-      .openapi({
-        description: "子节点 (同 MenuNode)；叶子为 null",
-        type: "array",
-        items: { type: "object" },
-      }),
+    // A getter: the node's own schema, so answers are checked (and documented) at every depth.
+    get children() {
+      return z.array(menuNode).nullable().openapi({ description: "子节点 (同 MenuNode)；叶子为 null" });
+    },
   })
   .openapi("MenuNode");
 

@@ -263,7 +263,10 @@ export const userMenuOut = z
 
 export const userMenuNode = userMenuOut
   .extend({
-    children: z.array(z.unknown()).nullable().openapi({ description: "子菜单 (同结构)；叶子节点为 null" }),
+    // A getter: the node's own schema, so answers are checked (and documented) at every depth.
+    get children() {
+      return z.array(userMenuNode).nullable().openapi({ description: "子菜单 (同结构)；叶子节点为 null" });
+    },
   })
   .openapi("UserMenuNode");
 
