@@ -177,7 +177,8 @@ async function seedWithCli(databaseUrl: string) {
   if (code !== 0) throw new Error(`bun run cli seed failed (exit ${code}):\n${cli.tail()}`);
 }
 
-export async function startWorkerRuntime(): Promise<E2ERuntime> {
+/** `env`: more settings for the Worker (e.g. the AI assistant's endpoint). */
+export async function startWorkerRuntime(env: Record<string, string> = {}): Promise<E2ERuntime> {
   const cleanup = new Cleanup();
   try {
     const dir = mkdtempSync(join(tmpdir(), "hono-admin-e2e-worker-"));
@@ -202,6 +203,7 @@ export async function startWorkerRuntime(): Promise<E2ERuntime> {
       CACHE_PREFIX: prefix,
       // ENVIRONMENT stays "prod" from wrangler.toml, which requires a real secret.
       SECRET_KEY: `${randomId()}${randomId()}${randomId()}`,
+      ...env,
     };
     const envFile = join(dir, "worker.env");
     writeFileSync(
