@@ -1,13 +1,67 @@
-import { asc, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { asc, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../../core/db/database";
-import { allOf, contains, notDeleted, selectPage, softDeleted } from "../../../core/db/query";
+import {
+  allOf,
+  contains,
+  countOf,
+  notDeleted,
+  pageIds,
+  readTogether,
+  softDeleted,
+} from "../../../core/db/query";
 import type { PageQuery } from "../../../core/http/pagination";
 
 export type LogRow = Database["t"]["sys_log"]["$inferSelect"];
 
-export function pageLogs(db: Database, where: SQL | undefined, orderBy: SQL[], page: PageQuery) {
+/** A listed log row with the names of its audit users. */
+export type ListedLog = LogRow & {
+  created_name: string | null;
+  updated_name: string | null;
+  deleted_name: string | null;
+};
+
+/**
+ * One page of log rows and the total in one round trip. The page's ids come from an index
+ * (deferred join: a deep page skips index entries, and only the page's rows, with their large
+ * payload columns, are read), ties broken by id. Unfiltered, the total is every row minus the
+ * soft-deleted ones: SQLite counts a whole table from its smallest b-tree without testing rows.
+ */
+export async function pageLogs(
+  db: Database,
+  where: SQL | undefined,
+  orderBy: SQL[],
+  page: PageQuery,
+): Promise<{ rows: ListedLog[]; total: number }> {
   const { sys_log } = db.t;
-  return selectPage<LogRow>(db, sys_log, allOf(notDeleted(sys_log), where), orderBy, page);
+  const order = [...orderBy, desc(sys_log.id)];
+  const live = allOf(notDeleted(sys_log), where);
+  const ids = pageIds(db, sys_log, live, order, page);
+  const creator = alias(db.t.sys_user, "created_user");
+  const updater = alias(db.t.sys_user, "updated_user");
+  const deleter = alias(db.t.sys_user, "deleted_user");
+  const rows = db.orm
+    .select({
+      ...getTableColumns(sys_log),
+      created_name: creator.name,
+      updated_name: updater.name,
+      deleted_name: deleter.name,
+    })
+    .from(ids)
+    .innerJoin(sys_log, eq(sys_log.id, ids.id))
+    .leftJoin(creator, eq(creator.id, sys_log.created_id))
+    .leftJoin(updater, eq(updater.id, sys_log.updated_id))
+    .leftJoin(deleter, eq(deleter.id, sys_log.deleted_id))
+    .orderBy(...order);
+  const count = where
+    ? countOf(db, sys_log, live)
+    : db.orm
+        .select({
+          total: sql<number>`(select count(*) from ${sys_log}) - (select count(*) from ${sys_log} where ${eq(sys_log.is_deleted, true)})`,
+        })
+        .from(sql`(select 1) as one_row`);
+  const [list, [{ total }]] = await readTogether(db, [rows, count] as const);
+  return { rows: list as ListedLog[], total: Number(total) };
 }
 
 /** The newest `limit` matching rows, returned oldest first (exports). */

@@ -58,7 +58,14 @@ export async function listLogs(deps: AppDeps, principal: Principal, q: LogQuery 
   const { sys_log } = deps.db.t;
   const where = allOf(filterOf(deps, q), await scopeOf(deps, principal));
   const { rows, total } = await repo.pageLogs(deps.db, where, orderByOf(sys_log, q.order_by), q);
-  return pageOf(await withAuditUsers(deps.db, rows.map(servedLog)), total, q);
+  const ref = (id: number | null, name: string | null) => (id && name !== null ? { id, name } : null);
+  const items = rows.map(({ created_name, updated_name, deleted_name, ...row }) => ({
+    ...servedLog(row),
+    created_by: ref(row.created_id, created_name),
+    updated_by: ref(row.updated_id, updated_name),
+    deleted_by: ref(row.deleted_id, deleted_name),
+  }));
+  return pageOf(items, total, q);
 }
 
 export async function getLog(deps: AppDeps, principal: Principal, id: number) {
