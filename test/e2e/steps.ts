@@ -223,6 +223,26 @@ export const steps: Step[] = [
     },
   },
   {
+    name: "libraries: a notice's HTML is sanitised and the session's client is named (sanitize-html, ua-parser-js)",
+    async run({ api, tokensFor }) {
+      const { access_token: token } = await tokensFor("admin");
+      const created = await api("POST", "/system/notice/create", {
+        token,
+        json: {
+          notice_title: `E2E公告${Math.random().toString(36).slice(2, 8)}`,
+          notice_type: "1",
+          notice_content:
+            '<p onclick="x()">hi <b>there</b><script>alert(1)</script></p><img src=x onerror=alert(1)>',
+        },
+      });
+      expect(created.body).toMatchObject({ code: 0, data: { notice_content: "<p>hi <b>there</b></p>" } });
+      await api("DELETE", "/system/notice/delete", { token, json: [created.body.data.id] });
+      // The test process's fetch says `Bun/<version>`: a client that is not a browser is named by it.
+      const online = await api("GET", "/monitor/online/list?page_size=100", { token });
+      expect(online.body.data.items.some((s: { browser: string }) => /^Bun \d/.test(s.browser))).toBe(true);
+    },
+  },
+  {
     name: "storage: an uploaded avatar is stored and served back",
     async run({ api, rt, tokensFor }) {
       const { access_token } = await tokensFor("admin");
