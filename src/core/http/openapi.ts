@@ -54,6 +54,7 @@ const OPERATION_ID_OVERRIDES: Record<string, string> = {
   "DELETE /api/v1/monitor/cache/delete/name/{cache_name}": "monitorCacheDeleteName",
   "DELETE /api/v1/monitor/cache/delete/key/{cache_key}": "monitorCacheDeleteKey",
   "DELETE /api/v1/monitor/cache/delete/all": "monitorCacheDeleteAll",
+  "POST /api/v1/ai/chat/ai-chat": "aiChatSend",
 };
 
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
