@@ -2,10 +2,8 @@ import { availableParallelism } from "node:os";
 import type { Server } from "bun";
 import { type BunWebSocketData, websocket } from "hono/bun";
 import { type Settings, SettingsError } from "../config";
-import { AdoptionRefused } from "../core/db/adopt";
-import { DatabaseStepError, describeDriverError } from "../core/db/prepare";
 import { createLogger, type LogSink } from "../core/log/logger";
-import { supervise, WORKER_ENV } from "./cluster";
+import { PREPARE_ENV, supervise, WORKER_ENV } from "./cluster";
 import { rotatingFileSink } from "./file-log";
 import { loadBunSettings } from "./secret-key";
 
@@ -26,6 +24,7 @@ async function main() {
   }
   const worker = process.env[WORKER_ENV];
   if (worker) return serve(settings, worker);
+  if (process.env[PREPARE_ENV]) return prepareOnly(settings);
   const count = settings.WORKERS ?? availableParallelism();
   if (count <= 1) return serve(settings, null);
   if (process.platform !== "linux") {
@@ -37,13 +36,29 @@ async function main() {
     );
     return serve(settings, null);
   }
-  return supervise(settings, count, makeLogger(settings, null));
+  // The supervisor writes LOG_FILE for every process (one writer rotates it).
+  const fileSink = settings.LOG_FILE
+    ? rotatingFileSink(settings.LOG_FILE, settings.LOG_FILE_MAX_BYTES, settings.LOG_FILE_KEEP)
+    : null;
+  return supervise(settings, count, makeLogger(settings, null, fileSink), fileSink);
 }
 
-function makeLogger(settings: Settings, worker: string | null) {
+/** A supervisor's first child: migrations, adoption and seed, then exit (0 when all went well). */
+async function prepareOnly(settings: Settings) {
+  const { buildBunDeps } = await import("./bun-deps");
+  const deps = await buildBunDeps(settings, makeLogger(settings, null), { prepare: true });
+  await Promise.allSettled([deps.cache.close(), deps.db.close()]);
+  process.exit(0);
+}
+
+/**
+ * JSON lines on stdout/stderr, and to LOG_FILE: through `fileSink` when given (the supervisor's),
+ * never from a worker (its lines reach the file through the supervisor), else a sink of its own.
+ */
+function makeLogger(settings: Settings, worker: string | null, fileSink?: LogSink | null) {
   const sinks: LogSink[] = [(line, level) => (level === "error" ? console.error(line) : console.log(line))];
-  // Under a supervisor the workers' lines reach the file through it (one writer rotates it).
-  if (settings.LOG_FILE && worker === null)
+  if (fileSink) sinks.push(fileSink);
+  else if (settings.LOG_FILE && worker === null && fileSink === undefined)
     sinks.push(rotatingFileSink(settings.LOG_FILE, settings.LOG_FILE_MAX_BYTES, settings.LOG_FILE_KEEP));
   return createLogger(settings.LOG_LEVEL, sinks, { service: "hono-admin", ...(worker ? { worker } : {}) });
 }
@@ -141,7 +156,12 @@ async function serve(settings: Settings, worker: string | null) {
  * One JSON line per problem, then what failed and why: the database step and the driver's code
  * and message (never the query's parameters or the URL's password).
  */
-function reportStartupFailure(err: unknown) {
+async function reportStartupFailure(err: unknown) {
+  // loaded only on failure: a supervisor stays small
+  const [{ AdoptionRefused }, { DatabaseStepError, describeDriverError }] = await Promise.all([
+    import("../core/db/adopt"),
+    import("../core/db/prepare"),
+  ]);
   const line = (fields: Record<string, unknown>) =>
     console.error(JSON.stringify({ level: "error", ...fields }));
   if (err instanceof DatabaseStepError) {
@@ -162,6 +182,7 @@ function reportStartupFailure(err: unknown) {
 }
 
 main().catch((err) => {
-  reportStartupFailure(err);
-  process.exit(1);
+  void reportStartupFailure(err)
+    .catch(() => console.error(err))
+    .finally(() => process.exit(1));
 });

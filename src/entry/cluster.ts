@@ -1,7 +1,6 @@
 import type { Subprocess } from "bun";
 import type { Settings } from "../config";
 import type { Logger, LogSink } from "../core/log/logger";
-import { rotatingFileSink } from "./file-log";
 
 /*
  * WORKERS > 1: this process supervises; it never serves. It migrates and seeds the database once,
@@ -16,6 +15,8 @@ import { rotatingFileSink } from "./file-log";
 
 /** Set in the environment of the server processes a supervisor starts (their number, 1…N). */
 export const WORKER_ENV = "HONO_ADMIN_WORKER";
+/** Set for the supervisor's one-off child that migrates and seeds, then exits. */
+export const PREPARE_ENV = "HONO_ADMIN_PREPARE";
 
 /** A worker that ran this long before dying is restarted at once; quicker deaths back off. */
 const STABLE_MS = 30_000;
@@ -63,43 +64,51 @@ async function forwardLines(stream: ReadableStream<Uint8Array>, out: (line: stri
   if (rest) out(rest);
 }
 
-export async function supervise(settings: Settings, count: number, logger: Logger): Promise<void> {
+/**
+ * Runs the supervisor. `fileSink` is the LOG_FILE writer its `logger` uses too: the workers'
+ * lines go through it, so one writer rotates the file.
+ */
+export async function supervise(
+  settings: Settings,
+  count: number,
+  logger: Logger,
+  fileSink: LogSink | null,
+): Promise<void> {
   const cacheDriver = sharedCacheDriver(settings.CACHE_DRIVER);
-  const shared: Settings = { ...settings, CACHE_DRIVER: cacheDriver };
 
-  // Migrations, adoption and the seed run here, once, before any worker opens the database.
-  const { buildBunDeps } = await import("./bun-deps");
-  const deps = await buildBunDeps(shared, logger, { prepare: true });
-  await Promise.allSettled([deps.cache.close(), deps.db.close()]);
+  const script = process.argv[1];
+  const command = [process.execPath, ...process.execArgv, script, ...process.argv.slice(2)];
+  // Migrations, adoption and the seed run once, before any worker opens the database, in a
+  // child of their own: the supervisor never loads the app (it stays small while it waits).
+  const prepared = await Bun.spawn(command, {
+    env: { ...process.env, [PREPARE_ENV]: "1", CACHE_DRIVER: cacheDriver },
+    stdio: ["ignore", "inherit", "inherit"],
+  }).exited;
+  if (prepared !== 0) {
+    logger.error("startup failed: the database could not be prepared (see above)", { code: prepared });
+    process.exit(prepared || 1);
+  }
 
   const port = settings.SERVER_PORT || freePort(settings.SERVER_HOST);
-  // One writer rotates the log file: the workers' lines come through here.
-  const fileSink: LogSink | null = settings.LOG_FILE
-    ? rotatingFileSink(settings.LOG_FILE, settings.LOG_FILE_MAX_BYTES, settings.LOG_FILE_KEEP)
-    : null;
-  const script = process.argv[1];
   const slots: Slot[] = Array.from({ length: count }, (_, i) => ({ n: i + 1, startedAt: 0, failures: 0 }));
   let stopping = false;
 
   const start = (slot: Slot) => {
     slot.restart = undefined;
     slot.startedAt = Date.now();
-    const proc: Subprocess<"pipe", "pipe" | "inherit", "pipe" | "inherit"> = Bun.spawn(
-      [process.execPath, ...process.execArgv, script, ...process.argv.slice(2)],
-      {
-        env: {
-          ...process.env,
-          [WORKER_ENV]: String(slot.n),
-          SERVER_PORT: String(port),
-          CACHE_DRIVER: cacheDriver,
-        },
-        // stdin stays open and unused: a worker stops when it reads end of file (we are gone).
-        stdin: "pipe",
-        stdout: fileSink ? "pipe" : "inherit",
-        stderr: fileSink ? "pipe" : "inherit",
-        onExit: (p, code, signal): void => exited(slot, p.pid, code, signal ?? null),
+    const proc: Subprocess<"pipe", "pipe" | "inherit", "pipe" | "inherit"> = Bun.spawn(command, {
+      env: {
+        ...process.env,
+        [WORKER_ENV]: String(slot.n),
+        SERVER_PORT: String(port),
+        CACHE_DRIVER: cacheDriver,
       },
-    );
+      // stdin stays open and unused: a worker stops when it reads end of file (we are gone).
+      stdin: "pipe",
+      stdout: fileSink ? "pipe" : "inherit",
+      stderr: fileSink ? "pipe" : "inherit",
+      onExit: (p, code, signal): void => exited(slot, p.pid, code, signal ?? null),
+    });
     slot.proc = proc;
     if (fileSink && proc.stdout instanceof ReadableStream && proc.stderr instanceof ReadableStream) {
       void forwardLines(proc.stdout, (line) => {

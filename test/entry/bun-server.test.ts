@@ -17,6 +17,8 @@ function start(env: Record<string, string>) {
       DATABASE_URL: `file:${join(dir, `${port}.db`)}`,
       CACHE_DRIVER: "memory",
       CAPTCHA_ENABLE: "false",
+      // one process unless a test asks for more (test/cluster covers WORKERS > 1)
+      WORKERS: "1",
       ...env,
     },
     stdout: "pipe",
@@ -26,7 +28,7 @@ function start(env: Record<string, string>) {
 }
 
 async function ready(base: string) {
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 400; i++) {
     try {
       if ((await fetch(`${base}/api/v1/common/health/`)).ok) return;
     } catch {}
@@ -61,9 +63,14 @@ test("SIGTERM lets an in-flight request finish, then exits 0", async () => {
   expect(out).toContain('"msg":"stopped"');
 }, 30_000);
 
-test("LOG_FILE gets JSON lines and rotates by size", async () => {
+test("LOG_FILE gets JSON lines and rotates by size (WORKERS=2: the supervisor writes every process's lines)", async () => {
   const log = join(dir, "logs", "app.log");
-  const { proc, base } = start({ LOG_FILE: log, LOG_FILE_MAX_BYTES: "2048", LOG_FILE_KEEP: "2" });
+  const { proc, base } = start({
+    LOG_FILE: log,
+    LOG_FILE_MAX_BYTES: "2048",
+    LOG_FILE_KEEP: "2",
+    WORKERS: "2",
+  });
   await ready(base);
   for (let i = 0; i < 40; i++) await fetch(`${base}/api/v1/common/health/`);
   proc.kill("SIGTERM");
@@ -73,4 +80,10 @@ test("LOG_FILE gets JSON lines and rotates by size", async () => {
   const lines = readFileSync(log, "utf8").trim().split("\n");
   for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   expect(readFileSync(`${log}.1`, "utf8")).toContain('"msg":"request"');
-}, 30_000);
+  const all = [log, `${log}.1`, `${log}.2`]
+    .map((f) => (existsSync(f) ? readFileSync(f, "utf8") : ""))
+    .join("");
+  // the workers' lines (they name their process) and the supervisor's own, in one file
+  expect(all).toMatch(/"msg":"request".*"worker":"[12]"/);
+  expect(all).toMatch(/"msg":"stopped","service":"hono-admin"}/);
+}, 60_000);
