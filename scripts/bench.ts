@@ -2,7 +2,8 @@
  * Benchmark: the issue-10 targets, printed as one table.
  *
  *   bun run scripts/bench.ts --profile all            every single-process row (a few minutes)
- *   bun run scripts/bench.ts --profile seed,big       some profiles (seed | big | mysql | edge)
+ *   bun run scripts/bench.ts --profile seed,big       some profiles (seed | big | mysql | edge | soak)
+ *   bun run scripts/bench.ts --profile soak           every core, then the soak: 30 × --seconds (5 min)
  *   bun run scripts/bench.ts --smoke                  tiny sizes, short runs (CI)
  *   options: --seconds 10 --connections 32 --serial 300 --users 100000 --logs 1000000
  *            --mysql mysql://root@127.0.0.1:3306 (the server; a scratch database is created in it)
@@ -517,7 +518,7 @@ interface Row {
 }
 
 interface Scenario {
-  profile: "ceiling" | "seed" | "big" | "mysql" | "edge";
+  profile: "ceiling" | "seed" | "big" | "mysql" | "edge" | "soak";
   name: string;
   target: string;
   run(server: Server, o: Options): Promise<{ measured: string; ok: boolean | null }>;
@@ -621,11 +622,172 @@ const edgeSetup: Setup = {
   },
 };
 
+/* ---------- soak: every core, mixed reads and writes at 70% of peak ---------- */
+
+/**
+ * The soak profile: the default deployment (WORKERS = cores on the embedded database, the shared
+ * file cache) under a mix of reads and writes. First the mix's peak (closed loop, `connections`),
+ * then 30 × `--seconds` (5 minutes at the default 10 s) at 70% of it, open loop (requests sent
+ * on a fixed schedule, whatever the answers' latency), reported in five slices (minutes at 10 s):
+ * rate, p99, errors, and the RSS of every server process.
+ */
+const soakSetup: Setup = {
+  async start(o) {
+    const scratch = await scratchDatabase("sqlite", o.dir, o.mysql);
+    await scratch.db.close();
+    return startServer({
+      DATABASE_URL: scratch.url,
+      WORKERS: String(navigator.hardwareConcurrency),
+      CACHE_DRIVER: "memory",
+    });
+  },
+};
+
+/** RSS of a process and all its descendants, in MB, and how many processes that is. */
+function treeRss(pid: number): { mb: number; processes: number } {
+  let mb = 0;
+  let processes = 0;
+  const visit = (p: number) => {
+    try {
+      mb += rssMb(p);
+      processes++;
+    } catch {
+      return;
+    }
+    for (const c of childrenOf(p)) visit(c);
+  };
+  visit(pid);
+  return { mb, processes };
+}
+
+/** One request of the soak mix (weights out of 100); answers whether it succeeded. */
+function soakRequest(s: Server): () => Promise<boolean> {
+  let n = 0;
+  const send = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(s.base + path, {
+      ...init,
+      headers: { ...auth(s), ...(init.body ? { "Content-Type": "application/json" } : {}) },
+    });
+    const text = await res.text();
+    return res.status === 200 && text.includes('"code":0');
+  };
+  return () => {
+    const pick = n++ % 100;
+    if (pick < 35) return send(`${USER_LIST}?page_no=1&page_size=10`);
+    if (pick < 50) return send(`${LOG_LIST}?page_no=1&page_size=10`);
+    if (pick < 60) return send("/api/v1/system/dict/data/info/sys_user_sex");
+    if (pick < 70) return send("/api/v1/system/param/info");
+    if (pick < 80) return send("/api/v1/system/user/current/info");
+    if (pick < 89)
+      // writes: each drops the parameter cache entries and adds an operation-log row
+      return send("/api/v1/system/param/update/1", {
+        method: "PUT",
+        body: JSON.stringify({
+          config_name: "网站名称",
+          config_key: "sys_web_title",
+          config_value: `FastApiAdmin ${n % 7}`,
+          config_type: true,
+          status: "0",
+        }),
+      });
+    if (pick < 99)
+      return send("/api/v1/system/dict/data/update/1", {
+        method: "PUT",
+        body: JSON.stringify({
+          dict_type: "sys_user_sex",
+          dict_type_id: 1,
+          dict_sort: 1,
+          dict_label: `男${n % 5}`,
+          dict_value: "0",
+        }),
+      });
+    // a login of another account (admin's own sessions are capped: the bench token must stay)
+    return fetch(`${s.base}/api/v1/system/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "username=user&password=123456",
+    }).then(async (res) => res.ok && (await res.text()).includes('"code":0'));
+  };
+}
+
+interface SoakSlice {
+  rate: number;
+  p99: number;
+  errors: number;
+  rss: number;
+  processes: number;
+}
+
+/** Sends `request` at `rate` per second for `seconds`, reporting each `slice` seconds. */
+async function openLoop(
+  pid: number,
+  request: () => Promise<boolean>,
+  rate: number,
+  seconds: number,
+  slice: number,
+  report: (i: number, s: SoakSlice) => void,
+): Promise<SoakSlice[]> {
+  const slices: SoakSlice[] = [];
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const pending = new Set<Promise<void>>();
+  let times: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  let sliceStart = start;
+  /** More in flight than this and the server is drowning: count the skipped sends as errors. */
+  const MAX_IN_FLIGHT = 1024;
+  const close = (end: number) => {
+    times.sort((a, b) => a - b);
+    const { mb, processes } = treeRss(pid);
+    const s = {
+      rate: times.length / ((end - sliceStart) / 1000),
+      p99: percentile(times, 99),
+      errors,
+      rss: mb,
+      processes,
+    };
+    slices.push(s);
+    report(slices.length, s);
+    times = [];
+    errors = 0;
+    sliceStart = end;
+  };
+  const slicesWanted = Math.max(1, Math.round(seconds / slice));
+  while (performance.now() - start < seconds * 1000) {
+    const now = performance.now();
+    if (now - sliceStart >= slice * 1000 && slices.length < slicesWanted - 1) close(now);
+    const due = Math.floor((now - start) / interval);
+    for (; sent <= due; sent++) {
+      if (pending.size >= MAX_IN_FLIGHT) {
+        errors++;
+        continue;
+      }
+      const t0 = performance.now();
+      const p = request()
+        .then((ok) => {
+          times.push(performance.now() - t0);
+          if (!ok) errors++;
+        })
+        .catch(() => {
+          errors++;
+        })
+        .finally(() => pending.delete(p));
+      pending.add(p);
+    }
+    await Bun.sleep(Math.max(1, interval / 2));
+  }
+  await Promise.all(pending);
+  close(performance.now());
+  return slices;
+}
+
 const setups: Record<Exclude<Scenario["profile"], "ceiling">, Setup> = {
   seed: seedSetup,
   big: bigSetup("sqlite", true),
   mysql: bigSetup("mysql", false),
   edge: edgeSetup,
+  soak: soakSetup,
 };
 
 /** p99 of a serial run against `limit` ms. */
@@ -812,6 +974,69 @@ export const scenarios: Scenario[] = [
   },
 ];
 
+scenarios.push(
+  {
+    profile: "soak",
+    name: `every core: user list page 1, WORKERS=${navigator.hardwareConcurrency}, 32 connections`,
+    target: "(reference: compare the seed row)",
+    async run(s, o) {
+      const url = `${s.base}${USER_LIST}?page_no=1&page_size=10`;
+      await load(url, auth(s), Math.min(2, o.seconds), o.connections);
+      const r = await load(url, auth(s), o.seconds, o.connections);
+      const { mb, processes } = treeRss(s.pid);
+      return {
+        measured: `${r.rps.toFixed(0)} req/s, p99 ${ms(r.p99)}, ${r.errors} errors; ${processes} processes, ${mb.toFixed(0)} MB`,
+        ok: r.errors === 0 ? null : false,
+      };
+    },
+  },
+  {
+    profile: "soak",
+    name: "soak: mixed reads and writes at 70% of peak, RSS and p99 per minute",
+    target: "flat RSS, 0 errors",
+    async run(s, o) {
+      // peak of the mix: a closed loop on `connections`
+      const request = soakRequest(s);
+      const until = performance.now() + o.seconds * 1000;
+      let done = 0;
+      await Promise.all(
+        Array.from({ length: o.connections }, async () => {
+          while (performance.now() < until) {
+            await request();
+            done++;
+          }
+        }),
+      );
+      const peak = done / o.seconds;
+      const rate = Math.max(1, 0.7 * peak);
+      const total = 30 * o.seconds;
+      const slice = total / 5;
+      console.error(`  soak: peak ${peak.toFixed(0)} req/s → ${rate.toFixed(0)} req/s for ${total} s`);
+      const slices = await openLoop(s.pid, request, rate, total, slice, (i, x) =>
+        console.error(
+          `  soak ${i}: ${x.rate.toFixed(0)} req/s, p99 ${ms(x.p99)}, ${x.errors} errors, ` +
+            `RSS ${x.rss.toFixed(0)} MB (${x.processes} processes)`,
+        ),
+      );
+      const per = slices
+        .map(
+          (x, i) =>
+            `${i + 1}: p99 ${ms(x.p99)}, ${x.rss.toFixed(0)} MB${x.errors ? `, ${x.errors} errors` : ""}`,
+        )
+        .join("; ");
+      const errors = slices.reduce((a, x) => a + x.errors, 0);
+      // the first slice includes warm-up growth; after it, RSS should stay level
+      const base = slices[Math.min(1, slices.length - 1)].rss;
+      const last = slices[slices.length - 1].rss;
+      const flat = last <= Math.max(base * 1.1, base + 15);
+      return {
+        measured: `peak ${peak.toFixed(0)} req/s, ran at ${rate.toFixed(0)} req/s; per ${slice} s — ${per}; ${errors} errors`,
+        ok: errors === 0 && flat,
+      };
+    },
+  },
+);
+
 /* ---------- main ---------- */
 
 function printTable(rows: Row[]) {
@@ -850,7 +1075,7 @@ async function main() {
     mysql: values.mysql,
     dir,
   };
-  const all = ["ceiling", "seed", "big", "mysql", "edge"];
+  const all = ["ceiling", "seed", "big", "mysql", "edge", "soak"];
   const wanted = new Set(
     smoke && values.profile === "all"
       ? ["ceiling", "seed", "big"]
