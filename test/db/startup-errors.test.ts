@@ -82,10 +82,12 @@ for (const dialect of dialects) {
         "0000_init",
         "0001_portal_example",
         "0002_task",
+        "0003_ai_chat",
+        "0004_list_indexes",
       ]);
       expect(result.applied).toBe(0);
       const [row] = await db.raw.all("SELECT COUNT(*) AS n FROM __drizzle_migrations");
-      expect(Number(row.n)).toBe(3);
+      expect(Number(row.n)).toBe(5);
     }, 30_000);
   });
 }

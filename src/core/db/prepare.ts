@@ -11,6 +11,7 @@ import {
 import type { Database } from "./database";
 import { type MigrationFile, readMigrations } from "./migration-files";
 import { appliedMigrationCount } from "./migrations";
+import { optimizeDatabase } from "./optimize";
 import { type SeedOptions, type SeedResult, seedDatabase } from "./seed";
 
 /*
@@ -138,5 +139,7 @@ export async function prepareDatabase(db: Database, opts: PrepareOptions = {}): 
   });
   const seedOptions = opts.seed;
   const seeded = seedOptions ? await step("seed", () => seedDatabase(db, seedOptions)) : undefined;
+  // Fresh planner statistics (a bulk import, a database analysed never or long ago); best effort.
+  await optimizeDatabase(db, true).catch((err) => opts.logger?.warn("database optimize failed", { err }));
   return { state, adoption: plan, applied, seeded };
 }

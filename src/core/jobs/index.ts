@@ -1,3 +1,4 @@
+import { dbOptimizeJob } from "./db-optimize";
 import type { Job } from "./job";
 import { logRetentionJob } from "./log-retention";
 
@@ -12,4 +13,4 @@ export { runDueJobs, runJob } from "./job";
  * rate-limit and lockout counters, job locks) is written with a TTL, Redis and Upstash expire
  * keys themselves, and the memory cache sweeps itself on a timer.
  */
-export const jobs: readonly Job[] = [logRetentionJob];
+export const jobs: readonly Job[] = [logRetentionJob, dbOptimizeJob];
