@@ -4,7 +4,9 @@
  */
 import { expect } from "bun:test";
 import { eq, like } from "drizzle-orm";
+import createClient, { type Client } from "openapi-fetch";
 import { formatDateTime } from "../../src/core/http/datetime";
+import type { paths } from "./support/api-types";
 import type { E2ERuntime } from "./support/runtimes";
 
 /** The seed's demo password (bcrypt `$2b$12$` hashes outside production). */
@@ -17,8 +19,13 @@ export interface Reply {
   body: any;
 }
 
+/** The typed client (openapi-fetch over the generated `paths`): a wrong path or body is a type error. */
+export type ApiClient = Client<paths>;
+
 export interface E2EContext {
   rt: E2ERuntime;
+  /** The typed client, sending `token` as a bearer header when given. */
+  client(token?: string): ApiClient;
   /** A request to `/api/v1${path}`; `token` becomes a bearer header, `json` a JSON body. */
   api(
     method: string,
@@ -65,8 +72,16 @@ export function createContext(rt: E2ERuntime): E2EContext {
     return api("POST", "/system/auth/login", { form });
   };
 
+  const client: E2EContext["client"] = (token) =>
+    createClient<paths>({
+      baseUrl: rt.baseUrl,
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      redirect: "manual",
+    });
+
   return {
     rt,
+    client,
     api,
     login,
     async tokensFor(username, password) {
@@ -105,13 +120,13 @@ const PNG_1X1 = Uint8Array.from(
 export const steps: Step[] = [
   {
     name: "health: liveness, and readiness of the database and the cache",
-    async run({ api }) {
-      const live = await api("GET", "/common/health/");
-      expect(live.status).toBe(200);
-      expect(live.body).toMatchObject({ code: 0, data: true });
-      const ready = await api("GET", "/common/health/ready/");
-      expect(ready.status).toBe(200);
-      expect(ready.body.data).toEqual({ checks: { database: true, redis: true }, errors: null });
+    async run({ client }) {
+      const live = await client().GET("/api/v1/common/health/");
+      expect(live.response.status).toBe(200);
+      expect(live.data).toMatchObject({ code: 0, data: true });
+      const ready = await client().GET("/api/v1/common/health/ready/");
+      expect(ready.response.status).toBe(200);
+      expect(ready.data?.data).toEqual({ checks: { database: true, redis: true }, errors: null });
     },
   },
   {
@@ -163,83 +178,86 @@ export const steps: Step[] = [
   },
   {
     name: "online users: the admin's session is listed",
-    async run({ api, tokensFor }) {
+    async run({ client, tokensFor }) {
       const { access_token } = await tokensFor("admin");
-      const res = await api("GET", "/monitor/online/list?page_no=1&page_size=100", { token: access_token });
-      expect(res.status).toBe(200);
-      expect(res.body.code).toBe(0);
-      expect(res.body.data.items.some((s: { user_name: string }) => s.user_name === "admin")).toBe(true);
+      const res = await client(access_token).GET("/api/v1/monitor/online/list", {
+        params: { query: { page_no: 1, page_size: 100 } },
+      });
+      expect(res.response.status).toBe(200);
+      expect(res.data?.code).toBe(0);
+      expect(res.data?.data.items.some((s) => s.user_name === "admin")).toBe(true);
     },
   },
   {
     name: "refresh: the pair rotates; a replay within the grace window gets the same pair; older reuse ends the session",
-    async run({ api, tokensFor }) {
+    async run({ client, tokensFor }) {
       const first = await tokensFor("admin");
       const refresh = (refresh_token: string) =>
-        api("POST", "/system/auth/token/refresh", { json: { refresh_token } });
+        client().POST("/api/v1/system/auth/token/refresh", { body: { refresh_token } });
+      const online = async (token: string) =>
+        (await client(token).GET("/api/v1/monitor/online/list")).response.status;
       const rotated = await refresh(first.refresh_token);
-      expect(rotated.status).toBe(200);
-      const second = rotated.body.data;
+      expect(rotated.response.status).toBe(200);
+      const second = rotated.data!.data;
       expect(second.refresh_token).not.toBe(first.refresh_token);
-      expect((await api("GET", "/monitor/online/list", { token: second.access_token })).status).toBe(200);
+      expect(await online(second.access_token)).toBe(200);
 
       // A second tab with the same token, within REFRESH_REUSE_GRACE_SECONDS: the same new pair.
       const twin = await refresh(first.refresh_token);
-      expect(twin.status).toBe(200);
-      expect(twin.body.data).toEqual(second);
+      expect(twin.response.status).toBe(200);
+      expect(twin.data?.data).toEqual(second);
 
       // Once rotated again, the first token is two rotations old: theft.
-      const third = (await refresh(second.refresh_token)).body.data;
+      const third = (await refresh(second.refresh_token)).data!.data;
       const reused = await refresh(first.refresh_token);
-      expect(reused.status).toBe(401);
-      expect(reused.body.code).toBe(10401);
+      expect(reused.response.status).toBe(401);
+      expect(reused.error?.code).toBe(10401);
       // The theft response ended the session, so the newest access token is dead too.
-      expect((await api("GET", "/monitor/online/list", { token: third.access_token })).status).toBe(401);
+      expect(await online(third.access_token)).toBe(401);
     },
   },
   {
     name: "logout: the session ends and its access token stops working",
-    async run({ api, tokensFor }) {
+    async run({ client, tokensFor }) {
       const { access_token } = await tokensFor("admin");
-      const out = await api("POST", "/system/auth/logout", {
-        token: access_token,
-        json: { token: access_token },
+      const out = await client(access_token).POST("/api/v1/system/auth/logout", {
+        body: { token: access_token },
       });
-      expect(out.status).toBe(200);
-      expect(out.body.code).toBe(0);
-      const after = await api("GET", "/monitor/online/list", { token: access_token });
-      expect(after.status).toBe(401);
-      expect(after.body.code).toBe(10401);
+      expect(out.response.status).toBe(200);
+      expect(out.data?.code).toBe(0);
+      const after = await client(access_token).GET("/api/v1/monitor/online/list");
+      expect(after.response.status).toBe(401);
+      expect(after.error?.code).toBe(10401);
     },
   },
   {
     name: "permission: a user without the permission gets 403 / 10403",
-    async run({ api, tokensFor }) {
+    async run({ client, tokensFor }) {
       // The seeded `user` has no roles, so no permission strings.
       const { access_token } = await tokensFor("user");
-      const res = await api("GET", "/monitor/online/list", { token: access_token });
-      expect(res.status).toBe(403);
-      expect(res.body.code).toBe(10403);
+      const res = await client(access_token).GET("/api/v1/monitor/online/list");
+      expect(res.response.status).toBe(403);
+      expect(res.error?.code).toBe(10403);
     },
   },
   {
     name: "libraries: a notice's HTML is sanitised and the session's client is named (sanitize-html, ua-parser-js)",
-    async run({ api, tokensFor }) {
+    async run({ client, tokensFor }) {
       const { access_token: token } = await tokensFor("admin");
-      const created = await api("POST", "/system/notice/create", {
-        token,
-        json: {
+      const api = client(token);
+      const created = await api.POST("/api/v1/system/notice/create", {
+        body: {
           notice_title: `E2E公告${Math.random().toString(36).slice(2, 8)}`,
           notice_type: "1",
           notice_content:
             '<p onclick="x()">hi <b>there</b><script>alert(1)</script></p><img src=x onerror=alert(1)>',
         },
       });
-      expect(created.body).toMatchObject({ code: 0, data: { notice_content: "<p>hi <b>there</b></p>" } });
-      await api("DELETE", "/system/notice/delete", { token, json: [created.body.data.id] });
+      expect(created.data).toMatchObject({ code: 0, data: { notice_content: "<p>hi <b>there</b></p>" } });
+      await api.DELETE("/api/v1/system/notice/delete", { body: [created.data!.data.id] });
       // The test process's fetch says `Bun/<version>`: a client that is not a browser is named by it.
-      const online = await api("GET", "/monitor/online/list?page_size=100", { token });
-      expect(online.body.data.items.some((s: { browser: string }) => /^Bun \d/.test(s.browser))).toBe(true);
+      const online = await api.GET("/api/v1/monitor/online/list", { params: { query: { page_size: 100 } } });
+      expect(online.data?.data.items.some((s) => /^Bun \d/.test(s.browser ?? ""))).toBe(true);
     },
   },
   {
@@ -259,81 +277,81 @@ export const steps: Step[] = [
   },
   {
     name: "departments: create a child, read the tree, update, refuse deleting a parent, delete",
-    async run({ api, tokensFor }) {
+    async run({ client, tokensFor }) {
       const { access_token: token } = await tokensFor("admin");
+      const api = client(token);
       const suffix = Math.random().toString(36).slice(2, 8);
-      const created = await api("POST", "/system/dept/create", {
-        token,
-        json: { name: `E2E部门${suffix}`, code: `E2E${suffix}`, order: 5, parent_id: 1, status: "0" },
+      const created = await api.POST("/api/v1/system/dept/create", {
+        body: { name: `E2E部门${suffix}`, code: `E2E${suffix}`, order: 5, parent_id: 1, status: "0" },
       });
-      expect(created.body).toMatchObject({ code: 0, data: { parent_id: 1, code: `E2E${suffix}` } });
-      const id = created.body.data.id;
-      const child = await api("POST", "/system/dept/create", {
-        token,
-        json: { name: `E2E子部门${suffix}`, code: `E2EC${suffix}`, order: 1, parent_id: id },
+      expect(created.data).toMatchObject({ code: 0, data: { parent_id: 1, code: `E2E${suffix}` } });
+      const id = created.data!.data.id;
+      const child = await api.POST("/api/v1/system/dept/create", {
+        body: { name: `E2E子部门${suffix}`, code: `E2EC${suffix}`, order: 1, parent_id: id },
       });
-      expect(child.body.code).toBe(0);
-      const tree = await api("GET", "/system/dept/tree", { token });
-      const root = tree.body.data.find((d: { id: number }) => d.id === 1);
-      const node = root.children.find((d: { id: number }) => d.id === id);
-      expect(node.children.map((d: { id: number }) => d.id)).toEqual([child.body.data.id]);
-      const updated = await api("PUT", `/system/dept/update/${id}`, {
-        token,
-        json: { name: `E2E部门改${suffix}`, code: `E2E${suffix}`, order: 6, parent_id: 1 },
+      expect(child.data?.code).toBe(0);
+      const tree = await api.GET("/api/v1/system/dept/tree");
+      const root = tree.data?.data.find((d) => d.id === 1);
+      const node = root?.children?.find((d) => d.id === id);
+      expect(node?.children?.map((d) => d.id)).toEqual([child.data!.data.id]);
+      const updated = await api.PUT("/api/v1/system/dept/update/{id}", {
+        params: { path: { id } },
+        body: { name: `E2E部门改${suffix}`, code: `E2E${suffix}`, order: 6, parent_id: 1 },
       });
-      expect(updated.body).toMatchObject({ code: 0, data: { name: `E2E部门改${suffix}`, order: 6 } });
-      const refused = await api("DELETE", "/system/dept/delete", { token, json: [id] });
-      expect(refused.status).toBe(400);
-      const gone = await api("DELETE", "/system/dept/delete", { token, json: [child.body.data.id, id] });
-      expect(gone.body.code).toBe(0);
-      expect((await api("GET", `/system/dept/detail/${id}`, { token })).status).toBe(404);
+      expect(updated.data).toMatchObject({ code: 0, data: { name: `E2E部门改${suffix}`, order: 6 } });
+      const refused = await api.DELETE("/api/v1/system/dept/delete", { body: [id] });
+      expect(refused.response.status).toBe(400);
+      const gone = await api.DELETE("/api/v1/system/dept/delete", { body: [child.data!.data.id, id] });
+      expect(gone.data?.code).toBe(0);
+      const detail = await api.GET("/api/v1/system/dept/detail/{id}", { params: { path: { id } } });
+      expect(detail.response.status).toBe(404);
     },
   },
   {
     name: "users: create with a role, log in as them, update, disable (their session ends), delete",
-    async run({ api, tokensFor }) {
+    async run({ client, tokensFor }) {
       const { access_token: token } = await tokensFor("admin");
+      const api = client(token);
       const username = `e2e_${Math.random().toString(36).slice(2, 8)}`;
       const password = "E2e-password-1";
-      const created = await api("POST", "/system/user/create", {
-        token,
-        json: { username, password, name: "端到端", dept_id: 1, role_ids: [1], gender: "1", status: "0" },
+      const created = await api.POST("/api/v1/system/user/create", {
+        body: { username, password, name: "端到端", dept_id: 1, role_ids: [1], gender: "1", status: "0" },
       });
-      expect(created.body).toMatchObject({ code: 0, data: { username, dept_id: 1 } });
-      expect(created.body.data.password).toBeUndefined();
-      const id = created.body.data.id;
+      expect(created.data).toMatchObject({ code: 0, data: { username, dept_id: 1 } });
+      expect((created.data?.data as Record<string, unknown>).password).toBeUndefined();
+      const id = created.data!.data.id;
       const theirs = await tokensFor(username, password);
-      const me = await api("GET", "/system/user/current/info", { token: theirs.access_token });
-      expect(me.body.data.roles.map((r: { code: string }) => r.code)).toEqual(["ADMIN"]);
-      const updated = await api("PUT", `/system/user/update/${id}`, {
-        token,
-        json: { username, name: "端到端改", dept_id: 1, gender: "0" },
+      const me = await client(theirs.access_token).GET("/api/v1/system/user/current/info");
+      expect(me.data?.data.roles?.map((r) => r.code)).toEqual(["ADMIN"]);
+      const updated = await api.PUT("/api/v1/system/user/update/{id}", {
+        params: { path: { id } },
+        body: { username, name: "端到端改", dept_id: 1, gender: "0" },
       });
-      expect(updated.body).toMatchObject({ code: 0, data: { name: "端到端改" } });
-      const listed = await api("GET", `/system/user/list?username=${username}`, { token });
-      expect(listed.body.data.total).toBe(1);
-      const off = await api("PATCH", "/system/user/available/setting", {
-        token,
-        json: { ids: [id], status: "1" },
+      expect(updated.data).toMatchObject({ code: 0, data: { name: "端到端改" } });
+      const listed = await api.GET("/api/v1/system/user/list", { params: { query: { username } } });
+      expect(listed.data?.data.total).toBe(1);
+      const off = await api.PATCH("/api/v1/system/user/available/setting", {
+        body: { ids: [id], status: "1" },
       });
-      expect(off.body.code).toBe(0);
-      const after = await api("GET", "/system/user/current/info", { token: theirs.access_token });
-      expect(after.status).toBe(401);
-      expect(after.body.code).toBe(10401);
-      const deleted = await api("DELETE", "/system/user/delete", { token, json: [id] });
-      expect(deleted.body.code).toBe(0);
-      expect((await api("GET", `/system/user/detail/${id}`, { token })).status).toBe(404);
+      expect(off.data?.code).toBe(0);
+      const after = await client(theirs.access_token).GET("/api/v1/system/user/current/info");
+      expect(after.response.status).toBe(401);
+      expect(after.error?.code).toBe(10401);
+      const deleted = await api.DELETE("/api/v1/system/user/delete", { body: [id] });
+      expect(deleted.data?.code).toBe(0);
+      const detail = await api.GET("/api/v1/system/user/detail/{id}", { params: { path: { id } } });
+      expect(detail.response.status).toBe(404);
     },
   },
   {
     name: "server monitor: answers with what the runtime can tell, never a 500",
-    async run({ api, rt, tokensFor }) {
+    async run({ client, rt, tokensFor }) {
       const { access_token: token } = await tokensFor("admin");
-      const res = await api("GET", "/monitor/server/info", { token });
-      expect(res.status).toBe(200);
-      expect(res.body.code).toBe(0);
-      expect(Object.keys(res.body.data).sort()).toEqual(["audit", "cpu", "disks", "mem", "py", "sys"]);
-      if (rt.name === "bun") expect(res.body.data.cpu.cpu_num).toBeGreaterThan(0);
+      const res = await client(token).GET("/api/v1/monitor/server/info");
+      expect(res.response.status).toBe(200);
+      expect(res.data?.code).toBe(0);
+      expect(Object.keys(res.data!.data).sort()).toEqual(["audit", "cpu", "disks", "mem", "py", "sys"]);
+      if (rt.name === "bun") expect(res.data!.data.cpu.cpu_num).toBeGreaterThan(0);
     },
   },
   {
