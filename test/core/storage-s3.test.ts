@@ -26,6 +26,19 @@ describe("S3 storage (against a local S3 server)", () => {
     expect(await storage.exists("upload/2026/01/01/a.pdf")).toBe(false);
   });
 
+  test("open streams the object with its length, type and name", async () => {
+    const storage = s3.storage({ prefix: "open/" });
+    const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251);
+    await storage.put("upload/big.mp4", big, undefined, "电影.mp4");
+    const opened = await storage.open?.("upload/big.mp4");
+    expect(opened?.body).toBeInstanceOf(ReadableStream);
+    expect(opened?.size).toBe(big.byteLength);
+    expect(opened?.contentType).toBe("video/mp4");
+    expect(opened?.originName).toBe("电影.mp4");
+    expect(new Uint8Array(await new Response(opened?.body).arrayBuffer())).toEqual(big);
+    expect(await storage.open?.("upload/none.mp4")).toBeNull();
+  });
+
   test("a prefix keeps deployments apart", async () => {
     const a = s3.storage({ prefix: "one/" });
     const b = s3.storage({ prefix: "two/" });

@@ -16,8 +16,17 @@ export function contentDisposition(fileName: string): string {
   return `attachment; filename="${fallback}"; filename*=utf-8''${rfc5987(fileName)}`;
 }
 
-/** A stored file as a download: never rendered by the browser, whatever its extension. */
-export function attachment(c: Context, body: Uint8Array, fileName: string): never {
+/**
+ * A stored file as a download: never rendered by the browser, whatever its extension. A stream
+ * body is sent as it is read (with `size`, as Content-Length).
+ */
+export function attachment(
+  c: Context,
+  body: Uint8Array | ReadableStream<Uint8Array>,
+  fileName: string,
+  size?: number | null,
+): never {
+  if (body instanceof ReadableStream && size != null) c.header("Content-Length", String(size));
   return c.body(body as Uint8Array<ArrayBuffer>, 200, {
     "Content-Type": "application/octet-stream",
     "Content-Disposition": contentDisposition(fileName),

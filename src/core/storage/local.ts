@@ -31,6 +31,14 @@ export function createLocalStorage(root: string): Storage {
         return null;
       }
     },
+    async open(key) {
+      const path = pathOf(key);
+      const s = await stat(path).catch(() => null);
+      if (!s?.isFile()) return null;
+      const originName = await readFile(originPathOf(path), "utf8").catch(() => null);
+      const body = Bun.file(path).stream();
+      return { body, size: s.size, contentType: contentTypeOf(key), originName };
+    },
     async delete(key) {
       const path = pathOf(key);
       const existed = await stat(path).then(

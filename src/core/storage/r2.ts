@@ -12,6 +12,9 @@ export interface R2BucketLike {
   ): Promise<unknown>;
   get(key: string): Promise<{
     arrayBuffer(): Promise<ArrayBuffer>;
+    /** Real R2 objects have both; stand-ins may leave them out (then the body is read whole). */
+    body?: ReadableStream<Uint8Array>;
+    size?: number;
     httpMetadata?: { contentType?: string };
     customMetadata?: Record<string, string>;
   } | null>;
@@ -50,6 +53,20 @@ export function createR2Storage(bucket: R2BucketLike, opts: { prefix?: string } 
         // Like the local driver: served by extension, whatever the uploader claimed.
         contentType: contentTypeOf(key) ?? object.httpMetadata?.contentType ?? null,
         ...(object.customMetadata?.originName ? { originName: object.customMetadata.originName } : {}),
+      };
+    },
+    async open(key) {
+      const object = await bucket.get(keyOf(key));
+      if (!object) return null;
+      const contentType = contentTypeOf(key) ?? object.httpMetadata?.contentType ?? null;
+      const originName = object.customMetadata?.originName ?? null;
+      if (object.body) return { body: object.body, size: object.size ?? null, contentType, originName };
+      const bytes = new Uint8Array(await object.arrayBuffer());
+      return {
+        body: new Response(bytes).body as ReadableStream<Uint8Array>,
+        size: bytes.byteLength,
+        contentType,
+        originName,
       };
     },
     async delete(key) {

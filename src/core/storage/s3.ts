@@ -45,6 +45,16 @@ function tagTexts(xml: string, tag: string): string[] {
   return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => xmlText(m[1]));
 }
 
+/** The uploader's name as put() kept it; null when missing or not valid percent-encoding. */
+function originOf(res: Response): string | null {
+  const origin = res.headers.get(ORIGIN_HEADER);
+  try {
+    return origin ? decodeURIComponent(origin) : null;
+  } catch {
+    return null;
+  }
+}
+
 export class S3Error extends Error {
   constructor(
     readonly status: number,
@@ -108,18 +118,25 @@ export function createS3Storage(opts: S3Options): Storage {
         await res.body?.cancel();
         return null;
       }
-      const origin = res.headers.get(ORIGIN_HEADER);
-      let originName: string | null = null;
-      try {
-        originName = origin ? decodeURIComponent(origin) : null;
-      } catch {
-        originName = null;
-      }
       return {
         body: new Uint8Array(await res.arrayBuffer()),
         // Like the other drivers: served by extension, whatever was stored with it.
         contentType: contentTypeOf(key),
-        originName,
+        originName: originOf(res),
+      };
+    },
+    async open(key) {
+      const res = await check(await send(objectUrl(key)), "GET", (s) => s < 300 || s === 404);
+      if (res.status === 404 || !res.body) {
+        await res.body?.cancel();
+        return null;
+      }
+      const length = Number(res.headers.get("content-length") ?? Number.NaN);
+      return {
+        body: res.body,
+        size: Number.isFinite(length) ? length : null,
+        contentType: contentTypeOf(key),
+        originName: originOf(res),
       };
     },
     async delete(key) {

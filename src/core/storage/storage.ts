@@ -18,6 +18,36 @@ export interface Storage {
   list(prefix: string, opts?: { recursive?: boolean }): Promise<StorageEntry[]>;
   /** A server-side copy where the store has one (S3); otherwise callers get and put. */
   copy?(from: string, to: string): Promise<void>;
+  /**
+   * The file as a stream, for downloads: the bytes are never all in memory at once. Drivers that
+   * cannot stream leave it out; `openStored` then falls back to `get`.
+   */
+  open?(key: string): Promise<OpenedFile | null>;
+}
+
+/** A stored file being read: what `get` answers, with the body as a stream and its size. */
+export interface OpenedFile extends Omit<StoredFile, "body"> {
+  body: ReadableStream<Uint8Array>;
+  /** bytes, where the store says (Content-Length) */
+  size: number | null;
+}
+
+/** `storage.open(key)`, or `get` wrapped as a stream for drivers without one. */
+export async function openStored(storage: Storage, key: string): Promise<OpenedFile | null> {
+  if (storage.open) return storage.open(key);
+  const file = await storage.get(key);
+  if (!file) return null;
+  const bytes = file.body;
+  return {
+    ...file,
+    size: bytes.byteLength,
+    body: new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    }),
+  };
 }
 
 export interface StoredFile {

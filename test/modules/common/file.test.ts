@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DEFAULT_ALLOWED_EXTENSIONS } from "../../../src/config";
+import { openStored } from "../../../src/core/storage/storage";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
 
@@ -102,6 +103,32 @@ describe("download", () => {
     const again = await download({ file_path });
     expect(again.status).toBe(404);
     expect((await body(again)).msg).toBe("文件不存在");
+  });
+
+  test("downloads are streamed from storage (open, not get), with their length", async () => {
+    const { file_path } = (await body(await upload("big.png"))).data;
+    const memory = t.deps.storage;
+    let opened = 0;
+    t.deps.storage = {
+      ...memory,
+      get: async () => {
+        throw new Error("a download must not read the file whole");
+      },
+      open: async (key) => {
+        opened++;
+        return openStored(memory, key);
+      },
+    };
+    try {
+      for (const res of [await download({ file_path }), await t.request(`/api/v1/${file_path}`)]) {
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-length")).toBe(String(PNG.byteLength));
+        expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG);
+      }
+      expect(opened).toBe(2);
+    } finally {
+      t.deps.storage = memory;
+    }
   });
 
   test("a non-ASCII stored name is sent as filename*", async () => {

@@ -41,6 +41,6 @@ export function fileRouter(deps: AppDeps) {
     .openapi(downloadRoute, async (c) => {
       const body = c.req.valid("json");
       const file = await files.downloadFile(deps, body.file_path, body.delete);
-      return attachment(c, file.body, file.name);
+      return attachment(c, file.body, file.name, file.size);
     });
 }

@@ -1,6 +1,6 @@
 import type { AppDeps } from "../../../core/context";
 import { badRequest, notFound } from "../../../core/http/errors";
-import { assertSafeKey } from "../../../core/storage/storage";
+import { assertSafeKey, openStored } from "../../../core/storage/storage";
 import { storeUpload } from "../../../core/storage/upload";
 
 /** What upload answers as `file_path`: the storage key under this prefix. */
@@ -30,14 +30,21 @@ function uploadKeyOf(filePath: string): string {
   return key;
 }
 
-/** The file's bytes and name; with `remove`, the stored file is gone once it has been read. */
+/**
+ * The file (streamed) and its name; with `remove`, it is read whole first and the stored file is
+ * gone before the answer starts.
+ */
 export async function downloadFile(deps: AppDeps, filePath: string, remove: boolean) {
   const path = filePath.trim();
   if (!path) throw badRequest("请选择要下载的文件");
   const key = uploadKeyOf(path);
-  const file = await deps.storage.get(key);
+  const file = remove ? await deps.storage.get(key) : await openStored(deps.storage, key);
   if (!file) throw notFound("文件不存在");
   if (remove) await deps.storage.delete(key);
-  // Saved under a random name; downloaded under the name it was uploaded with.
-  return { body: file.body, name: file.originName || key.slice(key.lastIndexOf("/") + 1) };
+  return {
+    body: file.body,
+    size: "size" in file ? file.size : file.body.byteLength,
+    // Saved under a random name; downloaded under the name it was uploaded with.
+    name: file.originName || key.slice(key.lastIndexOf("/") + 1),
+  };
 }

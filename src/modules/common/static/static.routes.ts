@@ -2,6 +2,7 @@ import type { AppDeps } from "../../../core/context";
 import { contentDisposition } from "../../../core/http/attachment";
 import { notFound } from "../../../core/http/errors";
 import { createRouter } from "../../../core/http/router";
+import { type OpenedFile, openStored } from "../../../core/storage/storage";
 import { builtinImages } from "./images";
 
 /** Whatever is served from storage runs nothing: no scripts, no same-origin powers. */
@@ -28,19 +29,22 @@ export function staticRouter(deps: AppDeps) {
   });
   router.get("/upload/*", async (c) => {
     const key = decodeURIComponent(c.req.path.slice(c.req.path.indexOf("/static/") + "/static/".length));
-    let file: Awaited<ReturnType<typeof deps.storage.get>> = null;
+    // Hidden files (an upload's kept name) are not uploads.
+    if (key.split("/").some((segment) => segment.startsWith("."))) throw notFound("文件不存在");
+    let file: OpenedFile | null = null;
     try {
-      file = await deps.storage.get(key);
+      file = await openStored(deps.storage, key);
     } catch {
       file = null; // an unsafe key is simply not a file
     }
-    // Hidden files (an upload's kept name) are not uploads.
-    if (!file || key.split("/").some((segment) => segment.startsWith("."))) throw notFound("文件不存在");
+    if (!file) throw notFound("文件不存在");
     const type = file.contentType ?? "application/octet-stream";
     const name = file.originName || key.slice(key.lastIndexOf("/") + 1);
     // SVG can carry script: it is a download (an <img> still shows it), and sandboxed besides.
     const disposition = contentDisposition(name);
-    return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
+    // Streamed as it is read from storage.
+    if (file.size !== null) c.header("Content-Length", String(file.size));
+    return c.body(file.body, 200, {
       "Content-Type": type,
       "Content-Disposition": INLINE_TYPES.has(type)
         ? disposition.replace(/^attachment/, "inline")

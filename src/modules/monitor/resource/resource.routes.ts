@@ -160,7 +160,7 @@ export function resourceRouter(deps: AppDeps) {
     })
     .openapi(downloadRoute, async (c) => {
       const file = await resources.downloadResource(deps, c.req.valid("query").path);
-      return attachment(c, file.body, file.name);
+      return attachment(c, file.body, file.name, file.size);
     })
     .openapi(deleteRoute, async (c) => {
       await resources.deleteResources(deps, c.req.valid("json"));

@@ -2,7 +2,7 @@ import type { AppDeps } from "../../../core/context";
 import { AppError, badRequest, conflict, notFound } from "../../../core/http/errors";
 import { offsetOf, type PageQuery, pageOf } from "../../../core/http/pagination";
 import { contentMatchesExtension } from "../../../core/storage/content-check";
-import { contentTypeOf, type StorageEntry } from "../../../core/storage/storage";
+import { contentTypeOf, openStored, type StorageEntry } from "../../../core/storage/storage";
 import { DANGEROUS } from "../../../core/storage/upload";
 import {
   baseName,
@@ -183,12 +183,12 @@ export async function uploadResource(
 export async function downloadResource(deps: AppDeps, path: string) {
   const target = resolveResourcePath(path);
   if (target.key === ROOT_KEY) throw badRequest("路径不是文件");
-  const file = await deps.storage.get(target.key);
+  const file = await openStored(deps.storage, target.key);
   if (!file) {
     if ((await kindOf(deps, target.key)) === "dir") throw badRequest("路径不是文件");
     throw notFound("文件不存在");
   }
-  return { body: file.body, name: baseName(target.key) };
+  return { body: file.body, size: file.size, name: baseName(target.key) };
 }
 
 /** Every file key of a folder (markers included), or the file itself. */
