@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { aiSettings } from "../modules/ai/support/ai-app";
 import { type FakeOpenAI, startFakeOpenAI } from "../modules/ai/support/fake-openai";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { client, createScopedUser } from "../support/auth";
+
+// MariaDB under load (the preload's default does not reach every file)
+setDefaultTimeout(30_000);
 
 /**
  * AI chat sessions are their owner's alone: another user — even one holding every AI permission —

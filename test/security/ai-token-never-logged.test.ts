@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { aiSettings, connect, createServedApp, type ServedApp } from "../modules/ai/support/ai-app";
 import { type FakeOpenAI, startFakeOpenAI } from "../modules/ai/support/fake-openai";
 import { body } from "../support/app";
 import { tokenFor } from "../support/auth";
+
+// MariaDB under load (the preload's default does not reach every file)
+setDefaultTimeout(30_000);
 
 /**
  * The AI chat socket takes the access token in its URL (`?token=`, browsers cannot send a header

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { NOT_PERMITTED } from "../../src/modules/ai/chat/chat.tools";
 import { aiSettings } from "../modules/ai/support/ai-app";
 import { type FakeOpenAI, startFakeOpenAI } from "../modules/ai/support/fake-openai";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { client, createScopedUser } from "../support/auth";
+
+// MariaDB under load (the preload's default does not reach every file)
+setDefaultTimeout(30_000);
 
 /**
  * The assistant's tools run as the user who asks: a tool whose page the user may not open

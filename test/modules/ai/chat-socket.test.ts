@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { authServices } from "../../../src/core/auth/guard";
 import { NOT_CONFIGURED_MSG } from "../../../src/modules/ai/chat/chat.provider";
@@ -6,6 +6,9 @@ import { body } from "../../support/app";
 import { createScopedUser, tokenFor } from "../../support/auth";
 import { aiSettings, connect, createServedApp, type ServedApp } from "./support/ai-app";
 import { type FakeOpenAI, startFakeOpenAI } from "./support/fake-openai";
+
+// MariaDB under load (the preload's default does not reach every file)
+setDefaultTimeout(30_000);
 
 /*
  * The chat socket on a real Bun.serve (hono/bun's upgradeWebSocket + websocket handler, as
@@ -246,8 +249,10 @@ describe("messages and limits", () => {
       fake.script({ kind: "stall", chunks: ["等"] });
       a.send({ message: "第一个", session_id: null });
       await a.waitForText("等");
+      // a second message on the same socket waits its turn; a third is refused
       a.send({ message: "同一个连接的第二个", session_id: null });
-      expect(await a.waitForText("仍在回答")).toContain("上一条消息仍在回答中，请稍候");
+      a.send({ message: "同一个连接的第三个", session_id: null });
+      expect(await a.waitForText("仍在回答")).toBe("等上一条消息仍在回答中，请稍候");
       b.send({ message: "另一个连接", session_id: null });
       expect(await b.waitForText("同时进行的对话过多")).toBe(
         "同时进行的对话过多：最多 1 个，请等待当前回答结束",

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { NOT_CONFIGURED_MSG } from "../../../src/modules/ai/chat/chat.provider";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { client, createScopedUser, tokenFor } from "../../support/auth";
 import { aiSettings } from "./support/ai-app";
 import { type FakeOpenAI, startFakeOpenAI } from "./support/fake-openai";
+
+// MariaDB under load (the preload's default does not reach every file)
+setDefaultTimeout(30_000);
 
 const AI_PERMISSIONS = [
   "module_ai:chat:query",

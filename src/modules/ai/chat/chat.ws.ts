@@ -32,6 +32,8 @@ export const CHAT_PERMISSION = "module_ai:chat:query";
 const NO_TOKEN_MSG = "未提供认证token，请重新登录";
 const BAD_JSON_MSG = "消息格式错误，请发送JSON格式的消息";
 const BUSY_MSG = "上一条消息仍在回答中，请稍候";
+/** Messages a socket holds: the one being answered and one waiting its turn. */
+const MAX_QUEUED = 2;
 
 const incoming = z.object({
   message: z.string({ error: "message 必须是字符串" }),
@@ -82,7 +84,8 @@ export async function chatSocket(c: Context<AppEnv>): Promise<Response> {
 
   const logger = c.get("logger");
   let closed = false;
-  let busy = false;
+  let queued = 0;
+  let queue: Promise<void> = Promise.resolve();
   let told = false;
   const inFlight = new AbortController();
 
@@ -120,36 +123,14 @@ export async function chatSocket(c: Context<AppEnv>): Promise<Response> {
       const parsed = incoming.safeParse(body);
       if (!parsed.success)
         return send(ws, `处理消息时出错: ${parsed.error.issues[0]?.message ?? "格式错误"}`);
-      if (busy) return send(ws, BUSY_MSG);
-      busy = true;
-      try {
-        // The session may have ended (logout, kick, disabled user) since the handshake.
-        try {
-          auth = await authorize(c, token);
-        } catch (err) {
-          return refuse(ws, refusalText(err));
-        }
-        const p = auth.principal;
-        const slot = await (async () => {
-          await admitMessage(deps, p, parsed.data.message);
-          return acquireStreamSlot(deps, p);
-        })();
-        try {
-          const session = await sessionForMessage(deps, p, parsed.data.session_id);
-          await runTurn(deps, p, session, parsed.data.message, (text) => send(ws, text), inFlight.signal);
-        } finally {
-          await slot.release();
-        }
-      } catch (err) {
-        if (err instanceof TurnCancelled) return;
-        if (err instanceof ChatRefusal) return send(ws, err.message);
-        if (err instanceof TurnFailed) return send(ws, apology(err.message));
-        if (err instanceof AppError) return send(ws, apology(err.message));
-        logger.error("AI chat socket failed", { err });
-        send(ws, apology("服务器内部错误"));
-      } finally {
-        busy = false;
-      }
+      // One answer at a time per socket: a message sent as the last one ends waits its turn.
+      if (queued >= MAX_QUEUED) return send(ws, BUSY_MSG);
+      queued++;
+      const turn = queue.then(() => answer(ws, parsed.data));
+      queue = turn.finally(() => {
+        queued--;
+      });
+      await queue;
     },
     onClose() {
       closed = true;
@@ -160,5 +141,34 @@ export async function chatSocket(c: Context<AppEnv>): Promise<Response> {
       inFlight.abort();
     },
   };
+
+  async function answer(ws: WSContext, message: z.infer<typeof incoming>) {
+    if (closed) return;
+    try {
+      // The session may have ended (logout, kick, disabled user) since the handshake.
+      try {
+        auth = await authorize(c, token);
+      } catch (err) {
+        return refuse(ws, refusalText(err));
+      }
+      const p = auth.principal;
+      await admitMessage(deps, p, message.message);
+      const slot = await acquireStreamSlot(deps, p);
+      try {
+        const session = await sessionForMessage(deps, p, message.session_id);
+        await runTurn(deps, p, session, message.message, (text) => send(ws, text), inFlight.signal);
+      } finally {
+        await slot.release();
+      }
+    } catch (err) {
+      if (err instanceof TurnCancelled) return;
+      if (err instanceof ChatRefusal) return send(ws, err.message);
+      if (err instanceof TurnFailed) return send(ws, apology(err.message));
+      if (err instanceof AppError) return send(ws, apology(err.message));
+      logger.error("AI chat socket failed", { err });
+      send(ws, apology("服务器内部错误"));
+    }
+  }
+
   return deps.upgradeWebSocket(c, events);
 }
