@@ -70,8 +70,8 @@ describe("the log's OS and browser columns", () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
-  });
-  afterAll(() => t.close());
+  }, 60_000);
+  afterAll(() => t.close(), 60_000);
 
   test("a login is logged with the client's OS and browser, and the online list shows them", async () => {
     const res = await t.request("/api/v1/system/auth/login", {

@@ -81,11 +81,11 @@ beforeAll(async () => {
   admin = await authHeaders(t, "admin");
   lax = await createTestApp({ ALLOWED_EXTENSIONS: [...NEVER, ".txt"].join(",") });
   laxAdmin = await authHeaders(lax, "admin");
-});
+}, 60_000);
 afterAll(async () => {
   await t.close();
   await lax.close();
-});
+}, 60_000);
 
 function form(name: string, content: Uint8Array) {
   const data = new FormData();
