@@ -61,6 +61,9 @@ function clientFor(s: Settings): OpenAI {
       // Never taken from the process environment: settings are the only source.
       organization: null,
       project: null,
+      webhookSecret: null,
+      // The client's own request logging (OPENAI_LOG) stays off: our logger decides what is written.
+      logLevel: "off",
       // Our own deadline (AbortSignal) covers the whole answer, streaming included.
       timeout: s.AI_TIMEOUT_SECONDS * 1000,
       maxRetries: 0,
