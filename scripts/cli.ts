@@ -32,6 +32,7 @@ import { randomPassword } from "../src/core/db/seed";
 import { buildOpenApiDocument, publicServerUrl } from "../src/core/docs/docs";
 import { createLogger } from "../src/core/log/logger";
 import { redactLoggedText } from "../src/core/log/redact";
+import { serverCacheDriver } from "../src/entry/cluster";
 import { loadBunSettings } from "../src/entry/secret-key";
 import { createLockout } from "../src/modules/system/auth/auth.lockout";
 import { lockoutAccountsOf } from "../src/modules/system/auth/auth.service";
@@ -225,8 +226,10 @@ const MEMORY_CACHE_NOTE =
 
 /** Runs `fn` with the configured cache; null when the cache is the server's private memory. */
 async function withCache<T>(s: Settings, fn: (cache: Cache) => Promise<T>): Promise<T | null> {
-  if (s.CACHE_DRIVER === "memory") return null;
-  const cache = await createCache(s);
+  // WORKERS > 1 turns the memory cache into the shared file: reach the store the server uses.
+  const driver = serverCacheDriver(s);
+  if (driver === "memory") return null;
+  const cache = await createCache({ ...s, CACHE_DRIVER: driver });
   try {
     return await fn(cache);
   } finally {

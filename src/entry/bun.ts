@@ -1,9 +1,8 @@
-import { availableParallelism } from "node:os";
 import type { Server } from "bun";
 import { type BunWebSocketData, websocket } from "hono/bun";
 import { type Settings, SettingsError } from "../config";
 import { createLogger, type LogSink } from "../core/log/logger";
-import { PREPARE_ENV, supervise, WORKER_ENV } from "./cluster";
+import { PREPARE_ENV, supervise, WORKER_ENV, workerCount } from "./cluster";
 import { rotatingFileSink } from "./file-log";
 import { loadBunSettings } from "./secret-key";
 
@@ -25,7 +24,7 @@ async function main() {
   const worker = process.env[WORKER_ENV];
   if (worker) return serve(settings, worker);
   if (process.env[PREPARE_ENV]) return prepareOnly(settings);
-  const count = settings.WORKERS ?? availableParallelism();
+  const count = workerCount(settings);
   if (count <= 1) return serve(settings, null);
   if (process.platform !== "linux") {
     console.error(

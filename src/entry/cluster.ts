@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { Subprocess } from "bun";
 import type { Settings } from "../config";
 import type { Logger, LogSink } from "../core/log/logger";
@@ -36,6 +37,18 @@ interface Slot {
 /** The cache driver the workers use: a per-process memory cache cannot be shared, a file can. */
 export const sharedCacheDriver = (driver: Settings["CACHE_DRIVER"]): Settings["CACHE_DRIVER"] =>
   driver === "memory" ? "file" : driver;
+
+/** How many server processes `bun run start` runs with these settings (WORKERS, else one per core). */
+export const workerCount = (settings: Pick<Settings, "WORKERS">): number =>
+  settings.WORKERS ?? availableParallelism();
+
+/** Whether these settings start a supervisor of several processes (Linux only: SO_REUSEPORT). */
+export const isClustered = (settings: Pick<Settings, "WORKERS">): boolean =>
+  workerCount(settings) > 1 && process.platform === "linux";
+
+/** The cache driver the server really uses (the CLI must reach the same store). */
+export const serverCacheDriver = (settings: Pick<Settings, "WORKERS" | "CACHE_DRIVER">) =>
+  isClustered(settings) ? sharedCacheDriver(settings.CACHE_DRIVER) : settings.CACHE_DRIVER;
 
 /** A port free right now on `hostname` (SERVER_PORT=0 must be one port for every worker). */
 function freePort(hostname: string): number {
