@@ -59,10 +59,14 @@ test("bun run start: a crashed worker is restarted; SIGTERM stops every process 
     await onEach(["1", "2"], () => call(server.base, "/common/health/"));
 
     // The seeded admin's first login verifies a bcrypt hash (~0.3 s): long enough to be in flight.
-    const inFlight = call(server.base, "/system/auth/login", {
-      form: { username: "admin", password: "123456" },
-    });
-    await Bun.sleep(60);
+    // Sent on a kept-alive connection a worker has already accepted, so it is read at once.
+    await (await fetch(`${server.base}/api/v1/common/health/`)).text();
+    const inFlight = fetch(`${server.base}/api/v1/system/auth/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "username=admin&password=123456",
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    await Bun.sleep(100);
     process.kill(Number(supervisor.pid), "SIGTERM");
     const res = await inFlight;
     expect(res.status).toBe(200);

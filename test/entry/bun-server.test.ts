@@ -47,12 +47,14 @@ test("SIGTERM lets an in-flight request finish, then exits 0", async () => {
   const { proc, base } = start({});
   await ready(base);
   // The seeded admin's first login verifies a bcrypt hash (~0.3 s): long enough to be in flight.
+  // a kept-alive connection, already accepted: the login below is read at once, even on a busy machine
+  await (await fetch(`${base}/api/v1/common/health/`)).text();
   const inFlight = fetch(`${base}/api/v1/system/auth/login`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     body: "username=admin&password=123456",
   });
-  await Bun.sleep(50);
+  await Bun.sleep(100);
   proc.kill("SIGTERM");
   const res = await inFlight;
   expect(res.status).toBe(200);
