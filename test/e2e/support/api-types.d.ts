@@ -66,7 +66,7 @@ export interface paths {
         };
         /**
          * 获取会话详情
-         * @description 只能查看自己的会话；他人的或不存在的会话答复 404。未配置模型时 (AI_BASE_URL / AI_MODEL 为空) 答复 503 与说明。
+         * @description 只能查看自己的会话；他人的或不存在的会话答复 404。未配置模型时 (AI_BASE_URL / AI_MODEL 为空) 答复 400 (code -1) 与说明。
          */
         get: operations["aiChatDetail"];
         put?: never;
@@ -86,7 +86,7 @@ export interface paths {
         };
         /**
          * 查询会话列表
-         * @description 当前用户自己的会话，默认最近使用的在前；列表项的 runs 只含每轮概要，消息见详情。未配置模型时 (AI_BASE_URL / AI_MODEL 为空) 答复 503 与说明。
+         * @description 当前用户自己的会话，默认最近使用的在前；列表项的 runs 只含每轮概要，消息见详情。未配置模型时 (AI_BASE_URL / AI_MODEL 为空) 答复 400 (code -1) 与说明。
          */
         get: operations["aiChatList"];
         put?: never;
@@ -8711,6 +8711,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description 参数校验失败 (code 1) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     systemAuthOauthLogin: {
@@ -8732,6 +8741,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description 参数校验失败 (code 1) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
             };
         };
     };
