@@ -301,7 +301,7 @@ describe("AI_MAX_STREAMS_PER_USER", () => {
 });
 
 describe("not configured", () => {
-  test("every AI endpoint answers 503 with a clear message", async () => {
+  test("every AI endpoint answers a clear refusal (400, code -1; not a 404 or a 5xx)", async () => {
     const bare = await createTestApp();
     try {
       const c = client(bare, { Authorization: `Bearer ${await tokenFor(bare, "admin")}` });
@@ -315,7 +315,7 @@ describe("not configured", () => {
         c.get("/ai/chat/ws"),
       ];
       for (const res of await Promise.all(calls)) {
-        expect(res.status).toBe(503);
+        expect(res.status).toBe(400);
         expect(await body(res)).toMatchObject({ code: -1, msg: NOT_CONFIGURED_MSG, success: false });
       }
     } finally {

@@ -19,7 +19,7 @@ import * as chat from "./chat.service";
 import { CHAT_PERMISSION, chatSocket } from "./chat.ws";
 
 const tags = ["AI管理 · AI智能助手"];
-const unconfigured = "未配置模型时 (AI_BASE_URL / AI_MODEL 为空) 答复 503 与说明。";
+const unconfigured = "未配置模型时 (AI_BASE_URL / AI_MODEL 为空) 答复 400 (code -1) 与说明。";
 
 const detailRoute = guardedRoute("module_ai:chat:detail", {
   method: "get",

@@ -34,9 +34,12 @@ const MAX_TOOL_ROUNDS = 4;
 
 export { aiConfigured, NOT_CONFIGURED_MSG };
 
-/** Refuses every AI endpoint while no model is configured: a clear message, not a 404 or 500. */
+/**
+ * Refuses every AI endpoint while no model is configured: a clear message, not a 404 or a 5xx
+ * (the feature is off by choice; nothing failed).
+ */
 export function requireConfigured(deps: AppDeps) {
-  if (!aiConfigured(deps.settings)) throw new AppError("unavailable", NOT_CONFIGURED_MSG);
+  if (!aiConfigured(deps.settings)) throw badRequest(NOT_CONFIGURED_MSG);
 }
 
 const unixSeconds = (text: string | null) => {

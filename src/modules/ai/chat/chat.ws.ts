@@ -63,7 +63,7 @@ export async function chatSocket(c: Context<AppEnv>): Promise<Response> {
   const token = tokenOf(c);
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     c.set("auth", await authorize(c, token));
-    if (!aiConfigured(deps.settings)) return fail(c, 503, -1, NOT_CONFIGURED_MSG);
+    if (!aiConfigured(deps.settings)) return fail(c, 400, -1, NOT_CONFIGURED_MSG);
     return fail(c, 426, -1, "请使用 WebSocket 连接此地址 (ws:// 或 wss://)");
   }
   if (!deps.upgradeWebSocket) return fail(c, 501, -1, "当前运行环境不支持 WebSocket");
