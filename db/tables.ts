@@ -97,7 +97,15 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     ix(t, "updated_time"),
     ix(t, "is_deleted"),
     ix(t, "deleted_time"),
-    index<"is_deleted" | "updated_time" | Cover>(`ix_${t}_list`, "is_deleted", "updated_time", ...cover),
+    cover.length
+      ? index<"is_deleted" | "updated_time" | "id" | Cover>(
+          `ix_${t}_list`,
+          "is_deleted",
+          "updated_time",
+          "id", // named, so the covered columns come after the order's tie-breaker
+          ...cover,
+        )
+      : index<"is_deleted" | "updated_time">(`ix_${t}_list`, "is_deleted", "updated_time"),
   ];
   /** An index for an equality filter of a list, in the list's default order. */
   const listBy = <Col extends string>(t: TableName, column: Col) =>

@@ -46,16 +46,16 @@ function stamp(base: number, seconds: number): string {
   return new Date(base + seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
 }
 
-/** Where bulk rows go: statements run in order in one transaction per call. */
-type BulkWriter = Pick<RawSql, "dialect" | "batch">;
+/** Where bulk rows go: statements run in order in one transaction per `batch` call. */
+type BulkWriter = Pick<RawSql, "dialect" | "all" | "batch">;
 
 /**
- * A local SQLite file is written through bun:sqlite (prepared statements reused, no fsync until
- * the end): several times faster than going through the libSQL client for a million rows.
+ * A local SQLite file written through bun:sqlite (prepared statements reused, no fsync until the
+ * end): several times faster than the libSQL client for a million rows. Nothing else in this
+ * process may have the file open meanwhile: closing one SQLite library's handle drops the other's
+ * POSIX locks.
  */
-function bulkWriter(db: Database): { writer: BulkWriter; close(): void } {
-  const path = db.dialect === "sqlite" && db.url.startsWith("file:") ? filePathOf(db.url) : null;
-  if (!path) return { writer: db.raw, close() {} };
+function sqliteFileWriter(path: string): { writer: BulkWriter; close(): void } {
   const lite = new SqliteDatabase(path);
   lite.run("PRAGMA busy_timeout = 10000");
   lite.run("PRAGMA synchronous = OFF");
@@ -66,10 +66,14 @@ function bulkWriter(db: Database): { writer: BulkWriter; close(): void } {
   return {
     writer: {
       dialect: "sqlite",
+      async all(sql) {
+        return lite.query(sql).all() as Record<string, unknown>[];
+      },
+      async run() {},
       async batch(statements) {
         runAll(statements);
       },
-    },
+    } as BulkWriter,
     close: () => lite.close(),
   };
 }
@@ -107,18 +111,22 @@ async function insertMany(
  * spread over the seed's departments, 1 in 10 disabled, created over the past year; log rows are
  * half logins (type 1) and half operations (type 2) from 250 IPs over the past 90 days.
  */
-export async function seedBulk(db: Database, sizes: BulkSizes): Promise<void> {
-  const bulk = bulkWriter(db);
-  try {
-    await seedRows(db, bulk.writer, sizes);
-  } finally {
-    bulk.close();
+export async function seedBulk(target: Database | { sqliteFile: string }, sizes: BulkSizes): Promise<void> {
+  if ("sqliteFile" in target) {
+    const bulk = sqliteFileWriter(target.sqliteFile);
+    try {
+      await seedRows(bulk.writer, sizes);
+    } finally {
+      bulk.close();
+    }
+    return;
   }
+  await seedRows(target.raw, sizes);
 }
 
-async function seedRows(db: Database, raw: BulkWriter, sizes: BulkSizes): Promise<void> {
+async function seedRows(raw: BulkWriter, sizes: BulkSizes): Promise<void> {
   const num = (v: unknown) => Number(v);
-  const all = (sql: string) => db.raw.all(sql);
+  const all = (sql: string) => raw.all(sql);
   const depts = (await all("SELECT id FROM sys_dept")).map((r) => num(r.id));
   const roles = (await all("SELECT id FROM sys_role")).map((r) => num(r.id));
   let positions = (await all("SELECT id FROM sys_position")).map((r) => num(r.id));
@@ -537,13 +545,19 @@ function bigSetup(kind: "sqlite" | "mysql", logs: boolean): Setup {
       const t0 = performance.now();
       const scratch = await scratchDatabase(kind, o.dir, o.mysql);
       const t1 = performance.now();
-      await seedBulk(scratch.db, { users: o.users, logs: logs ? o.logs : 0 });
+      const sizes = { users: o.users, logs: logs ? o.logs : 0 };
+      if (kind === "sqlite") {
+        await scratch.db.close(); // bun:sqlite writes the file alone
+        await seedBulk({ sqliteFile: filePathOf(scratch.url)! }, sizes);
+      } else {
+        await seedBulk(scratch.db, sizes);
+        await scratch.db.close();
+      }
       const seconds = (performance.now() - t1) / 1000;
       notes.push(
         `${kind}: bulk seed of ${o.users} users${logs ? ` + ${o.logs} log rows` : ""} in ${seconds.toFixed(1)} s ` +
           `(+ ${((t1 - t0) / 1000).toFixed(1)} s migrate and seed)`,
       );
-      await scratch.db.close();
       const server = await startServer({ DATABASE_URL: scratch.url });
       const stop = server.stop;
       server.stop = async () => {

@@ -123,7 +123,7 @@ const LIST_INDEXES = [
   "index sys_position.ix_sys_position_list (is_deleted, updated_time)",
   "index sys_role.ix_sys_role_list (is_deleted, updated_time)",
   "index sys_tenant.ix_sys_tenant_list (is_deleted, updated_time)",
-  "index sys_user.ix_sys_user_list (is_deleted, updated_time, username, name, mobile, email)",
+  "index sys_user.ix_sys_user_list (is_deleted, updated_time, id, username, name, mobile, email)",
   "index sys_user.ix_sys_user_list_dept_id (dept_id, is_deleted, updated_time)",
   "index sys_user.ix_sys_user_list_status (status, is_deleted, updated_time)",
   "index task_job.ix_task_job_list (is_deleted, updated_time)",

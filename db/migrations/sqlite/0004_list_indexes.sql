@@ -13,7 +13,7 @@ CREATE INDEX `ix_sys_param_list` ON `sys_param` (`is_deleted`,`updated_time`);--
 CREATE INDEX `ix_sys_position_list` ON `sys_position` (`is_deleted`,`updated_time`);--> statement-breakpoint
 CREATE INDEX `ix_sys_role_list` ON `sys_role` (`is_deleted`,`updated_time`);--> statement-breakpoint
 CREATE INDEX `ix_sys_tenant_list` ON `sys_tenant` (`is_deleted`,`updated_time`);--> statement-breakpoint
-CREATE INDEX `ix_sys_user_list` ON `sys_user` (`is_deleted`,`updated_time`,`username`,`name`,`mobile`,`email`);--> statement-breakpoint
+CREATE INDEX `ix_sys_user_list` ON `sys_user` (`is_deleted`,`updated_time`,`id`,`username`,`name`,`mobile`,`email`);--> statement-breakpoint
 CREATE INDEX `ix_sys_user_list_dept_id` ON `sys_user` (`dept_id`,`is_deleted`,`updated_time`);--> statement-breakpoint
 CREATE INDEX `ix_sys_user_list_status` ON `sys_user` (`status`,`is_deleted`,`updated_time`);--> statement-breakpoint
 CREATE INDEX `ix_task_job_list` ON `task_job` (`is_deleted`,`updated_time`);--> statement-breakpoint

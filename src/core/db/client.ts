@@ -1,5 +1,6 @@
 import type { Logger } from "../log/logger";
 import type { Database } from "./database";
+import type { QueryObserver } from "./query-logger";
 
 export interface OpenDatabaseOptions {
   /** `file:` (default), `libsql:`/`http(s):`/`ws(s):` (libSQL/Turso server) or `mysql://`. */
@@ -7,6 +8,8 @@ export interface OpenDatabaseOptions {
   /** libSQL server token (ignored for `file:` and MySQL). */
   authToken?: string;
   logger?: Logger;
+  /** Sees every statement with its parameters (tests). */
+  onQuery?: QueryObserver;
 }
 
 const LIBSQL_SCHEMES = ["file:", "libsql:", "http:", "https:", "ws:", "wss:"];
@@ -20,11 +23,12 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     return openMysqlDatabase({
       url: scheme === "mariadb:" ? `mysql:${url.slice(scheme.length)}` : url,
       logger: opts.logger,
+      onQuery: opts.onQuery,
     });
   }
   if (scheme && LIBSQL_SCHEMES.includes(scheme)) {
     const { openLibsqlDatabase } = await import("./libsql");
-    return openLibsqlDatabase({ url, authToken: opts.authToken, logger: opts.logger });
+    return openLibsqlDatabase({ url, authToken: opts.authToken, logger: opts.logger, onQuery: opts.onQuery });
   }
   throw new Error(
     `unsupported DATABASE_URL scheme "${scheme ?? url}": use file:, libsql:, http(s):, ws(s): or mysql://`,

@@ -7,12 +7,13 @@ import { tables } from "../../../db/schema.sqlite";
 import type { Logger } from "../log/logger";
 import type { Database, Orm } from "./database";
 import { insertIdOf, isUniqueViolationError } from "./dialect";
-import { drizzleLogger } from "./query-logger";
+import { drizzleLogger, type QueryObserver } from "./query-logger";
 import type { RawSql } from "./schema-inspect";
 
 export interface LibsqlDatabaseOptions {
   url: string;
   logger?: Logger;
+  onQuery?: QueryObserver;
   /** Wraps each `transaction()` call (the `file:` driver's write lock); none for a server. */
   runTransaction?: <T>(run: () => Promise<T>) => Promise<T>;
   migrate: (orm: Orm) => Promise<void>;
@@ -23,7 +24,7 @@ export interface LibsqlDatabaseOptions {
 /** The `Database` over an open libSQL client: shared by the `file:` driver and the server driver. */
 export function libsqlDatabase(client: Client, opts: LibsqlDatabaseOptions): Database {
   const { logger, runTransaction } = opts;
-  const orm = drizzle({ client, schema: tables, logger: logger ? drizzleLogger(logger) : undefined }) as Orm;
+  const orm = drizzle({ client, schema: tables, logger: drizzleLogger(logger, opts.onQuery) }) as Orm;
   return {
     dialect: "sqlite",
     url: opts.url,

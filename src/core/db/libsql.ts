@@ -6,6 +6,7 @@ import { migrate } from "drizzle-orm/libsql/migrator";
 import type { Logger } from "../log/logger";
 import type { Database } from "./database";
 import { libsqlDatabase } from "./libsql-remote";
+import type { QueryObserver } from "./query-logger";
 import { WriteLock } from "./write-lock";
 
 const MIGRATIONS = fileURLToPath(new URL("../../../db/migrations/sqlite", import.meta.url));
@@ -26,6 +27,7 @@ export async function openLibsqlDatabase(opts: {
   url: string;
   authToken?: string;
   logger?: Logger;
+  onQuery?: QueryObserver;
 }): Promise<Database> {
   const { url, logger } = opts;
   const isFile = url.startsWith("file:");
@@ -62,6 +64,7 @@ export async function openLibsqlDatabase(opts: {
   return libsqlDatabase(client, {
     url,
     logger,
+    onQuery: opts.onQuery,
     raw,
     runTransaction: lock ? (run) => lock.runTransaction(run) : undefined,
     migrate: (orm) => migrate(orm, { migrationsFolder: MIGRATIONS }),

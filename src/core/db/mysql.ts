@@ -6,7 +6,7 @@ import { tables } from "../../../db/schema.mysql";
 import type { Logger } from "../log/logger";
 import type { Database, Orm, Tables } from "./database";
 import { insertIdOf, isUniqueViolationError } from "./dialect";
-import { drizzleLogger } from "./query-logger";
+import { drizzleLogger, type QueryObserver } from "./query-logger";
 import type { RawSql } from "./schema-inspect";
 
 const MIGRATIONS = fileURLToPath(new URL("../../../db/migrations/mysql", import.meta.url));
@@ -43,7 +43,11 @@ async function ensureUtf8mb4(pool: mysql.Pool, logger?: Logger) {
 }
 
 /** MySQL / MariaDB through a mysql2 pool. */
-export async function openMysqlDatabase(opts: { url: string; logger?: Logger }): Promise<Database> {
+export async function openMysqlDatabase(opts: {
+  url: string;
+  logger?: Logger;
+  onQuery?: QueryObserver;
+}): Promise<Database> {
   const { url, logger } = opts;
   databaseNameOf(url);
   const limit = Number(new URL(url).searchParams.get("connectionLimit"));
@@ -70,7 +74,7 @@ export async function openMysqlDatabase(opts: { url: string; logger?: Logger }):
     client: pool,
     schema: tables,
     mode: "default",
-    logger: logger ? drizzleLogger(logger) : undefined,
+    logger: drizzleLogger(logger, opts.onQuery),
   }) as unknown as Orm;
   const mysqlOrm = orm as unknown as Parameters<typeof migrate>[0];
   return {
