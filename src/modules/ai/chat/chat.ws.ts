@@ -56,7 +56,12 @@ async function authorize(c: Context<AppEnv>, token: string | null): Promise<Auth
   return auth;
 }
 
-const refusalText = (err: unknown) => `错误: ${err instanceof AppError ? err.message : "认证失败"}`;
+/** What the client is told when the checks fail; anything but a refusal is also logged. */
+function refusalText(c: Context<AppEnv>, err: unknown): string {
+  if (err instanceof AppError) return `错误: ${err.message}`;
+  c.get("logger").error("AI chat socket: checking the token failed", { err });
+  return "错误: 认证失败";
+}
 
 export async function chatSocket(c: Context<AppEnv>): Promise<Response> {
   const deps = c.get("deps");
@@ -77,7 +82,7 @@ export async function chatSocket(c: Context<AppEnv>): Promise<Response> {
       auth = await authorize(c, token);
       c.set("auth", auth);
     } catch (err) {
-      refusal = refusalText(err);
+      refusal = refusalText(c, err);
     }
   }
   if (!refusal && !aiConfigured(deps.settings)) refusal = NOT_CONFIGURED_MSG;
@@ -149,7 +154,7 @@ export async function chatSocket(c: Context<AppEnv>): Promise<Response> {
       try {
         auth = await authorize(c, token);
       } catch (err) {
-        return refuse(ws, refusalText(err));
+        return refuse(ws, refusalText(c, err));
       }
       const p = auth.principal;
       await admitMessage(deps, p, message.message);
