@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { NOT_CONFIGURED_MSG } from "../../../src/modules/ai/chat/chat.provider";
+import { chatOut, sessionOut } from "../../../src/modules/ai/chat/chat.schema";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { client, createScopedUser, tokenFor } from "../../support/auth";
 import { aiSettings } from "./support/ai-app";
@@ -203,6 +204,24 @@ describe("POST /ai-chat", () => {
     expect(JSON.parse(detail.runs[0].tools[0].result).total).toBe(3);
     // the SPA's history shows the question and the answer only
     expect(detail.messages.map((m: any) => m.role)).toEqual(["user", "assistant"]);
+  });
+
+  test("answers match their declared schemas key for key (the API document tells the truth)", async () => {
+    fake.script({ kind: "tool", calls: [{ name: "list_roles", arguments: "{}" }] });
+    const out = await chat("形状");
+    expect(chatOut.strict().parse(out)).toEqual(out);
+    const detail = (await body(await admin.get(`/ai/chat/detail/${out.session_id}`))).data;
+    const listed = (await body(await admin.get("/ai/chat/list?page_size=100"))).data.items[0];
+    const shape = sessionOut.shape;
+    const runShape = (shape.runs.element as any).shape;
+    const messageShape = (shape.messages.element as any).shape;
+    for (const s of [detail, listed]) {
+      expect(sessionOut.parse(s)).toBeDefined();
+      expect(Object.keys(s).sort()).toEqual(Object.keys(shape).sort());
+      for (const run of s.runs) for (const k of Object.keys(run)) expect(Object.keys(runShape)).toContain(k);
+      for (const m of s.messages) expect(Object.keys(m).sort()).toEqual(Object.keys(messageShape).sort());
+    }
+    expect(detail.runs[0].tools).toHaveLength(1);
   });
 
   test("each tool answers from our services", async () => {
