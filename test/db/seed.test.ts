@@ -46,6 +46,8 @@ describe(`seed (${testDialect()})`, () => {
       task_node: 0,
       task_workflow: 0,
       task_workflow_node_type: 0,
+      ai_chat_session: 0,
+      ai_chat_message: 0,
     });
   });
 
