@@ -2,7 +2,7 @@ import type { Server } from "bun";
 import { type BunWebSocketData, websocket } from "hono/bun";
 import { type Settings, SettingsError } from "../config";
 import { createLogger, type LogSink } from "../core/log/logger";
-import { PREPARE_ENV, supervise, WORKER_ENV, workerCount } from "./cluster";
+import { PREPARE_ENV, READY_MESSAGE, supervise, WORKER_ENV, workerCount } from "./cluster";
 import { rotatingFileSink } from "./file-log";
 import { loadBunSettings } from "./secret-key";
 
@@ -123,6 +123,8 @@ async function serve(settings: Settings, worker: string | null) {
     environment: settings.ENVIRONMENT,
     ...(worker ? { pid: process.pid } : {}),
   });
+  // tells the supervisor this worker serves (its restarts are then not a failure to start)
+  if (worker) process.send?.(READY_MESSAGE);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -23,6 +23,10 @@ export const PREPARE_ENV = "HONO_ADMIN_PREPARE";
 const STABLE_MS = 30_000;
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
+/** Workers dying this many times before any of them ever served: the supervisor gives up (exit 1). */
+const STARTUP_ATTEMPTS = 3;
+/** What a worker sends over IPC once it listens. */
+export const READY_MESSAGE = "ready";
 /** How long workers get to finish in-flight requests before they are killed. */
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -32,6 +36,8 @@ interface Slot {
   startedAt: number;
   failures: number;
   restart?: ReturnType<typeof setTimeout>;
+  /** It said it serves (over IPC, once Bun.serve listens). */
+  ready: boolean;
 }
 
 /** The cache driver the workers use: a per-process memory cache cannot be shared, a file can. */
@@ -103,12 +109,20 @@ export async function supervise(
   }
 
   const port = settings.SERVER_PORT || freePort(settings.SERVER_HOST);
-  const slots: Slot[] = Array.from({ length: count }, (_, i) => ({ n: i + 1, startedAt: 0, failures: 0 }));
+  const slots: Slot[] = Array.from({ length: count }, (_, i) => ({
+    n: i + 1,
+    startedAt: 0,
+    failures: 0,
+    ready: false,
+  }));
   let stopping = false;
+  let anyReady = false;
+  let startupFailures = 0;
 
   const start = (slot: Slot) => {
     slot.restart = undefined;
     slot.startedAt = Date.now();
+    slot.ready = false;
     const proc: Subprocess<"pipe", "pipe" | "inherit", "pipe" | "inherit"> = Bun.spawn(command, {
       env: {
         ...process.env,
@@ -121,6 +135,9 @@ export async function supervise(
       stdout: fileSink ? "pipe" : "inherit",
       stderr: fileSink ? "pipe" : "inherit",
       onExit: (p, code, signal): void => exited(slot, p.pid, code, signal ?? null),
+      ipc: (message) => {
+        if (message === READY_MESSAGE) slot.ready = anyReady = true;
+      },
     });
     slot.proc = proc;
     if (fileSink && proc.stdout instanceof ReadableStream && proc.stderr instanceof ReadableStream) {
@@ -139,6 +156,13 @@ export async function supervise(
   const exited = (slot: Slot, pid: number, code: number | null, signal: string | number | null) => {
     if (slot.proc?.pid === pid) slot.proc = undefined;
     if (stopping) return;
+    // A worker that never served, while none ever did (the port is taken, the database is down
+    // at start): after a few tries, stop with an error rather than retry forever in silence.
+    if (!anyReady && !slot.ready && ++startupFailures >= STARTUP_ATTEMPTS) {
+      logger.error("workers exit before serving; giving up", { attempts: startupFailures, code, signal });
+      void shutdown("SIGTERM", 1);
+      return;
+    }
     if (Date.now() - slot.startedAt >= STABLE_MS) slot.failures = 0;
     slot.failures++;
     const delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (slot.failures - 1));
@@ -148,7 +172,7 @@ export async function supervise(
     }, delay);
   };
 
-  const shutdown = async (signal: NodeJS.Signals) => {
+  const shutdown = async (signal: NodeJS.Signals, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info("shutting down", { signal, workers: count });
@@ -163,7 +187,7 @@ export async function supervise(
       await all;
     }
     logger.info("stopped");
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));

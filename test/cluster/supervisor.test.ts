@@ -99,3 +99,18 @@ test("workers stop by themselves when their supervisor is killed outright", asyn
     await server.stop();
   }
 }, 30_000);
+
+test("a port another program holds: the workers cannot listen, and the supervisor gives up with exit 1", async () => {
+  const squatter = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("not ours") });
+  const server = startServer({ ...env("taken"), SERVER_PORT: String(squatter.port) });
+  try {
+    expect(await server.proc.exited).toBe(1);
+    expect(server.lines.some((l) => l.msg === "workers exit before serving; giving up")).toBe(true);
+    const workers = pidsOf(server.lines, "worker started");
+    expect(workers.length).toBeGreaterThanOrEqual(3);
+    for (const w of workers) expect(alive(w.pid)).toBe(false);
+  } finally {
+    squatter.stop(true);
+    await server.stop();
+  }
+}, 45_000);
