@@ -182,9 +182,10 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...audit(),
     },
     [
-      ...modelExtras("sys_user", "username", "name", "mobile", "email"),
+      ...modelExtras("sys_user", "created_time", "username", "name", "mobile", "email"),
       listBy("sys_user", "dept_id"),
       listBy("sys_user", "status"),
+      listBy("sys_user", "created_time"),
       uq("sys_user", "username"),
       uq("sys_user", "mobile"),
       uq("sys_user", "email"),
@@ -354,10 +355,11 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...audit(),
     },
     [
-      ...modelExtras("sys_log"),
+      ...modelExtras("sys_log", "created_time"),
       ix("sys_log", "type"),
       listBy("sys_log", "type"),
       listBy("sys_log", "request_ip"),
+      listBy("sys_log", "created_time"),
       ...auditExtras("sys_log"),
     ],
   );

@@ -136,6 +136,25 @@ export function countOf(db: Database, table: SQLiteTable, where: SQL | undefined
 }
 
 /**
+ * `count(*)` of the live (not soft-deleted) rows matching `filter`. Without a filter: every row
+ * minus the deleted ones, because SQLite counts a whole table straight from its smallest b-tree
+ * without testing a row (a `WHERE is_deleted = 0` count tests every index entry, and may pick a
+ * wide index to do it), while the deleted ones are few and found by their index.
+ */
+export function liveCountOf(
+  db: Database,
+  table: SQLiteTable & { is_deleted: SQLiteColumn },
+  filter: SQL | undefined,
+) {
+  if (filter) return countOf(db, table, and(notDeleted(table), filter));
+  return db.orm
+    .select({
+      total: sql<number>`(select count(*) from ${table}) - (select count(*) from ${table} where ${eq(table.is_deleted, true)})`,
+    })
+    .from(sql`(select 1) as one_row`);
+}
+
+/**
  * Independent reads in one database round trip where the driver can: a libSQL server gets them
  * as one batch (one HTTP request); a local file and MySQL's pool run them concurrently.
  */
@@ -144,7 +163,6 @@ export async function readTogether<const Q extends readonly PromiseLike<unknown>
   queries: Q,
 ): Promise<{ -readonly [K in keyof Q]: Awaited<Q[K]> }> {
   if (db.dialect === "sqlite" && !db.url.startsWith("file:")) {
-    // biome-ignore lint/suspicious/noExplicitAny: drizzle's batch takes its own builder tuple type
     return (await db.orm.batch(queries as any)) as never;
   }
   return (await Promise.all(queries)) as never;

@@ -1,10 +1,10 @@
-import { asc, desc, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
+import { asc, desc, eq, getTableColumns, inArray, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../../core/db/database";
 import {
   allOf,
   contains,
-  countOf,
+  liveCountOf,
   notDeleted,
   pageIds,
   readTogether,
@@ -24,8 +24,7 @@ export type ListedLog = LogRow & {
 /**
  * One page of log rows and the total in one round trip. The page's ids come from an index
  * (deferred join: a deep page skips index entries, and only the page's rows, with their large
- * payload columns, are read), ties broken by id. Unfiltered, the total is every row minus the
- * soft-deleted ones: SQLite counts a whole table from its smallest b-tree without testing rows.
+ * payload columns, are read), ties broken by id; the total reads an index only (`liveCountOf`).
  */
 export async function pageLogs(
   db: Database,
@@ -53,13 +52,7 @@ export async function pageLogs(
     .leftJoin(updater, eq(updater.id, sys_log.updated_id))
     .leftJoin(deleter, eq(deleter.id, sys_log.deleted_id))
     .orderBy(...order);
-  const count = where
-    ? countOf(db, sys_log, live)
-    : db.orm
-        .select({
-          total: sql<number>`(select count(*) from ${sys_log}) - (select count(*) from ${sys_log} where ${eq(sys_log.is_deleted, true)})`,
-        })
-        .from(sql`(select 1) as one_row`);
+  const count = liveCountOf(db, sys_log, where);
   const [list, [{ total }]] = await readTogether(db, [rows, count] as const);
   return { rows: list as ListedLog[], total: Number(total) };
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, getTableColumns, inArray, ne, or, type SQL, sql } from "d
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database, Orm } from "../../../core/db/database";
-import { allOf, countOf, notDeleted, pageIds, readTogether, softDeleted } from "../../../core/db/query";
+import { allOf, liveCountOf, notDeleted, pageIds, readTogether, softDeleted } from "../../../core/db/query";
 
 /* Drizzle queries of the user module; no rules here. */
 
@@ -52,19 +52,19 @@ export type ListedUser = Omit<UserRow, "password"> & {
 };
 
 /**
- * One page of users and the total in one round trip: the page's ids from an index (deferred
- * join), then those rows without the password hash, joined to their department, tenant and
- * audit users' names; the count reads the index only.
+ * One page of live users matching `filter` and their total, in one round trip: the page's ids
+ * from an index (deferred join), then those rows without the password hash, joined to their
+ * department, tenant and audit users' names; the count reads an index only.
  */
 export async function pageUsers(
   db: Database,
-  where: SQL | undefined,
+  filter: SQL | undefined,
   orderBy: SQL[],
   page: { page_no: number; page_size: number },
 ): Promise<{ rows: ListedUser[]; total: number }> {
   const { sys_user, sys_dept, sys_tenant } = db.t;
   const { password: _hash, ...columns } = getTableColumns(sys_user);
-  const ids = pageIds(db, sys_user, where, orderBy, page);
+  const ids = pageIds(db, sys_user, allOf(notDeleted(sys_user), filter), orderBy, page);
   const creator = alias(sys_user, "created_user");
   const updater = alias(sys_user, "updated_user");
   const deleter = alias(sys_user, "deleted_user");
@@ -85,7 +85,7 @@ export async function pageUsers(
     .leftJoin(updater, eq(updater.id, sys_user.updated_id))
     .leftJoin(deleter, eq(deleter.id, sys_user.deleted_id))
     .orderBy(...orderBy);
-  const [list, [{ total }]] = await readTogether(db, [rows, countOf(db, sys_user, where)] as const);
+  const [list, [{ total }]] = await readTogether(db, [rows, liveCountOf(db, sys_user, filter)] as const);
   return { rows: list as ListedUser[], total: Number(total) };
 }
 

@@ -412,9 +412,13 @@ function userOrderBy(deps: AppDeps, raw: string | undefined): SQL[] {
 }
 
 async function listWhere(deps: AppDeps, p: Principal, q: Omit<ExportQuery, "order_by">) {
+  return allOf(notDeleted(deps.db.t.sys_user), await listFilter(deps, p, q));
+}
+
+/** The list's filters and data scope, without the soft-delete condition. */
+async function listFilter(deps: AppDeps, p: Principal, q: Omit<ExportQuery, "order_by">) {
   const { sys_user: u } = deps.db.t;
   return allOf(
-    notDeleted(u),
     contains(u.username, q.username),
     contains(u.name, q.name),
     contains(u.mobile, q.mobile),
@@ -437,7 +441,7 @@ async function listWhere(deps: AppDeps, p: Principal, q: Omit<ExportQuery, "orde
  */
 export async function listUsers(deps: AppDeps, p: Principal, q: UserQuery): Promise<Page<UserOut>> {
   const orderBy = userOrderBy(deps, q.order_by);
-  const { rows, total } = await repo.pageUsers(deps.db, await listWhere(deps, p, q), orderBy, q);
+  const { rows, total } = await repo.pageUsers(deps.db, await listFilter(deps, p, q), orderBy, q);
   const links = await repo.linksOfUsers(
     deps.db,
     rows.map((r) => r.id),
