@@ -67,7 +67,9 @@ export async function cacheInfo(deps: AppDeps) {
     // e.g. INFO refused by an ACL: the page shows what else is known instead of failing
     deps.logger.warn("reading cache server info failed", { err });
   }
-  const info: Record<string, unknown> = Object.fromEntries(SPA_FIELDS.map((f) => [f, null]));
+  const info: Record<string, string | null | Record<string, string | number>> = Object.fromEntries(
+    SPA_FIELDS.map((f) => [f, null]),
+  );
   info.cache_driver = cache.driver;
   const commandStats: { name: string; value: string }[] = [];
   for (const [field, value] of Object.entries(raw)) {
