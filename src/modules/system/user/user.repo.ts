@@ -52,16 +52,17 @@ export type ListedUser = Omit<UserRow, "password"> & {
 };
 
 /**
- * One page of live users matching `filter` and their total, in one round trip: the page's ids
- * from an index (deferred join), then those rows without the password hash, joined to their
- * department, tenant and audit users' names; the count reads an index only.
+ * One page of live users matching `filter`, their total and their role and position links, in
+ * one round trip of three statements: the page's ids from an index (deferred join), then those
+ * rows without the password hash, joined to their department, tenant and audit users' names; the
+ * count reads an index only; the links join the same page of ids.
  */
 export async function pageUsers(
   db: Database,
   filter: SQL | undefined,
   orderBy: SQL[],
   page: { page_no: number; page_size: number },
-): Promise<{ rows: ListedUser[]; total: number }> {
+): Promise<{ rows: ListedUser[]; total: number; links: UserLink[] }> {
   const { sys_user, sys_dept, sys_tenant } = db.t;
   const { password: _hash, ...columns } = getTableColumns(sys_user);
   const ids = pageIds(db, sys_user, allOf(notDeleted(sys_user), filter), orderBy, page);
@@ -85,19 +86,19 @@ export async function pageUsers(
     .leftJoin(updater, eq(updater.id, sys_user.updated_id))
     .leftJoin(deleter, eq(deleter.id, sys_user.deleted_id))
     .orderBy(...orderBy);
-  const [list, [{ total }]] = await readTogether(db, [rows, liveCountOf(db, sys_user, filter)] as const);
-  return { rows: list as ListedUser[], total: Number(total) };
+  const links = linksQuery(db, pageIds(db, sys_user, allOf(notDeleted(sys_user), filter), orderBy, page));
+  const [list, [{ total }], linkRows] = await readTogether(db, [
+    rows,
+    liveCountOf(db, sys_user, filter),
+    links,
+  ] as const);
+  return { rows: list as ListedUser[], total: Number(total), links: sortLinks(linkRows) };
 }
 
-/**
- * The role ids (kind 1) and positions (kind 2) of users, in one statement: live roles in role
- * order, live positions in position order.
- */
-export async function linksOfUsers(
-  db: Database,
-  userIds: number[],
-): Promise<{ user_id: number; kind: number; id: number; name: string; ord: number }[]> {
-  if (!userIds.length) return [];
+export type UserLink = { user_id: number; kind: number; id: number; name: string; ord: number };
+
+/** Role (kind 1) and position (kind 2) links of the users of a page (its page-ids table). */
+function linksQuery(db: Database, users: ReturnType<typeof pageIds>) {
   const { sys_user_roles, sys_role, sys_user_positions, sys_position } = db.t;
   const roles = db.orm
     .select({
@@ -108,8 +109,7 @@ export async function linksOfUsers(
       ord: sys_role.order,
     })
     .from(sys_user_roles)
-    .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
-    .where(and(inArray(sys_user_roles.user_id, userIds), notDeleted(sys_role)));
+    .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id));
   const positions = db.orm
     .select({
       user_id: sys_user_positions.user_id,
@@ -119,13 +119,20 @@ export async function linksOfUsers(
       ord: sys_position.order,
     })
     .from(sys_user_positions)
-    .innerJoin(sys_position, eq(sys_position.id, sys_user_positions.position_id))
-    .where(and(inArray(sys_user_positions.user_id, userIds), notDeleted(sys_position)));
-  const rows = await roles.unionAll(positions);
-  return rows
+    .innerJoin(sys_position, eq(sys_position.id, sys_user_positions.position_id));
+  return roles
+    .innerJoin(users, eq(users.id, sys_user_roles.user_id))
+    .where(notDeleted(sys_role))
+    .unionAll(
+      positions.innerJoin(users, eq(users.id, sys_user_positions.user_id)).where(notDeleted(sys_position)),
+    );
+}
+
+/** Links in display order: roles then positions, each by its `order`, then id. */
+const sortLinks = (rows: UserLink[]): UserLink[] =>
+  rows
     .map((r) => ({ ...r, kind: Number(r.kind), ord: Number(r.ord) }))
     .sort((a, b) => a.kind - b.kind || a.ord - b.ord || a.id - b.id);
-}
 
 /** Live roles by id (any status), full rows. */
 export async function rolesByIds(db: Database, ids: number[]): Promise<RoleRow[]> {

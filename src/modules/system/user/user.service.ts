@@ -435,17 +435,13 @@ async function listFilter(deps: AppDeps, p: Principal, q: Omit<ExportQuery, "ord
 }
 
 /**
- * One page of users, the same objects `present` builds, in at most three statements and two
- * database round trips: the page with its names and the total together, then the page's role
- * ids and positions; the roles' details (menus, departments) come from the cache.
+ * One page of users, the same objects `present` builds, from three statements in one database
+ * round trip (the page with its names, the total, the page's role ids and positions); the
+ * roles' details (menus, departments) come from the cache.
  */
 export async function listUsers(deps: AppDeps, p: Principal, q: UserQuery): Promise<Page<UserOut>> {
   const orderBy = userOrderBy(deps, q.order_by);
-  const { rows, total } = await repo.pageUsers(deps.db, await listFilter(deps, p, q), orderBy, q);
-  const links = await repo.linksOfUsers(
-    deps.db,
-    rows.map((r) => r.id),
-  );
+  const { rows, total, links } = await repo.pageUsers(deps.db, await listFilter(deps, p, q), orderBy, q);
   const roles = await roleDetails(deps, [...new Set(links.filter((l) => l.kind === 1).map((l) => l.id))]);
   const linksByUser = groupBy(links, (l) => l.user_id);
   const ref = (id: number | null, name: string | null): Ref =>
