@@ -1008,7 +1008,10 @@ export const scenarios: Scenario[] = [
       const before = s.trips?.();
       await serial(1, get(s, path));
       const after = s.trips?.();
-      const trips = before && after ? ` (${after.db - before.db} db + ${after.cache - before.cache} cache round trips)` : "";
+      const trips =
+        before && after
+          ? ` (${after.db - before.db} db + ${after.cache - before.cache} cache round trips)`
+          : "";
       return { ...r, measured: r.measured + trips };
     },
   },
@@ -1018,7 +1021,14 @@ export const scenarios: Scenario[] = [
     target: "p50 ≤ 150 ms",
     async run(s, o) {
       const r = await serial(Math.max(5, Math.min(20, Math.floor(o.serial / 10))), () => loginRequest(s));
-      return { measured: `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`, ok: r.p50 <= 150 && r.errors === 0 };
+      const before = s.trips?.();
+      await serial(1, () => loginRequest(s));
+      const after = s.trips?.();
+      const trips =
+        before && after
+          ? ` (${after.db - before.db} db + ${after.cache - before.cache} cache round trips)`
+          : "";
+      return { measured: `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}${trips}`, ok: r.p50 <= 150 && r.errors === 0 };
     },
   },
 ];
