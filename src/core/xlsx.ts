@@ -1,5 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
+
+/** exceljs is loaded on first use: it costs a server ~30 MB of memory that most never need. */
+const loadExcel = async () => (await import("exceljs")).default;
+
 import type { Context } from "hono";
 import { parseDateTime } from "./http/datetime";
 import { validationError } from "./http/errors";
@@ -46,8 +50,8 @@ function styleHeader(row: ExcelJS.Row) {
  * A workbook with one sheet ("Sheet1"): the styled header row, then one row per record (just the
  * header when there are none). The sheet is returned too, for callers that add to it.
  */
-export function sheetWorkbook<T>(columns: SheetColumn<T>[], rows: T[] = []) {
-  const book = new ExcelJS.Workbook();
+export async function sheetWorkbook<T>(columns: SheetColumn<T>[], rows: T[] = []) {
+  const book = new (await loadExcel()).Workbook();
   const sheet = book.addWorksheet("Sheet1");
   sheet.columns = columns.map((col) => ({
     header: col.header,
@@ -64,8 +68,8 @@ export async function workbookBytes(book: ExcelJS.Workbook): Promise<Uint8Array>
 }
 
 /** `sheetWorkbook` as the bytes of an .xlsx file. */
-export function buildXlsx<T>(columns: SheetColumn<T>[], rows: T[]): Promise<Uint8Array> {
-  return workbookBytes(sheetWorkbook(columns, rows).book);
+export async function buildXlsx<T>(columns: SheetColumn<T>[], rows: T[]): Promise<Uint8Array> {
+  return workbookBytes((await sheetWorkbook(columns, rows)).book);
 }
 
 /**
@@ -349,7 +353,7 @@ export async function readFirstSheet(
   maxRows: number,
 ): Promise<{ rowNumber: number; cells: string[] }[]> {
   await assertWorkbookWithinLimits(data);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     // `ignoreNodes` and `maxRows` are real loader options missing from exceljs' typings.
     await wb.xlsx.load(

@@ -8,7 +8,7 @@ export const TEMPLATE_HEADERS = ["名称", "状态", "描述"] as const;
 export const STATUS_VALUE: Record<string, string> = { 正常: "0", 启用: "0", 停用: "1", "0": "0", "1": "1" };
 
 export async function importTemplate(): Promise<Uint8Array> {
-  const { book, sheet } = sheetWorkbook(
+  const { book, sheet } = await sheetWorkbook(
     TEMPLATE_HEADERS.map((header) => ({ header, width: 12, value: () => null })),
   );
   // exceljs keeps a range validation as one <dataValidation sqref="B2:B1048576">; its typings omit the API.
@@ -47,6 +47,6 @@ const EXPORT_COLUMNS: SheetColumn<ExportRow>[] = [
   { header: "创建者", width: 16, value: (r) => r.creator ?? "未知" },
 ];
 
-export function exportWorkbook(rows: ExportRow[]): Promise<Uint8Array> {
-  return workbookBytes(sheetWorkbook(EXPORT_COLUMNS, rows).book);
+export async function exportWorkbook(rows: ExportRow[]): Promise<Uint8Array> {
+  return workbookBytes((await sheetWorkbook(EXPORT_COLUMNS, rows)).book);
 }

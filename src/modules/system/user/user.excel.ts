@@ -19,7 +19,7 @@ export const GENDER_VALUE: Record<string, string> = { 男: "0", 女: "1", 未知
 export const STATUS_VALUE: Record<string, string> = { 正常: "0", 启用: "0", 停用: "1" };
 
 export async function importTemplate(): Promise<Uint8Array> {
-  const { book, sheet } = sheetWorkbook(
+  const { book, sheet } = await sheetWorkbook(
     TEMPLATE_HEADERS.map((header) => ({ header, width: 12, value: () => null })),
   );
   // exceljs keeps range validations as one <dataValidation sqref="F2:F1048576">; its typings omit the API.
@@ -78,6 +78,6 @@ const EXPORT_COLUMNS: SheetColumn<ExportRow>[] = [
   { header: "更新者ID", width: 10, value: (r) => r.updated_id },
 ];
 
-export function exportWorkbook(rows: ExportRow[]): Promise<Uint8Array> {
-  return workbookBytes(sheetWorkbook(EXPORT_COLUMNS, rows).book);
+export async function exportWorkbook(rows: ExportRow[]): Promise<Uint8Array> {
+  return workbookBytes((await sheetWorkbook(EXPORT_COLUMNS, rows)).book);
 }
