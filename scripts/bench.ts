@@ -24,13 +24,13 @@ import { connect, createServer, type Server as NetServer, type Socket } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { nativeArgon2 } from "../src/core/auth/argon2-native";
-import { createPasswordHasher } from "../src/core/auth/password";
-import { openDatabase } from "../src/core/db/client";
-import type { Database } from "../src/core/db/database";
-import { filePathOf } from "../src/core/db/libsql";
-import type { RawSql } from "../src/core/db/schema-inspect";
-import { seedDatabase } from "../src/core/db/seed";
+import { nativeArgon2 } from "@/core/auth/argon2-native";
+import { createPasswordHasher } from "@/core/auth/password";
+import { openDatabase } from "@/core/db/client";
+import type { Database } from "@/core/db/database";
+import { filePathOf } from "@/core/db/libsql";
+import type { RawSql } from "@/core/db/schema-inspect";
+import { seedDatabase } from "@/core/db/seed";
 
 /* ---------- bulk data (also used by tests, with small sizes) ---------- */
 

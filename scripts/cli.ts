@@ -4,38 +4,32 @@
  */
 
 import { asc, eq, gt } from "drizzle-orm";
-import { createApp } from "../src/app";
-import { type Settings, SettingsError } from "../src/config";
-import { nativeArgon2 } from "../src/core/auth/argon2-native";
-import { createPasswordHasher } from "../src/core/auth/password";
-import { weakPasswordReason } from "../src/core/auth/password-policy";
-import { createSessionStore } from "../src/core/auth/sessions";
-import { type Cache, createCache } from "../src/core/cache";
-import {
-  AdoptionRefused,
-  applyAdoption,
-  databaseState,
-  describePlan,
-  planAdoption,
-} from "../src/core/db/adopt";
-import { openDatabase } from "../src/core/db/client";
-import type { Database } from "../src/core/db/database";
-import { readMigrations } from "../src/core/db/migration-files";
-import { appliedMigrationCount } from "../src/core/db/migrations";
+import { createApp } from "@/app";
+import { type Settings, SettingsError } from "@/config";
+import { nativeArgon2 } from "@/core/auth/argon2-native";
+import { createPasswordHasher } from "@/core/auth/password";
+import { weakPasswordReason } from "@/core/auth/password-policy";
+import { createSessionStore } from "@/core/auth/sessions";
+import { type Cache, createCache } from "@/core/cache";
+import { AdoptionRefused, applyAdoption, databaseState, describePlan, planAdoption } from "@/core/db/adopt";
+import { openDatabase } from "@/core/db/client";
+import type { Database } from "@/core/db/database";
+import { readMigrations } from "@/core/db/migration-files";
+import { appliedMigrationCount } from "@/core/db/migrations";
 import {
   DatabaseStepError,
   describeDriverError,
   type PrepareResult,
   prepareDatabase,
-} from "../src/core/db/prepare";
-import { randomPassword } from "../src/core/db/seed";
-import { buildOpenApiDocument, publicServerUrl } from "../src/core/docs/docs";
-import { createLogger } from "../src/core/log/logger";
-import { redactLoggedText } from "../src/core/log/redact";
-import { serverCacheDriver } from "../src/entry/cluster";
-import { loadBunSettings } from "../src/entry/secret-key";
-import { createLockout } from "../src/modules/system/auth/auth.lockout";
-import { lockoutAccountsOf } from "../src/modules/system/auth/auth.service";
+} from "@/core/db/prepare";
+import { randomPassword } from "@/core/db/seed";
+import { buildOpenApiDocument, publicServerUrl } from "@/core/docs/docs";
+import { createLogger } from "@/core/log/logger";
+import { redactLoggedText } from "@/core/log/redact";
+import { serverCacheDriver } from "@/entry/cluster";
+import { loadBunSettings } from "@/entry/secret-key";
+import { createLockout } from "@/modules/system/auth/auth.lockout";
+import { lockoutAccountsOf } from "@/modules/system/auth/auth.service";
 
 /** A wrong invocation: print the verb's usage, exit 2. */
 export class UsageError extends Error {}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
-import type { Cache } from "../src/core/cache/cache";
+import type { Cache } from "@/core/cache/cache";
 import { body, createTestApp, type TestApp } from "./support/app";
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { DEV_SECRET_KEY, loadSettings, parseSettings, SettingsError, settingsSchema } from "../src/config";
+import { DEV_SECRET_KEY, loadSettings, parseSettings, SettingsError, settingsSchema } from "@/config";
 
 const keys = Object.keys(settingsSchema.shape);
 

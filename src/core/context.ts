@@ -1,5 +1,5 @@
 import type { UpgradeWebSocket } from "hono/ws";
-import type { Settings } from "../config";
+import type { Settings } from "@/config";
 import type { PasswordHasher } from "./auth/password";
 import type { Principal } from "./auth/principal";
 import type { Session } from "./auth/sessions";

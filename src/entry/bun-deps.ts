@@ -1,16 +1,16 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { upgradeWebSocket } from "hono/bun";
-import type { Settings } from "../config";
-import { nativeArgon2 } from "../core/auth/argon2-native";
-import { createPasswordHasher } from "../core/auth/password";
-import { createCache } from "../core/cache";
-import type { AppDeps, DocAsset } from "../core/context";
-import { openDatabase } from "../core/db/client";
-import { prepareDatabase } from "../core/db/prepare";
-import type { Logger } from "../core/log/logger";
-import { createLocalStorage } from "../core/storage/local";
-import { s3StorageFromSettings } from "../core/storage/s3";
+import type { Settings } from "@/config";
+import { nativeArgon2 } from "@/core/auth/argon2-native";
+import { createPasswordHasher } from "@/core/auth/password";
+import { createCache } from "@/core/cache";
+import type { AppDeps, DocAsset } from "@/core/context";
+import { openDatabase } from "@/core/db/client";
+import { prepareDatabase } from "@/core/db/prepare";
+import type { Logger } from "@/core/log/logger";
+import { createLocalStorage } from "@/core/storage/local";
+import { s3StorageFromSettings } from "@/core/storage/s3";
 import { createBunSystemInfo } from "./bun-system-info";
 
 const require = createRequire(import.meta.url);

@@ -1,7 +1,7 @@
 import { readFile, statfs } from "node:fs/promises";
 import os from "node:os";
 import { dirname, resolve } from "node:path";
-import type { AppDeps, SystemSnapshot } from "../core/context";
+import type { AppDeps, SystemSnapshot } from "@/core/context";
 
 /** statfs' `type` magic numbers of the filesystems a server is likely to sit on. */
 const FS_TYPES: Record<number, string> = {

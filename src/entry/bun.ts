@@ -1,7 +1,7 @@
 import type { Server } from "bun";
 import { type BunWebSocketData, websocket } from "hono/bun";
-import { type Settings, SettingsError } from "../config";
-import { createLogger, type LogSink } from "../core/log/logger";
+import { type Settings, SettingsError } from "@/config";
+import { createLogger, type LogSink } from "@/core/log/logger";
 import { PREPARE_ENV, READY_MESSAGE, supervise, WORKER_ENV, workerCount } from "./cluster";
 import { rotatingFileSink } from "./file-log";
 import { loadBunSettings } from "./secret-key";
@@ -69,8 +69,8 @@ function makeLogger(settings: Settings, worker: string | null, fileSink?: LogSin
 async function serve(settings: Settings, worker: string | null) {
   // Loaded here, not at the top: a supervisor never runs the app itself.
   const [{ createApp, startBackground }, { jobs, runDueJobs }, { buildBunDeps }] = await Promise.all([
-    import("../app"),
-    import("../core/jobs"),
+    import("@/app"),
+    import("@/core/jobs"),
     import("./bun-deps"),
   ]);
   const logger = makeLogger(settings, worker);
@@ -160,8 +160,8 @@ async function serve(settings: Settings, worker: string | null) {
 async function reportStartupFailure(err: unknown) {
   // loaded only on failure: a supervisor stays small
   const [{ AdoptionRefused }, { DatabaseStepError, describeDriverError }] = await Promise.all([
-    import("../core/db/adopt"),
-    import("../core/db/prepare"),
+    import("@/core/db/adopt"),
+    import("@/core/db/prepare"),
   ]);
   const line = (fields: Record<string, unknown>) =>
     console.error(JSON.stringify({ level: "error", ...fields }));

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { Subprocess } from "bun";
-import type { Settings } from "../config";
-import type { Logger, LogSink } from "../core/log/logger";
+import type { Settings } from "@/config";
+import type { Logger, LogSink } from "@/core/log/logger";
 
 /*
  * WORKERS > 1: this process supervises; it never serves. It migrates and seeds the database once,

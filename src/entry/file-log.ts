@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import type { LogSink } from "../core/log/logger";
+import type { LogSink } from "@/core/log/logger";
 
 /**
  * A log sink appending JSON lines to `path`, rotated by size: app.log → app.log.1 → … → app.log.N,

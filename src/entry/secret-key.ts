@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type ParsedSettings, parseSettings, type Settings, withSecretKey } from "../config";
+import { type ParsedSettings, parseSettings, type Settings, withSecretKey } from "@/config";
 
 /** Where the generated development key lives: beside the local database file, else `./data`. */
 export function devSecretKeyPath(databaseUrl: string): string {

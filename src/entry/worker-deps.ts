@@ -1,14 +1,14 @@
-import { loadSettings, type Settings } from "../config";
-import { createWasmArgon2 } from "../core/auth/argon2-wasm";
-import { createPasswordHasher } from "../core/auth/password";
-import type { Cache } from "../core/cache/cache";
-import { createUpstashCache } from "../core/cache/upstash";
-import type { AppDeps } from "../core/context";
-import { openRemoteLibsqlDatabase } from "../core/db/libsql-remote";
-import { createLogger, type Logger } from "../core/log/logger";
-import { createR2Storage, type R2BucketLike } from "../core/storage/r2";
-import { s3StorageFromSettings } from "../core/storage/s3";
-import type { Storage } from "../core/storage/storage";
+import { loadSettings, type Settings } from "@/config";
+import { createWasmArgon2 } from "@/core/auth/argon2-wasm";
+import { createPasswordHasher } from "@/core/auth/password";
+import type { Cache } from "@/core/cache/cache";
+import { createUpstashCache } from "@/core/cache/upstash";
+import type { AppDeps } from "@/core/context";
+import { openRemoteLibsqlDatabase } from "@/core/db/libsql-remote";
+import { createLogger, type Logger } from "@/core/log/logger";
+import { createR2Storage, type R2BucketLike } from "@/core/storage/r2";
+import { s3StorageFromSettings } from "@/core/storage/s3";
+import type { Storage } from "@/core/storage/storage";
 
 /*
  * How the Worker turns bindings and secrets into the app's dependencies: libSQL/Turso over

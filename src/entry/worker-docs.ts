@@ -4,7 +4,7 @@
 import redocJs from "redoc/bundles/redoc.standalone.js";
 import swaggerCss from "swagger-ui-dist/swagger-ui.css";
 import swaggerJs from "swagger-ui-dist/swagger-ui-bundle.js";
-import type { AppDeps, DocAsset } from "../core/context";
+import type { AppDeps, DocAsset } from "@/core/context";
 
 const ASSETS: Record<DocAsset, string> = {
   "swagger-ui.css": swaggerCss,

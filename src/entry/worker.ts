@@ -1,10 +1,10 @@
 import argon2 from "@phi-ag/argon2/argon2.wasm";
 import type { ExecutionContext } from "hono";
-import { type App, createApp } from "../app";
-import { SettingsError } from "../config";
-import type { AppDeps } from "../core/context";
-import { envelope } from "../core/http/envelope";
-import { jobs, runDueJobs } from "../core/jobs";
+import { type App, createApp } from "@/app";
+import { SettingsError } from "@/config";
+import type { AppDeps } from "@/core/context";
+import { envelope } from "@/core/http/envelope";
+import { jobs, runDueJobs } from "@/core/jobs";
 import { buildWorkerDeps, EdgeConfigError, type WorkerEnv } from "./worker-deps";
 import { bundledDocAssets } from "./worker-docs";
 import { workerUpgradeWebSocket } from "./worker-websocket";

@@ -1,5 +1,5 @@
-import type { AppDeps } from "../core/context";
-import type { Router } from "../core/http/router";
+import type { AppDeps } from "@/core/context";
+import type { Router } from "@/core/http/router";
 import { chatRouter } from "./ai/chat/chat.routes";
 import { portalRouter } from "./application/portal/portal.routes";
 import { fileRouter } from "./common/file/file.routes";

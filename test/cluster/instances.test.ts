@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import mysql from "mysql2/promise";
-import type { Cache } from "../../src/core/cache/cache";
-import { createRedisCache } from "../../src/core/cache/redis";
+import type { Cache } from "@/core/cache/cache";
+import { createRedisCache } from "@/core/cache/redis";
 import { clearCache } from "../support/cache";
 import { type Answer, call, onEach, type Server, startServer, until } from "./support";
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Cache } from "../../src/core/cache/cache";
-import { cacheFileBeside, createFileCache } from "../../src/core/cache/file";
+import type { Cache } from "@/core/cache/cache";
+import { cacheFileBeside, createFileCache } from "@/core/cache/file";
 import { type Answer, call, onEach, root, type Server, startServer, until } from "./support";
 
 /*

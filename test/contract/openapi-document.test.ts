@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { finishOpenApiDocument, operationIdFor } from "../../src/core/http/openapi";
+import { finishOpenApiDocument, operationIdFor } from "@/core/http/openapi";
 import { createTestApp, type TestApp } from "../support/app";
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import userSeed from "@db/seed/sys_user.json";
 import { hash as nativeHash, verify as nativeVerify } from "@node-rs/argon2";
-import userSeed from "../../db/seed/sys_user.json";
-import { nativeArgon2 } from "../../src/core/auth/argon2-native";
-import { createWasmArgon2 } from "../../src/core/auth/argon2-wasm";
-import { ARGON2_PARAMS, createPasswordHasher } from "../../src/core/auth/password";
+import { nativeArgon2 } from "@/core/auth/argon2-native";
+import { createWasmArgon2 } from "@/core/auth/argon2-wasm";
+import { ARGON2_PARAMS, createPasswordHasher } from "@/core/auth/password";
 
 // What the Worker's `.wasm` import yields, compiled here from the same file.
 const wasmFile = Bun.resolveSync("@phi-ag/argon2/argon2.wasm", import.meta.dir);

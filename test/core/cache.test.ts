@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "@upstash/redis/cloudflare";
-import type { Cache } from "../../src/core/cache/cache";
-import { cacheFileBeside, createFileCache } from "../../src/core/cache/file";
-import { createMemoryCache } from "../../src/core/cache/memory";
-import { createRedisCache } from "../../src/core/cache/redis";
-import { createUpstashCache } from "../../src/core/cache/upstash";
+import type { Cache } from "@/core/cache/cache";
+import { cacheFileBeside, createFileCache } from "@/core/cache/file";
+import { createMemoryCache } from "@/core/cache/memory";
+import { createRedisCache } from "@/core/cache/redis";
+import { createUpstashCache } from "@/core/cache/upstash";
 import { clearCache } from "../support/cache";
 import { startUpstashProxy } from "../support/upstash-proxy";
 

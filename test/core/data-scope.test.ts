@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { dataScopeFilter, descendantsOf } from "../../src/core/auth/data-scope";
-import { loadPrincipal } from "../../src/core/auth/principal";
+import { dataScopeFilter, descendantsOf } from "@/core/auth/data-scope";
+import { loadPrincipal } from "@/core/auth/principal";
 import { createTestApp, type TestApp } from "../support/app";
 import { createScopedUser } from "../support/auth";
 

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { testSettings } from "../../src/config";
-import type { Cache } from "../../src/core/cache/cache";
-import { createMemoryCache } from "../../src/core/cache/memory";
-import { createRedisCache } from "../../src/core/cache/redis";
-import { createUpstashCache } from "../../src/core/cache/upstash";
-import type { AppDeps } from "../../src/core/context";
-import { jobs } from "../../src/core/jobs";
-import { cronOf, isDue, type Job, jobLockKey, runDueJobs, tickMinute } from "../../src/core/jobs/job";
-import { startJobScheduler } from "../../src/core/jobs/scheduler";
-import { memoryLogger } from "../../src/core/log/logger";
+import { testSettings } from "@/config";
+import type { Cache } from "@/core/cache/cache";
+import { createMemoryCache } from "@/core/cache/memory";
+import { createRedisCache } from "@/core/cache/redis";
+import { createUpstashCache } from "@/core/cache/upstash";
+import type { AppDeps } from "@/core/context";
+import { jobs } from "@/core/jobs";
+import { cronOf, isDue, type Job, jobLockKey, runDueJobs, tickMinute } from "@/core/jobs/job";
+import { startJobScheduler } from "@/core/jobs/scheduler";
+import { memoryLogger } from "@/core/log/logger";
 import { clearCache, redisUnavailable } from "../support/cache";
 import { startUpstashProxy } from "../support/upstash-proxy";
 

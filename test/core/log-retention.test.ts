@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { count, like } from "drizzle-orm";
-import { testSettings } from "../../src/config";
-import type { AppDeps } from "../../src/core/context";
-import { formatDateTime } from "../../src/core/http/datetime";
-import { logRetentionJob } from "../../src/core/jobs/log-retention";
+import { testSettings } from "@/config";
+import type { AppDeps } from "@/core/context";
+import { formatDateTime } from "@/core/http/datetime";
+import { logRetentionJob } from "@/core/jobs/log-retention";
 import { createTestDatabase, type TestDatabase } from "../support/db";
 
 let database: TestDatabase;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { memoryLogger } from "../../src/core/log/logger";
+import { memoryLogger } from "@/core/log/logger";
 
 test("errors are logged with their code and cause, without the failed query's parameters", () => {
   const logger = memoryLogger();

@@ -7,7 +7,7 @@ import {
   redact,
   redactLoggedText,
   scrubText,
-} from "../../src/core/log/redact";
+} from "@/core/log/redact";
 
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIyIn0.U2lnbmF0dXJlT2ZUaGVUb2tlbg";
 

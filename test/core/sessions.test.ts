@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { createSessionStore, type Session } from "../../src/core/auth/sessions";
-import { createMemoryCache } from "../../src/core/cache/memory";
+import { createSessionStore, type Session } from "@/core/auth/sessions";
+import { createMemoryCache } from "@/core/cache/memory";
 
 function setup(idle: number, max: number) {
   let clock = 1_000_000_000_000;

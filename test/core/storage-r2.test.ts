@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createR2Storage, type R2BucketLike } from "../../src/core/storage/r2";
+import { createR2Storage, type R2BucketLike } from "@/core/storage/r2";
 
 /** A stand-in bucket with R2's semantics for the calls the driver makes (the e2e suite uses the real one). */
 function fakeBucket() {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createS3Storage } from "../../src/core/storage/s3";
+import { createS3Storage } from "@/core/storage/s3";
 import { type LocalS3, S3RVER_KEY, startLocalS3 } from "../support/s3";
 
 let s3: LocalS3;

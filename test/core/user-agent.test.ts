@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, desc, eq } from "drizzle-orm";
-import { parseUserAgent } from "../../src/core/auth/user-agent";
+import { parseUserAgent } from "@/core/auth/user-agent";
 import { body, createTestApp, type TestApp } from "../support/app";
 
 const CHROME_WIN =

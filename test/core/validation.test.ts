@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { z } from "zod";
-import { firstIssueMessage } from "../../src/core/http/validation";
+import { firstIssueMessage } from "@/core/http/validation";
 
 const message = (schema: z.ZodType, value: unknown) => {
   const r = schema.safeParse(value);

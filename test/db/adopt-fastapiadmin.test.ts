@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createApp } from "../../src/app";
-import { testSettings } from "../../src/config";
-import type { AppDeps } from "../../src/core/context";
-import { openDatabase } from "../../src/core/db/client";
-import { dumpSchema, inspectSchema, type LiveSchema, quoteIdent } from "../../src/core/db/schema-inspect";
-import { memoryLogger } from "../../src/core/log/logger";
-import { buildBunDeps } from "../../src/entry/bun-deps";
+import { createApp } from "@/app";
+import { testSettings } from "@/config";
+import type { AppDeps } from "@/core/context";
+import { openDatabase } from "@/core/db/client";
+import { dumpSchema, inspectSchema, type LiveSchema, quoteIdent } from "@/core/db/schema-inspect";
+import { memoryLogger } from "@/core/log/logger";
+import { buildBunDeps } from "@/entry/bun-deps";
 import {
   ADOPTION_ADDITIONS,
   mysqlFixture,
@@ -122,7 +122,7 @@ for (const dialect of dialects) {
         db.raw.all("SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at"),
       );
       expect(rows).toHaveLength(5);
-      const { readMigrations } = await import("../../src/core/db/migration-files");
+      const { readMigrations } = await import("@/core/db/migration-files");
       expect(rows.map((r) => [String(r.hash), Number(r.created_at)])).toEqual(
         readMigrations(dialect).map((m) => [m.hash, m.folderMillis]),
       );

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { applyAdoption, planAdoption } from "../../src/core/db/adopt";
-import { openDatabase } from "../../src/core/db/client";
-import type { Database } from "../../src/core/db/database";
-import { readMigrations } from "../../src/core/db/migration-files";
-import { prepareDatabase } from "../../src/core/db/prepare";
-import { dumpSchema, listTables } from "../../src/core/db/schema-inspect";
+import { applyAdoption, planAdoption } from "@/core/db/adopt";
+import { openDatabase } from "@/core/db/client";
+import type { Database } from "@/core/db/database";
+import { readMigrations } from "@/core/db/migration-files";
+import { prepareDatabase } from "@/core/db/prepare";
+import { dumpSchema, listTables } from "@/core/db/schema-inspect";
 import { mysqlFixture, type ScratchDatabase, sqliteFixture } from "./fastapiadmin-fixture";
 
 /*

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createClient } from "@libsql/client";
-import { openDatabase } from "../../src/core/db/client";
-import { prepareDatabase } from "../../src/core/db/prepare";
-import { inspectSchema, listTables } from "../../src/core/db/schema-inspect";
+import { openDatabase } from "@/core/db/client";
+import { prepareDatabase } from "@/core/db/prepare";
+import { inspectSchema, listTables } from "@/core/db/schema-inspect";
 import {
   fixture,
   mysqlFixture,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { testSettings } from "../../src/config";
-import { openDatabase } from "../../src/core/db/client";
-import { DatabaseStepError } from "../../src/core/db/prepare";
-import { dumpSchema, listTables } from "../../src/core/db/schema-inspect";
-import { memoryLogger } from "../../src/core/log/logger";
-import { buildBunDeps } from "../../src/entry/bun-deps";
+import { testSettings } from "@/config";
+import { openDatabase } from "@/core/db/client";
+import { DatabaseStepError } from "@/core/db/prepare";
+import { dumpSchema, listTables } from "@/core/db/schema-inspect";
+import { memoryLogger } from "@/core/log/logger";
+import { buildBunDeps } from "@/entry/bun-deps";
 import { dumpData, mysqlFixture, type ScratchDatabase, sqliteFixture } from "./fastapiadmin-fixture";
 
 /*

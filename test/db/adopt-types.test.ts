@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { planAdoption } from "../../src/core/db/adopt";
-import { openDatabase } from "../../src/core/db/client";
-import { readMigrations } from "../../src/core/db/migration-files";
+import { planAdoption } from "@/core/db/adopt";
+import { openDatabase } from "@/core/db/client";
+import { readMigrations } from "@/core/db/migration-files";
 import { mysqlFixture, type ScratchDatabase, sqliteFixture } from "./fastapiadmin-fixture";
 
 /*

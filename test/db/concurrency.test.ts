@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
-import { WriteLockError } from "../../src/core/db/write-lock";
+import { WriteLockError } from "@/core/db/write-lock";
 import { createTestDatabase, type TestDatabase, testDialect } from "../support/db";
 
 /*

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import mysql from "mysql2/promise";
-import { type LiveSchema, listTables, quoteIdent, type RawSql } from "../../src/core/db/schema-inspect";
+import { type LiveSchema, listTables, quoteIdent, type RawSql } from "@/core/db/schema-inspect";
 
 /*
  * Scratch copies of an existing FastapiAdmin v3.0 database (the fixtures in

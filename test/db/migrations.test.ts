@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { appliedMigrationCount } from "../../src/core/db/migrations";
+import { appliedMigrationCount } from "@/core/db/migrations";
 import { createTestDatabase, type TestDatabase, testDialect } from "../support/db";
 
 const journal = (dialect: string) =>

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createApp } from "@/app";
+import { openDatabase } from "@/core/db/client";
+import type { Database } from "@/core/db/database";
+import { optimizeDatabase } from "@/core/db/optimize";
 import { seedBulk } from "../../scripts/bench";
-import { createApp } from "../../src/app";
-import { openDatabase } from "../../src/core/db/client";
-import type { Database } from "../../src/core/db/database";
-import { optimizeDatabase } from "../../src/core/db/optimize";
 import { createTestApp, type TestApp } from "../support/app";
 import { authHeaders } from "../support/auth";
 

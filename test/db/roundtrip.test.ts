@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
-import { affectedRowsOf } from "../../src/core/db/dialect";
-import { nowString } from "../../src/core/http/datetime";
+import { affectedRowsOf } from "@/core/db/dialect";
+import { nowString } from "@/core/http/datetime";
 import { createTestDatabase, type TestDatabase, testDialect } from "../support/db";
 
 describe(`values round-trip identically (${testDialect()})`, () => {

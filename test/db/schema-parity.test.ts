@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import { tables as mysql } from "@db/schema.mysql";
+import { tables as sqlite } from "@db/schema.sqlite";
 import { getTableColumns } from "drizzle-orm";
 import { getTableConfig as mysqlConfig } from "drizzle-orm/mysql-core";
 import { getTableConfig as sqliteConfig } from "drizzle-orm/sqlite-core";
-import { tables as mysql } from "../../db/schema.mysql";
-import { tables as sqlite } from "../../db/schema.sqlite";
 
 /*
  * The compile-time parity check compares row types; this compares what the two kits actually

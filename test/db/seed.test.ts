@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { asc, eq, sql } from "drizzle-orm";
-import { nativeArgon2 } from "../../src/core/auth/argon2-native";
-import { createPasswordHasher } from "../../src/core/auth/password";
-import type { Database } from "../../src/core/db/database";
-import { seedDatabase } from "../../src/core/db/seed";
+import { nativeArgon2 } from "@/core/auth/argon2-native";
+import { createPasswordHasher } from "@/core/auth/password";
+import type { Database } from "@/core/db/database";
+import { seedDatabase } from "@/core/db/seed";
 import { createTestDatabase, type TestDatabase, testDialect } from "../support/db";
 
 const hasher = createPasswordHasher(nativeArgon2);

@@ -1,12 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { openDatabase } from "../../src/core/db/client";
-import type { Database } from "../../src/core/db/database";
-import {
-  DatabaseStepError,
-  describeDriverError,
-  maskCredentials,
-  prepareDatabase,
-} from "../../src/core/db/prepare";
+import { openDatabase } from "@/core/db/client";
+import type { Database } from "@/core/db/database";
+import { DatabaseStepError, describeDriverError, maskCredentials, prepareDatabase } from "@/core/db/prepare";
 import { createTestDatabase } from "../support/db";
 import { mysqlFixture, type ScratchDatabase, sqliteFixture } from "./fastapiadmin-fixture";
 

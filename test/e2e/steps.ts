@@ -5,7 +5,7 @@
 import { expect } from "bun:test";
 import { eq, like } from "drizzle-orm";
 import createClient, { type Client } from "openapi-fetch";
-import { formatDateTime } from "../../src/core/http/datetime";
+import { formatDateTime } from "@/core/http/datetime";
 import type { paths } from "./support/api-types";
 import type { E2ERuntime } from "./support/runtimes";
 

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { testSettings } from "../../src/config";
+import { testSettings } from "@/config";
 import {
   buildWorkerDeps,
   EdgeConfigError,
   edgeCache,
   envVars,
   type WorkerPlatform,
-} from "../../src/entry/worker-deps";
+} from "@/entry/worker-deps";
 
 const wasmFile = Bun.resolveSync("@phi-ag/argon2/argon2.wasm", import.meta.dir);
 const platform: WorkerPlatform = {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { openDatabase } from "../../src/core/db/client";
-import { dumpSchema, listTables } from "../../src/core/db/schema-inspect";
+import { openDatabase } from "@/core/db/client";
+import { dumpSchema, listTables } from "@/core/db/schema-inspect";
 import { dumpData, type ScratchDatabase, sqliteFixture } from "../db/fastapiadmin-fixture";
 
 /* `bun run cli adopt [--dry-run]`, `migrate` on an existing FastapiAdmin database, `scrub-logs`. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { NOT_PERMITTED } from "../../src/modules/ai/chat/chat.tools";
+import { NOT_PERMITTED } from "@/modules/ai/chat/chat.tools";
 import { aiSettings } from "../modules/ai/support/ai-app";
 import { type FakeOpenAI, startFakeOpenAI } from "../modules/ai/support/fake-openai";
 import { body, createTestApp, type TestApp } from "../support/app";

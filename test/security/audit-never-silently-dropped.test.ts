@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { desc } from "drizzle-orm";
-import { createApp } from "../../src/app";
-import type { Cache } from "../../src/core/cache/cache";
-import { createMemoryCache } from "../../src/core/cache/memory";
-import { createLogger } from "../../src/core/log/logger";
+import { createApp } from "@/app";
+import type { Cache } from "@/core/cache/cache";
+import { createMemoryCache } from "@/core/cache/memory";
+import { createLogger } from "@/core/log/logger";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { authHeaders, client } from "../support/auth";
 

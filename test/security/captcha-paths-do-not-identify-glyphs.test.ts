@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createCaptcha, drawCaptcha, glyphCells } from "../../src/core/auth/captcha";
+import { createCaptcha, drawCaptcha, glyphCells } from "@/core/auth/captcha";
 
 /**
  * The captcha's SVG path text must not tell which character a glyph is. The old captcha drew

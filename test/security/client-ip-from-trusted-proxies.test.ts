@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { desc, eq } from "drizzle-orm";
-import { addressFromChain, trustedProxies } from "../../src/core/http/client-ip";
-import { formatIp, inRange, parseCidr, parseIp } from "../../src/core/http/ip-address";
+import { addressFromChain, trustedProxies } from "@/core/http/client-ip";
+import { formatIp, inRange, parseCidr, parseIp } from "@/core/http/ip-address";
 import { createTestApp, type TestApp } from "../support/app";
 
 const LOGIN = "/api/v1/system/auth/login";

@@ -40,7 +40,7 @@ const expectRefused = async (res: Response, what: string) => {
 };
 
 test("the bundled list holds at least 10,000 passwords", async () => {
-  const list = (await import("../../src/core/auth/common-passwords.json")).default as string[];
+  const list = (await import("@/core/auth/common-passwords.json")).default as string[];
   expect(list.length).toBeGreaterThanOrEqual(10_000);
   expect(new Set(list).size).toBe(list.length);
 });

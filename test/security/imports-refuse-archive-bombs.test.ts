@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { crc32, createDeflateRaw } from "node:zlib";
 import ExcelJS from "exceljs";
-import { assertWorkbookWithinLimits, WORKBOOK_LIMITS } from "../../src/core/xlsx";
-import { inflateEntry, readCentralDirectory } from "../../src/core/zip-reader";
+import { assertWorkbookWithinLimits, WORKBOOK_LIMITS } from "@/core/xlsx";
+import { inflateEntry, readCentralDirectory } from "@/core/zip-reader";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { authHeaders } from "../support/auth";
 

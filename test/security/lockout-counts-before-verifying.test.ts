@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { nativeArgon2 } from "../../src/core/auth/argon2-native";
-import { createPasswordHasher, type PasswordHasher } from "../../src/core/auth/password";
+import { nativeArgon2 } from "@/core/auth/argon2-native";
+import { createPasswordHasher, type PasswordHasher } from "@/core/auth/password";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { createScopedUser } from "../support/auth";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { ACCOUNT_FACTOR } from "../../src/modules/system/auth/auth.lockout";
+import { ACCOUNT_FACTOR } from "@/modules/system/auth/auth.lockout";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { createScopedUser } from "../support/auth";
 

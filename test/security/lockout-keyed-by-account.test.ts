@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { authServices } from "../../src/core/auth/guard";
-import { normaliseLoginName, verifyPasswordUnderLockout } from "../../src/modules/system/auth/auth.lockout";
+import { authServices } from "@/core/auth/guard";
+import { normaliseLoginName, verifyPasswordUnderLockout } from "@/modules/system/auth/auth.lockout";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { authHeaders, client, createScopedUser } from "../support/auth";
 

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEV_SECRET_KEY, parseSettings } from "../../src/config";
-import { devSecretKeyPath, loadBunSettings } from "../../src/entry/secret-key";
+import { DEV_SECRET_KEY, parseSettings } from "@/config";
+import { devSecretKeyPath, loadBunSettings } from "@/entry/secret-key";
 
 const dirs: string[] = [];
 const scratch = () => {

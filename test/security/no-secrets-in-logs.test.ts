@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, spyOn, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { createLogger } from "../../src/core/log/logger";
+import { createLogger } from "@/core/log/logger";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { authHeaders, client, createScopedUser, type ScopedUser } from "../support/auth";
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createSessionStore, type Session } from "../../src/core/auth/sessions";
-import type { Cache } from "../../src/core/cache/cache";
-import { createMemoryCache } from "../../src/core/cache/memory";
-import { createRedisCache } from "../../src/core/cache/redis";
-import { createUpstashCache } from "../../src/core/cache/upstash";
+import { createSessionStore, type Session } from "@/core/auth/sessions";
+import type { Cache } from "@/core/cache/cache";
+import { createMemoryCache } from "@/core/cache/memory";
+import { createRedisCache } from "@/core/cache/redis";
+import { createUpstashCache } from "@/core/cache/upstash";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { clearCache, redisUnavailable } from "../support/cache";
 import { startUpstashProxy } from "../support/upstash-proxy";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { authServices } from "../../src/core/auth/guard";
-import { createSessionStore, type Session } from "../../src/core/auth/sessions";
-import { createMemoryCache } from "../../src/core/cache/memory";
+import { authServices } from "@/core/auth/guard";
+import { createSessionStore, type Session } from "@/core/auth/sessions";
+import { createMemoryCache } from "@/core/cache/memory";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { createScopedUser } from "../support/auth";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { CONTROL_CHARACTER_MSG } from "../../src/core/http/query-text";
+import { CONTROL_CHARACTER_MSG } from "@/core/http/query-text";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { authHeaders, createScopedUser } from "../support/auth";
 

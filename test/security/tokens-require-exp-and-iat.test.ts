@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { SignJWT } from "jose";
-import type { Session } from "../../src/core/auth/sessions";
-import { getJson } from "../../src/core/cache/cache";
-import { startSession } from "../../src/modules/system/auth/auth.service";
+import type { Session } from "@/core/auth/sessions";
+import { getJson } from "@/core/cache/cache";
+import { startSession } from "@/modules/system/auth/auth.service";
 import { body, createTestApp, type TestApp } from "../support/app";
 
 /*

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { contentMatchesExtension } from "../../src/core/storage/content-check";
-import { createLocalStorage } from "../../src/core/storage/local";
-import { createR2Storage, type R2BucketLike } from "../../src/core/storage/r2";
+import { contentMatchesExtension } from "@/core/storage/content-check";
+import { createLocalStorage } from "@/core/storage/local";
+import { createR2Storage, type R2BucketLike } from "@/core/storage/r2";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { authHeaders } from "../support/auth";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { DANGEROUS } from "../../src/core/storage/upload";
+import { DANGEROUS } from "@/core/storage/upload";
 import { body, createTestApp, type TestApp } from "../support/app";
 import { authHeaders } from "../support/auth";
 

@@ -1,11 +1,11 @@
-import { createApp } from "../../src/app";
-import { type Settings, testSettings } from "../../src/config";
-import { nativeArgon2 } from "../../src/core/auth/argon2-native";
-import { createPasswordHasher } from "../../src/core/auth/password";
-import type { AppDeps } from "../../src/core/context";
-import { memoryLogger } from "../../src/core/log/logger";
-import { createMemoryStorage } from "../../src/core/storage/storage";
-import { nodeModulesAssets } from "../../src/entry/bun-deps";
+import { createApp } from "@/app";
+import { type Settings, testSettings } from "@/config";
+import { nativeArgon2 } from "@/core/auth/argon2-native";
+import { createPasswordHasher } from "@/core/auth/password";
+import type { AppDeps } from "@/core/context";
+import { memoryLogger } from "@/core/log/logger";
+import { createMemoryStorage } from "@/core/storage/storage";
+import { nodeModulesAssets } from "@/entry/bun-deps";
 import { createTestCache } from "./cache";
 import { createTestDatabase } from "./db";
 

@@ -1,6 +1,6 @@
 import { expect } from "bun:test";
 import { eq, inArray } from "drizzle-orm";
-import { startSession } from "../../src/modules/system/auth/auth.service";
+import { startSession } from "@/modules/system/auth/auth.service";
 import type { TestApp } from "./app";
 
 /**

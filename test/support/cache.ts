@@ -1,6 +1,6 @@
-import type { Cache } from "../../src/core/cache/cache";
-import { createMemoryCache } from "../../src/core/cache/memory";
-import { createRedisCache } from "../../src/core/cache/redis";
+import type { Cache } from "@/core/cache/cache";
+import { createMemoryCache } from "@/core/cache/memory";
+import { createRedisCache } from "@/core/cache/redis";
 
 /** Deletes every key the cache can see (its whole prefix), in batches. */
 export async function clearCache(cache: Cache): Promise<void> {

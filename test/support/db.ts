@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mysql from "mysql2/promise";
-import { nativeArgon2 } from "../../src/core/auth/argon2-native";
-import { createPasswordHasher } from "../../src/core/auth/password";
-import { openDatabase } from "../../src/core/db/client";
-import type { Database } from "../../src/core/db/database";
-import { seedDatabase } from "../../src/core/db/seed";
+import { nativeArgon2 } from "@/core/auth/argon2-native";
+import { createPasswordHasher } from "@/core/auth/password";
+import { openDatabase } from "@/core/db/client";
+import type { Database } from "@/core/db/database";
+import { seedDatabase } from "@/core/db/seed";
 
 export interface TestDatabase {
   db: Database;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
-import { createS3Storage, type S3Options } from "../../src/core/storage/s3";
+import { createS3Storage, type S3Options } from "@/core/storage/s3";
 
 /** s3rver's fixed credentials: it checks SigV4 signatures made with them. */
 export const S3RVER_KEY = "S3RVER";

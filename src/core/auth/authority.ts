@@ -1,6 +1,6 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
-import type { Database } from "../db/database";
-import { forbidden, notFound } from "../http/errors";
+import type { Database } from "@/core/db/database";
+import { forbidden, notFound } from "@/core/http/errors";
 import { DATA_SCOPE, type DeptReach, dataScopeFilter, deptLinks, reachOf, reachWithin } from "./data-scope";
 import type { Principal } from "./principal";
 

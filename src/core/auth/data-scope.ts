@@ -1,6 +1,6 @@
 import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { Database } from "../db/database";
+import type { Database } from "@/core/db/database";
 import type { Principal } from "./principal";
 
 /** Role data scopes (contract §6.1). */

@@ -1,8 +1,8 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppDeps, AppEnv, AuthContext } from "../context";
-import { forbidden, unauthenticated } from "../http/errors";
-import { bearerSecurity } from "../http/openapi";
+import type { AppDeps, AppEnv, AuthContext } from "@/core/context";
+import { forbidden, unauthenticated } from "@/core/http/errors";
+import { bearerSecurity } from "@/core/http/openapi";
 import { loadPrincipal } from "./principal";
 import { createSessionStore } from "./sessions";
 import { createTokenService } from "./tokens";

@@ -1,5 +1,5 @@
-import type { Cache } from "../cache/cache";
-import { getJson, setJson } from "../cache/cache";
+import type { Cache } from "@/core/cache/cache";
+import { getJson, setJson } from "@/core/cache/cache";
 
 /**
  * Short-lived single-use codes (password recovery), one live code per subject. Only an HMAC of

@@ -1,4 +1,4 @@
-import { validationError } from "../http/errors";
+import { validationError } from "@/core/http/errors";
 import commonPasswords from "./common-passwords.json";
 
 /** Length bounds of the security baseline (no composition rules). */

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { type Cache, getJson, setJson } from "../cache/cache";
-import type { Database } from "../db/database";
+import { type Cache, getJson, setJson } from "@/core/cache/cache";
+import type { Database } from "@/core/db/database";
 
 /**
  * What authorisation needs to know about a user, loaded in four small queries and cached for a

@@ -1,5 +1,5 @@
-import type { Settings } from "../../config";
-import type { Logger } from "../log/logger";
+import type { Settings } from "@/config";
+import type { Logger } from "@/core/log/logger";
 
 /** One recovery code on its way to a user, out of band (SMS gateway, mailer, chat bot …). */
 export interface RecoveryMessage {

@@ -1,5 +1,5 @@
-import type { Settings } from "../../config";
-import { type Cache, getJson, setJson } from "../cache/cache";
+import type { Settings } from "@/config";
+import { type Cache, getJson, setJson } from "@/core/cache/cache";
 
 /** What the online-user list shows (contract §4.3), plus what the server needs to police it. */
 export interface Session {

@@ -1,6 +1,6 @@
 import { errors, jwtVerify, SignJWT } from "jose";
-import type { Settings } from "../../config";
-import { unauthenticated } from "../http/errors";
+import type { Settings } from "@/config";
+import { unauthenticated } from "@/core/http/errors";
 
 export type TokenType = "access" | "refresh";
 

@@ -1,4 +1,4 @@
-import type { Settings } from "../../config";
+import type { Settings } from "@/config";
 import type { Cache } from "./cache";
 import { createMemoryCache } from "./memory";
 import { createUpstashCache } from "./upstash";

@@ -1,4 +1,4 @@
-import type { Logger } from "../log/logger";
+import type { Logger } from "@/core/log/logger";
 import type { Database } from "./database";
 import type { QueryObserver } from "./query-logger";
 

@@ -1,5 +1,5 @@
+import type { Tables } from "@db/schema.sqlite";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
-import type { Tables } from "../../../db/schema.sqlite";
 import type { RawSql } from "./schema-inspect";
 
 export type { Tables };

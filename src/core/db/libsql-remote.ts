@@ -1,10 +1,10 @@
+import { tables } from "@db/schema.sqlite";
 import type { Client } from "@libsql/client";
 // The fetch/WebSocket client (what the package's `workerd` condition picks anyway), named
 // explicitly so this module behaves the same under Bun and on Workers.
 import { createClient } from "@libsql/client/web";
 import { drizzle } from "drizzle-orm/libsql";
-import { tables } from "../../../db/schema.sqlite";
-import type { Logger } from "../log/logger";
+import type { Logger } from "@/core/log/logger";
 import type { Database, Orm } from "./database";
 import { insertIdOf, isUniqueViolationError } from "./dialect";
 import { drizzleLogger, type QueryObserver } from "./query-logger";

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@libsql/client";
 import { migrate } from "drizzle-orm/libsql/migrator";
-import type { Logger } from "../log/logger";
+import type { Logger } from "@/core/log/logger";
 import type { Database } from "./database";
 import { libsqlDatabase } from "./libsql-remote";
 import type { QueryObserver } from "./query-logger";

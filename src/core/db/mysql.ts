@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
+import { tables } from "@db/schema.mysql";
 import { drizzle } from "drizzle-orm/mysql2";
 import { migrate } from "drizzle-orm/mysql2/migrator";
 import mysql from "mysql2/promise";
-import { tables } from "../../../db/schema.mysql";
-import type { Logger } from "../log/logger";
+import type { Logger } from "@/core/log/logger";
 import type { Database, Orm, Tables } from "./database";
 import { insertIdOf, isUniqueViolationError } from "./dialect";
 import { drizzleLogger, type QueryObserver } from "./query-logger";

@@ -1,5 +1,5 @@
 import type { Logger as DrizzleLogger } from "drizzle-orm";
-import type { Logger } from "../log/logger";
+import type { Logger } from "@/core/log/logger";
 
 /**
  * Sees every statement the query builder runs, with its parameters (tests: counting statements

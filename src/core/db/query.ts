@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, between, desc, eq, inArray, like, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { nowString, parseDateTime } from "../http/datetime";
-import { badRequest, validationError } from "../http/errors";
-import { parseOrderBy } from "../http/pagination";
-import { CONTROL_CHARACTER, CONTROL_CHARACTER_MSG } from "../http/query-text";
+import { nowString, parseDateTime } from "@/core/http/datetime";
+import { badRequest, validationError } from "@/core/http/errors";
+import { parseOrderBy } from "@/core/http/pagination";
+import { CONTROL_CHARACTER, CONTROL_CHARACTER_MSG } from "@/core/http/query-text";
 import type { Database } from "./database";
 
 /**

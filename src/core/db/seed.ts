@@ -1,7 +1,7 @@
+import { seedRows } from "@db/seed";
 import { type InferInsertModel, sql } from "drizzle-orm";
-import { seedRows } from "../../../db/seed";
-import type { PasswordHasher } from "../auth/password";
-import type { Logger } from "../log/logger";
+import type { PasswordHasher } from "@/core/auth/password";
+import type { Logger } from "@/core/log/logger";
 import type { Database, Orm, Tables } from "./database";
 
 const {

@@ -1,8 +1,8 @@
 import { SwaggerUI } from "@hono/swagger-ui";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Settings } from "../../config";
-import type { AppDeps, AppEnv, DocAsset } from "../context";
-import { finishOpenApiDocument } from "../http/openapi";
+import type { Settings } from "@/config";
+import type { AppDeps, AppEnv, DocAsset } from "@/core/context";
+import { finishOpenApiDocument } from "@/core/http/openapi";
 
 const ASSET_TYPES: Record<DocAsset, string> = {
   "swagger-ui.css": "text/css; charset=utf-8",

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../context";
+import type { AppEnv } from "@/core/context";
 import { formatIp, type IpAddress, type IpRange, inRange, parseCidr, parseIp } from "./ip-address";
 
 /** TRUSTED_PROXIES, parsed: how many proxies stand in front of us, or which addresses they have. */

@@ -1,5 +1,5 @@
 // Defined beside the tables (db/ is the bottom layer and fills created/updated times with it).
-export { formatDateTime, nowString } from "../../../db/kit/datetime";
+export { formatDateTime, nowString } from "@db/kit/datetime";
 
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 

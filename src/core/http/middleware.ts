@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { compress } from "hono/compress";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppDeps, AppEnv } from "../context";
+import type { AppDeps, AppEnv } from "@/core/context";
 import { fail } from "./envelope";
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;

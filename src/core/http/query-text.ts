@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../context";
+import type { AppEnv } from "@/core/context";
 import { validationError } from "./errors";
 
 /** C0 controls, DEL and C1 controls: never part of a name, code or search text. */

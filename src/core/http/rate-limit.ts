@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import type { Settings } from "../../config";
-import type { Cache } from "../cache/cache";
-import type { AppEnv } from "../context";
+import type { Settings } from "@/config";
+import type { Cache } from "@/core/cache/cache";
+import type { AppEnv } from "@/core/context";
 import { clientIp, trustedProxies } from "./client-ip";
 import { AppError } from "./errors";
 

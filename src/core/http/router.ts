@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../context";
-import { redact } from "../log/redact";
+import type { AppEnv } from "@/core/context";
+import { redact } from "@/core/log/redact";
 import { validationError } from "./errors";
 import { firstIssueMessage } from "./validation";
 

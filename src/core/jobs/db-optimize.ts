@@ -1,4 +1,4 @@
-import { optimizeDatabase } from "../db/optimize";
+import { optimizeDatabase } from "@/core/db/optimize";
 import type { Job } from "./job";
 
 /** Every six hours, as SQLite recommends for long-lived connections. */

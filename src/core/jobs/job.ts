@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import type { AppDeps } from "../context";
+import type { AppDeps } from "@/core/context";
 
 /**
  * A scheduled job. `cron` is a five-field pattern read in UTC (Cloudflare's Cron Triggers are UTC,

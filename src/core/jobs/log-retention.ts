@@ -1,5 +1,5 @@
 import { asc, inArray, lt } from "drizzle-orm";
-import { formatDateTime } from "../http/datetime";
+import { formatDateTime } from "@/core/http/datetime";
 import type { Job } from "./job";
 
 /** Rows per DELETE: small enough for short write locks, and for MySQL's and SQLite's limits. */

@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import type { AppDeps } from "../context";
+import type { AppDeps } from "@/core/context";
 import { type Job, type JobRun, runJob } from "./job";
 
 export interface JobScheduler {

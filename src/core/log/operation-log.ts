@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { loginLocation, parseUserAgent } from "../auth/user-agent";
-import type { Cache } from "../cache/cache";
-import type { AppDeps, AppEnv } from "../context";
-import { clientIp } from "../http/client-ip";
+import { loginLocation, parseUserAgent } from "@/core/auth/user-agent";
+import type { Cache } from "@/core/cache/cache";
+import type { AppDeps, AppEnv } from "@/core/context";
+import { clientIp } from "@/core/http/client-ip";
 import { clip, clipBytes, loggableResponse, redact, scrubText } from "./redact";
 
 export const LOG_TYPE = { LOGIN: 1, OPERATION: 2 } as const;

@@ -1,5 +1,5 @@
 import { AwsClient } from "aws4fetch";
-import type { Settings } from "../../config";
+import type { Settings } from "@/config";
 import { assertSafeKey, contentTypeOf, entriesUnder, type Storage } from "./storage";
 
 /**

@@ -1,6 +1,6 @@
-import type { Settings } from "../../config";
-import { badRequest } from "../http/errors";
-import { CONTROL_CHARACTER } from "../http/query-text";
+import type { Settings } from "@/config";
+import { badRequest } from "@/core/http/errors";
+import { CONTROL_CHARACTER } from "@/core/http/query-text";
 import { contentMatchesExtension } from "./content-check";
 import { contentTypeOf, type Storage } from "./storage";
 

@@ -1,4 +1,4 @@
-import { validationError } from "../../core/http/errors";
+import { validationError } from "@/core/http/errors";
 
 /*
  * Upstream stored a Python code block in `func` and exec'd it: remote code execution for anyone

@@ -1,9 +1,9 @@
 import { Cron } from "croner";
 import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
-import type { AppDeps } from "../../core/context";
-import type { Database } from "../../core/db/database";
-import { parseDateTime } from "../../core/http/datetime";
-import { badRequest, notFound } from "../../core/http/errors";
+import type { AppDeps } from "@/core/context";
+import type { Database } from "@/core/db/database";
+import { parseDateTime } from "@/core/http/datetime";
+import { badRequest, notFound } from "@/core/http/errors";
 import {
   cronOptions,
   cronPattern,

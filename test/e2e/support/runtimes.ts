@@ -9,12 +9,12 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { settingsSchema } from "@/config";
+import type { Cache } from "@/core/cache/cache";
+import { createRedisCache } from "@/core/cache/redis";
+import { openDatabase } from "@/core/db/client";
+import type { Database } from "@/core/db/database";
 import { wranglerProblem, wranglerRun } from "../../../scripts/wrangler";
-import { settingsSchema } from "../../../src/config";
-import type { Cache } from "../../../src/core/cache/cache";
-import { createRedisCache } from "../../../src/core/cache/redis";
-import { openDatabase } from "../../../src/core/db/client";
-import type { Database } from "../../../src/core/db/database";
 import { clearCache, redisUnavailable } from "../../support/cache";
 import { startUpstashProxy } from "../../support/upstash-proxy";
 import { freePort, spawnLogged, waitUntil } from "./process";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
-import { authServices } from "../../../src/core/auth/guard";
-import { NOT_CONFIGURED_MSG } from "../../../src/modules/ai/chat/chat.provider";
+import { authServices } from "@/core/auth/guard";
+import { NOT_CONFIGURED_MSG } from "@/modules/ai/chat/chat.provider";
 import { body } from "../../support/app";
 import { createScopedUser, tokenFor } from "../../support/auth";
 import { aiSettings, connect, createServedApp, type ServedApp } from "./support/ai-app";

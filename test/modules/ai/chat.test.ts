@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { NOT_CONFIGURED_MSG } from "../../../src/modules/ai/chat/chat.provider";
-import { chatOut, sessionOut } from "../../../src/modules/ai/chat/chat.schema";
+import { NOT_CONFIGURED_MSG } from "@/modules/ai/chat/chat.provider";
+import { chatOut, sessionOut } from "@/modules/ai/chat/chat.schema";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { client, createScopedUser, tokenFor } from "../../support/auth";
 import { aiSettings } from "./support/ai-app";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { modules } from "../../../src/modules";
+import { modules } from "@/modules";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { DEFAULT_ALLOWED_EXTENSIONS } from "../../../src/config";
-import { openStored } from "../../../src/core/storage/storage";
+import { DEFAULT_ALLOWED_EXTENSIONS } from "@/config";
+import { openStored } from "@/core/storage/storage";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
 

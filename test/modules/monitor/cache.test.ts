@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createMemoryCache } from "../../../src/core/cache/memory";
-import { createRedisCache } from "../../../src/core/cache/redis";
-import { createUpstashCache } from "../../../src/core/cache/upstash";
+import { createMemoryCache } from "@/core/cache/memory";
+import { createRedisCache } from "@/core/cache/redis";
+import { createUpstashCache } from "@/core/cache/upstash";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser, type ScopedUser } from "../../support/auth";
 import { redisUnavailable } from "../../support/cache";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { tmpdir } from "node:os";
-import { createBunSystemInfo } from "../../../src/entry/bun-system-info";
-import { humanBytes, runTime } from "../../../src/modules/monitor/server/server.service";
+import { createBunSystemInfo } from "@/entry/bun-system-info";
+import { humanBytes, runTime } from "@/modules/monitor/server/server.service";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
 

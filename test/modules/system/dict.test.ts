@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import ExcelJS from "exceljs";
-import type { Cache } from "../../../src/core/cache/cache";
-import { cachedDictItems, dictCacheKey } from "../../../src/modules/system/dict/dict.cache";
+import type { Cache } from "@/core/cache/cache";
+import { cachedDictItems, dictCacheKey } from "@/modules/system/dict/dict.cache";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import {
   authHeaders,

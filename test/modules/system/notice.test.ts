@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import ExcelJS from "exceljs";
-import { sanitizeHtml } from "../../../src/core/http/sanitize-html";
+import { sanitizeHtml } from "@/core/http/sanitize-html";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser, type ScopedUser } from "../../support/auth";
 

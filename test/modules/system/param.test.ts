@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import ExcelJS from "exceljs";
 import { Hono } from "hono";
-import type { Cache } from "../../../src/core/cache/cache";
-import type { AppEnv } from "../../../src/core/context";
+import type { Cache } from "@/core/cache/cache";
+import type { AppEnv } from "@/core/context";
 import {
   type DemoParams,
   demoModeGuard,
   isBlocked,
   isDemoEnabled,
   parseListParam,
-} from "../../../src/modules/system/param/demo-mode";
+} from "@/modules/system/param/demo-mode";
 import {
   cachedParam,
   cachedParams,
   PARAM_INDEX_KEY,
   paramCacheKey,
-} from "../../../src/modules/system/param/param.cache";
-import { getParamValue } from "../../../src/modules/system/param/param.service";
+} from "@/modules/system/param/param.cache";
+import { getParamValue } from "@/modules/system/param/param.service";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import {
   authHeaders,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { createApp } from "../../../src/app";
-import { openDatabase } from "../../../src/core/db/client";
-import type { Database } from "../../../src/core/db/database";
-import { memoryLogger } from "../../../src/core/log/logger";
+import { createApp } from "@/app";
+import { openDatabase } from "@/core/db/client";
+import type { Database } from "@/core/db/database";
+import { memoryLogger } from "@/core/log/logger";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, createScopedUser } from "../../support/auth";
 

@@ -1,5 +1,5 @@
-import type { Settings } from "../../../config";
-import { nowString } from "../../../core/http/datetime";
+import type { Settings } from "@/config";
+import { nowString } from "@/core/http/datetime";
 
 /** Used when AI_SYSTEM_PROMPT is empty. */
 export const DEFAULT_SYSTEM_PROMPT = [

@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import type { Settings } from "../../../config";
+import type { Settings } from "@/config";
 
 /*
  * The one place that talks to the model: any OpenAI-compatible chat-completions endpoint, through

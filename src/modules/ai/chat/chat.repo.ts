@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
-import type { Database } from "../../../core/db/database";
-import { allOf, selectPage } from "../../../core/db/query";
-import type { PageQuery } from "../../../core/http/pagination";
+import type { Database } from "@/core/db/database";
+import { allOf, selectPage } from "@/core/db/query";
+import type { PageQuery } from "@/core/http/pagination";
 
 export type SessionRow = Database["t"]["ai_chat_session"]["$inferSelect"];
 export type MessageRow = Database["t"]["ai_chat_message"]["$inferSelect"];

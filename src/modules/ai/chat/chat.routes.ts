@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { currentAuth, guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { ok } from "../../../core/http/envelope";
-import { bearerSecurity, commonErrors, jsonOk } from "../../../core/http/openapi";
-import { pageSchema } from "../../../core/http/pagination";
-import { jsonBody } from "../../../core/http/request";
-import { createRouter } from "../../../core/http/router";
+import { currentAuth, guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { ok } from "@/core/http/envelope";
+import { bearerSecurity, commonErrors, jsonOk } from "@/core/http/openapi";
+import { pageSchema } from "@/core/http/pagination";
+import { jsonBody } from "@/core/http/request";
+import { createRouter } from "@/core/http/router";
 import {
   chatInput,
   chatOut,

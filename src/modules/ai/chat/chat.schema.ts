@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
-import { pageQuerySchema } from "../../../core/http/pagination";
+import { timeRangeQuery } from "@/core/db/query";
+import { pageQuerySchema } from "@/core/http/pagination";
 
 const required = { error: "请求失败，缺少必填项！" };
 

@@ -1,12 +1,12 @@
 import { desc } from "drizzle-orm";
-import type { Principal } from "../../../core/auth/principal";
-import type { CacheLock } from "../../../core/cache/cache";
-import type { AppDeps } from "../../../core/context";
-import { allOf, contains, orderByOf, within } from "../../../core/db/query";
-import { parseDateTime } from "../../../core/http/datetime";
-import { AppError, badRequest, notFound } from "../../../core/http/errors";
-import { pageOf } from "../../../core/http/pagination";
-import { hit, rateLimited } from "../../../core/http/rate-limit";
+import type { Principal } from "@/core/auth/principal";
+import type { CacheLock } from "@/core/cache/cache";
+import type { AppDeps } from "@/core/context";
+import { allOf, contains, orderByOf, within } from "@/core/db/query";
+import { parseDateTime } from "@/core/http/datetime";
+import { AppError, badRequest, notFound } from "@/core/http/errors";
+import { pageOf } from "@/core/http/pagination";
+import { hit, rateLimited } from "@/core/http/rate-limit";
 import { extractAction } from "./chat.action";
 import { systemPrompt } from "./chat.prompt";
 import {

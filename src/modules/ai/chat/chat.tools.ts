@@ -1,16 +1,16 @@
 import { z } from "@hono/zod-openapi";
-import { hasPermission } from "../../../core/auth/guard";
-import type { Principal } from "../../../core/auth/principal";
-import type { AppDeps } from "../../../core/context";
-import { AppError } from "../../../core/http/errors";
-import { listSessions } from "../../monitor/online/online.service";
-import { deptTree } from "../../system/dept/dept.service";
-import { pageData } from "../../system/dict/dict.service";
-import { listLogs } from "../../system/log/log.service";
-import { roleQuery } from "../../system/role/role.schema";
-import { listRoles } from "../../system/role/role.service";
-import { userQuery } from "../../system/user/user.schema";
-import { listUsers } from "../../system/user/user.service";
+import { hasPermission } from "@/core/auth/guard";
+import type { Principal } from "@/core/auth/principal";
+import type { AppDeps } from "@/core/context";
+import { AppError } from "@/core/http/errors";
+import { listSessions } from "@/modules/monitor/online/online.service";
+import { deptTree } from "@/modules/system/dept/dept.service";
+import { pageData } from "@/modules/system/dict/dict.service";
+import { listLogs } from "@/modules/system/log/log.service";
+import { roleQuery } from "@/modules/system/role/role.schema";
+import { listRoles } from "@/modules/system/role/role.service";
+import { userQuery } from "@/modules/system/user/user.schema";
+import { listUsers } from "@/modules/system/user/user.service";
 import type { ToolSpec } from "./chat.provider";
 
 /*

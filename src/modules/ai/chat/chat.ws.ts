@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import type { WSContext, WSEvents } from "hono/ws";
 import { z } from "zod";
-import { authenticateToken, hasPermission } from "../../../core/auth/guard";
-import type { AppEnv, AuthContext } from "../../../core/context";
-import { fail } from "../../../core/http/envelope";
-import { AppError, forbidden, unauthenticated } from "../../../core/http/errors";
+import { authenticateToken, hasPermission } from "@/core/auth/guard";
+import type { AppEnv, AuthContext } from "@/core/context";
+import { fail } from "@/core/http/envelope";
+import { AppError, forbidden, unauthenticated } from "@/core/http/errors";
 import {
   acquireStreamSlot,
   admitMessage,

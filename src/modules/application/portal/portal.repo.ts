@@ -1,6 +1,6 @@
 import { asc, eq, inArray, ne, type SQL } from "drizzle-orm";
-import type { Database } from "../../../core/db/database";
-import { allOf, notDeleted, selectPage } from "../../../core/db/query";
+import type { Database } from "@/core/db/database";
+import { allOf, notDeleted, selectPage } from "@/core/db/query";
 
 export type PortalRow = Database["t"]["app_portal"]["$inferSelect"];
 type PortalInsert = Database["t"]["app_portal"]["$inferInsert"];

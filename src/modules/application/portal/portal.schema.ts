@@ -1,13 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
-import { pageQuerySchema } from "../../../core/http/pagination";
+import { timeRangeQuery } from "@/core/db/query";
+import { pageQuerySchema } from "@/core/http/pagination";
 import {
   baseOutFields,
   optionalIntFilter,
   optionalText,
   statusCode,
   userByOutFields,
-} from "../../../core/http/schemas";
+} from "@/core/http/schemas";
 
 /** Filters of the list (contract §5; the SPA's `tenant_id` is ignored, as upstream did). */
 export const portalFilter = z.object({

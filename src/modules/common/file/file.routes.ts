@@ -1,11 +1,11 @@
-import { guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { attachment, attachmentResponses } from "../../../core/http/attachment";
-import { publicOrigin } from "../../../core/http/client-ip";
-import { ok } from "../../../core/http/envelope";
-import { jsonOk } from "../../../core/http/openapi";
-import { jsonBody } from "../../../core/http/request";
-import { createRouter } from "../../../core/http/router";
+import { guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { attachment, attachmentResponses } from "@/core/http/attachment";
+import { publicOrigin } from "@/core/http/client-ip";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { jsonBody } from "@/core/http/request";
+import { createRouter } from "@/core/http/router";
 import { downloadBody, uploadForm, uploadOut } from "./file.schema";
 import * as files from "./file.service";
 

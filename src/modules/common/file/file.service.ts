@@ -1,7 +1,7 @@
-import type { AppDeps } from "../../../core/context";
-import { badRequest, notFound } from "../../../core/http/errors";
-import { assertSafeKey, openStored } from "../../../core/storage/storage";
-import { storeUpload } from "../../../core/storage/upload";
+import type { AppDeps } from "@/core/context";
+import { badRequest, notFound } from "@/core/http/errors";
+import { assertSafeKey, openStored } from "@/core/storage/storage";
+import { storeUpload } from "@/core/storage/upload";
 
 /** What upload answers as `file_path`: the storage key under this prefix. */
 const PATH_PREFIX = "static/";

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { AppDeps } from "../../../core/context";
-import { envelope, ok } from "../../../core/http/envelope";
-import { envelopeOf } from "../../../core/http/openapi";
-import { createRouter } from "../../../core/http/router";
+import type { AppDeps } from "@/core/context";
+import { envelope, ok } from "@/core/http/envelope";
+import { envelopeOf } from "@/core/http/openapi";
+import { createRouter } from "@/core/http/router";
 
 const readiness = z.object({
   checks: z.object({ database: z.boolean().nullable(), redis: z.boolean().nullable() }),

@@ -1,8 +1,8 @@
-import type { AppDeps } from "../../../core/context";
-import { contentDisposition } from "../../../core/http/attachment";
-import { notFound } from "../../../core/http/errors";
-import { createRouter } from "../../../core/http/router";
-import { type OpenedFile, openStored } from "../../../core/storage/storage";
+import type { AppDeps } from "@/core/context";
+import { contentDisposition } from "@/core/http/attachment";
+import { notFound } from "@/core/http/errors";
+import { createRouter } from "@/core/http/router";
+import { type OpenedFile, openStored } from "@/core/storage/storage";
 import { builtinImages } from "./images";
 
 /** Whatever is served from storage runs nothing: no scripts, no same-origin powers. */

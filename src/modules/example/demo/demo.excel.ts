@@ -1,4 +1,4 @@
-import { type SheetColumn, sheetWorkbook, statusLabel, workbookBytes } from "../../../core/xlsx";
+import { type SheetColumn, sheetWorkbook, statusLabel, workbookBytes } from "@/core/xlsx";
 
 /* The example plugin's spreadsheets: the import template and the export (reading is in core/xlsx). */
 

@@ -1,8 +1,8 @@
-import type { Principal } from "../../../core/auth/principal";
-import type { AppDeps } from "../../../core/context";
-import { AppError, badRequest } from "../../../core/http/errors";
-import { issueMessage } from "../../../core/http/validation";
-import { readFirstSheet, SheetError } from "../../../core/xlsx";
+import type { Principal } from "@/core/auth/principal";
+import type { AppDeps } from "@/core/context";
+import { AppError, badRequest } from "@/core/http/errors";
+import { issueMessage } from "@/core/http/validation";
+import { readFirstSheet, SheetError } from "@/core/xlsx";
 import { STATUS_VALUE } from "./demo.excel";
 import * as repo from "./demo.repo";
 import type { ExampleInput } from "./demo.schema";

@@ -1,6 +1,6 @@
 import { asc, eq, inArray, ne, type SQL } from "drizzle-orm";
-import type { Database, Orm } from "../../../core/db/database";
-import { allOf, notDeleted, selectPage } from "../../../core/db/query";
+import type { Database, Orm } from "@/core/db/database";
+import { allOf, notDeleted, selectPage } from "@/core/db/query";
 import type { ExampleSpec } from "./demo.spec";
 
 type DemoTable = Database["t"]["gen_demo"];

@@ -1,14 +1,14 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
-import { formatDateTime, parseDateTime } from "../../../core/http/datetime";
-import { pageQuerySchema } from "../../../core/http/pagination";
+import { timeRangeQuery } from "@/core/db/query";
+import { formatDateTime, parseDateTime } from "@/core/http/datetime";
+import { pageQuerySchema } from "@/core/http/pagination";
 import {
   baseOutFields,
   numberAsText,
   optionalIntFilter,
   optionalText,
   userByOutFields,
-} from "../../../core/http/schemas";
+} from "@/core/http/schemas";
 
 /*
  * DTOs of the example plugin (contract §8.1). demo and demo01 share the common fields; demo adds

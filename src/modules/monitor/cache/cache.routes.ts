@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { ok } from "../../../core/http/envelope";
-import { jsonOk } from "../../../core/http/openapi";
-import { createRouter } from "../../../core/http/router";
+import { guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { createRouter } from "@/core/http/router";
 import { cacheEntryOut, cacheInfoOut, cacheKeyParam, cacheNameParam, cacheValueParams } from "./cache.schema";
 import * as caches from "./cache.service";
 

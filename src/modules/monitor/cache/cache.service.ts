@@ -1,5 +1,5 @@
-import type { AppDeps } from "../../../core/context";
-import { notFound } from "../../../core/http/errors";
+import type { AppDeps } from "@/core/context";
+import { notFound } from "@/core/http/errors";
 import { CACHE_FAMILIES, type CacheFamily, familyNamed } from "./cache.families";
 
 /*

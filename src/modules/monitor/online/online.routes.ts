@@ -1,10 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { currentAuth, guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { ok } from "../../../core/http/envelope";
-import { jsonOk } from "../../../core/http/openapi";
-import { pageQuerySchema, pageSchema } from "../../../core/http/pagination";
-import { createRouter } from "../../../core/http/router";
+import { currentAuth, guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { pageQuerySchema, pageSchema } from "@/core/http/pagination";
+import { createRouter } from "@/core/http/router";
 import * as online from "./online.service";
 
 const tags = ["监控管理 · 在线用户"];

@@ -1,7 +1,7 @@
-import { authServices } from "../../../core/auth/guard";
-import type { Session } from "../../../core/auth/sessions";
-import type { AppDeps } from "../../../core/context";
-import { offsetOf, type PageQuery, pageOf } from "../../../core/http/pagination";
+import { authServices } from "@/core/auth/guard";
+import type { Session } from "@/core/auth/sessions";
+import type { AppDeps } from "@/core/context";
+import { offsetOf, type PageQuery, pageOf } from "@/core/http/pagination";
 
 const publicView = (s: Session) => ({
   name: s.name,

@@ -1,5 +1,5 @@
-import { badRequest } from "../../../core/http/errors";
-import { assertSafeKey } from "../../../core/storage/storage";
+import { badRequest } from "@/core/http/errors";
+import { assertSafeKey } from "@/core/storage/storage";
 
 /** The storage folder the resource manager browses; nothing outside it is reachable. */
 export const ROOT_KEY = "upload";

@@ -1,13 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { attachment, attachmentResponses } from "../../../core/http/attachment";
-import { ok } from "../../../core/http/envelope";
-import { jsonOk } from "../../../core/http/openapi";
-import { pageSchema } from "../../../core/http/pagination";
-import { jsonBody, overlayDefined } from "../../../core/http/request";
-import { createRouter } from "../../../core/http/router";
-import { buildXlsx, type SheetColumn, xlsxFile, xlsxResponses } from "../../../core/xlsx";
+import { guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { attachment, attachmentResponses } from "@/core/http/attachment";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { pageSchema } from "@/core/http/pagination";
+import { jsonBody, overlayDefined } from "@/core/http/request";
+import { createRouter } from "@/core/http/router";
+import { buildXlsx, type SheetColumn, xlsxFile, xlsxResponses } from "@/core/xlsx";
 import {
   createDirBody,
   downloadQuery,

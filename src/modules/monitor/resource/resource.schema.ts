@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { pageQuerySchema } from "../../../core/http/pagination";
-import { filterText } from "../../../core/http/schemas";
+import { pageQuerySchema } from "@/core/http/pagination";
+import { filterText } from "@/core/http/schemas";
 
 const optionalText = filterText
   .max(2048)

@@ -1,9 +1,9 @@
-import type { AppDeps } from "../../../core/context";
-import { AppError, badRequest, conflict, notFound } from "../../../core/http/errors";
-import { offsetOf, type PageQuery, pageOf } from "../../../core/http/pagination";
-import { contentMatchesExtension } from "../../../core/storage/content-check";
-import { contentTypeOf, openStored, type StorageEntry } from "../../../core/storage/storage";
-import { DANGEROUS } from "../../../core/storage/upload";
+import type { AppDeps } from "@/core/context";
+import { AppError, badRequest, conflict, notFound } from "@/core/http/errors";
+import { offsetOf, type PageQuery, pageOf } from "@/core/http/pagination";
+import { contentMatchesExtension } from "@/core/storage/content-check";
+import { contentTypeOf, openStored, type StorageEntry } from "@/core/storage/storage";
+import { DANGEROUS } from "@/core/storage/upload";
 import {
   baseName,
   fileUrlOf,

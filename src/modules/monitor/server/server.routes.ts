@@ -1,8 +1,8 @@
-import { guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { ok } from "../../../core/http/envelope";
-import { jsonOk } from "../../../core/http/openapi";
-import { createRouter } from "../../../core/http/router";
+import { guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { createRouter } from "@/core/http/router";
 import { serverInfo } from "./server.schema";
 import * as server from "./server.service";
 

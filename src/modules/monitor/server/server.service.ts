@@ -1,6 +1,6 @@
-import type { AppDeps, SystemSnapshot } from "../../../core/context";
-import { formatDateTime } from "../../../core/http/datetime";
-import { failedAuditWrites } from "../../../core/log/operation-log";
+import type { AppDeps, SystemSnapshot } from "@/core/context";
+import { formatDateTime } from "@/core/http/datetime";
+import { failedAuditWrites } from "@/core/log/operation-log";
 import type { ServerInfo } from "./server.schema";
 
 const UNITS = ["B", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];

@@ -1,5 +1,5 @@
-import type { AppDeps } from "../../../core/context";
-import { rateLimited } from "../../../core/http/rate-limit";
+import type { AppDeps } from "@/core/context";
+import { rateLimited } from "@/core/http/rate-limit";
 
 /**
  * Brute-force defence that is not a denial of service.

@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { currentAuth, guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { publicOrigin } from "../../../core/http/client-ip";
-import { ok } from "../../../core/http/envelope";
-import { commonErrors, jsonOk } from "../../../core/http/openapi";
-import { createRouter } from "../../../core/http/router";
-import { clientInfo } from "../../../core/log/operation-log";
+import { currentAuth, guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { publicOrigin } from "@/core/http/client-ip";
+import { ok } from "@/core/http/envelope";
+import { commonErrors, jsonOk } from "@/core/http/openapi";
+import { createRouter } from "@/core/http/router";
+import { clientInfo } from "@/core/log/operation-log";
 import {
   autoLoginUser,
   captchaOut,

@@ -1,16 +1,16 @@
 import { and, asc, eq } from "drizzle-orm";
-import { assertMayUnlock } from "../../../core/auth/authority";
-import { createCaptcha } from "../../../core/auth/captcha";
-import { authServices } from "../../../core/auth/guard";
-import type { Principal } from "../../../core/auth/principal";
-import type { Session } from "../../../core/auth/sessions";
-import type { TokenPair } from "../../../core/auth/tokens";
-import { loginLocation, parseUserAgent } from "../../../core/auth/user-agent";
-import type { AppDeps } from "../../../core/context";
-import { nowString } from "../../../core/http/datetime";
-import { AppError, badRequest, notFound, unauthenticated } from "../../../core/http/errors";
-import { hit, rateLimited } from "../../../core/http/rate-limit";
-import { type ClientInfo, LOG_TYPE, writeLog } from "../../../core/log/operation-log";
+import { assertMayUnlock } from "@/core/auth/authority";
+import { createCaptcha } from "@/core/auth/captcha";
+import { authServices } from "@/core/auth/guard";
+import type { Principal } from "@/core/auth/principal";
+import type { Session } from "@/core/auth/sessions";
+import type { TokenPair } from "@/core/auth/tokens";
+import { loginLocation, parseUserAgent } from "@/core/auth/user-agent";
+import type { AppDeps } from "@/core/context";
+import { nowString } from "@/core/http/datetime";
+import { AppError, badRequest, notFound, unauthenticated } from "@/core/http/errors";
+import { hit, rateLimited } from "@/core/http/rate-limit";
+import { type ClientInfo, LOG_TYPE, writeLog } from "@/core/log/operation-log";
 import { createLockout, type LockoutAccount } from "./auth.lockout";
 
 const LOGIN_PATH = "/api/v1/system/auth/login";

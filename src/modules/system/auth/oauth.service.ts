@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import type { AppDeps } from "../../../core/context";
-import { nowString } from "../../../core/http/datetime";
-import { type ClientInfo, LOG_TYPE, writeLog } from "../../../core/log/operation-log";
+import type { AppDeps } from "@/core/context";
+import { nowString } from "@/core/http/datetime";
+import { type ClientInfo, LOG_TYPE, writeLog } from "@/core/log/operation-log";
 import { startSession } from "./auth.service";
 
 /**

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, ne, type SQL } from "drizzle-orm";
-import type { Database, Orm } from "../../../core/db/database";
-import { allOf, notDeleted } from "../../../core/db/query";
+import type { Database, Orm } from "@/core/db/database";
+import { allOf, notDeleted } from "@/core/db/query";
 
 export type DeptRow = Database["t"]["sys_dept"]["$inferSelect"];
 type DeptInsert = Database["t"]["sys_dept"]["$inferInsert"];

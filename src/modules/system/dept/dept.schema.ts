@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
-import { baseOutFields, optionalText, statusCode } from "../../../core/http/schemas";
-import type { TreeNode } from "../../../core/http/tree";
+import { timeRangeQuery } from "@/core/db/query";
+import { baseOutFields, optionalText, statusCode } from "@/core/http/schemas";
+import type { TreeNode } from "@/core/http/tree";
 
 export const deptQuery = z.object({
   name: z.string().optional().openapi({ description: "部门名称 (模糊)" }),

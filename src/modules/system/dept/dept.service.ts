@@ -1,13 +1,13 @@
 import { inArray, type SQL } from "drizzle-orm";
-import { dataScopeFilter, descendantsOf, hasAllData } from "../../../core/auth/data-scope";
-import { forgetPrincipals, type Principal } from "../../../core/auth/principal";
-import type { AppDeps } from "../../../core/context";
-import { allOf, contains, equals, within } from "../../../core/db/query";
-import { batchIds, requireAll } from "../../../core/http/batch";
-import { badRequest, conflict, forbidden, notFound } from "../../../core/http/errors";
-import { toBaseOut } from "../../../core/http/schemas";
-import { buildTree } from "../../../core/http/tree";
-import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
+import { dataScopeFilter, descendantsOf, hasAllData } from "@/core/auth/data-scope";
+import { forgetPrincipals, type Principal } from "@/core/auth/principal";
+import type { AppDeps } from "@/core/context";
+import { allOf, contains, equals, within } from "@/core/db/query";
+import { batchIds, requireAll } from "@/core/http/batch";
+import { badRequest, conflict, forbidden, notFound } from "@/core/http/errors";
+import { toBaseOut } from "@/core/http/schemas";
+import { buildTree } from "@/core/http/tree";
+import { conflictOnDuplicate } from "@/core/http/unique-conflict";
 import * as repo from "./dept.repo";
 import type { DeptInput, DeptNode, DeptOut } from "./dept.schema";
 

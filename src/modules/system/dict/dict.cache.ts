@@ -1,5 +1,5 @@
-import { getJson, setJson } from "../../../core/cache/cache";
-import type { AppDeps } from "../../../core/context";
+import { getJson, setJson } from "@/core/cache/cache";
+import type { AppDeps } from "@/core/context";
 import { enabledItemsOf, typeByCode } from "./dict.repo";
 import type { DictDataRow } from "./dict.schema";
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, ne, type SQL } from "drizzle-orm";
-import type { Database, Orm } from "../../../core/db/database";
-import { allOf, contains, equals, notDeleted, orderByOf, selectPage, within } from "../../../core/db/query";
+import type { Database, Orm } from "@/core/db/database";
+import { allOf, contains, equals, notDeleted, orderByOf, selectPage, within } from "@/core/db/query";
 import type { DictDataFilters, DictDataRow, DictTypeFilters, DictTypeRow } from "./dict.schema";
 
 /* Drizzle queries of sys_dict_type / sys_dict_data; no rules here. */

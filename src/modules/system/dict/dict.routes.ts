@@ -1,12 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { ok } from "../../../core/http/envelope";
-import { jsonOk } from "../../../core/http/openapi";
-import { pageSchema } from "../../../core/http/pagination";
-import { jsonBody, overlayDefined } from "../../../core/http/request";
-import { createRouter } from "../../../core/http/router";
-import { buildXlsx, type SheetColumn, statusLabel, xlsxFile, xlsxResponses, yesNo } from "../../../core/xlsx";
+import { guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { pageSchema } from "@/core/http/pagination";
+import { jsonBody, overlayDefined } from "@/core/http/request";
+import { createRouter } from "@/core/http/router";
+import { buildXlsx, type SheetColumn, statusLabel, xlsxFile, xlsxResponses, yesNo } from "@/core/xlsx";
 import {
   batchStatusBody,
   type DictDataRow,

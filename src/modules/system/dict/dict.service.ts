@@ -1,8 +1,8 @@
-import type { AppDeps } from "../../../core/context";
-import { batchIds, requireAll } from "../../../core/http/batch";
-import { badRequest, conflict, notFound } from "../../../core/http/errors";
-import { pageOf } from "../../../core/http/pagination";
-import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
+import type { AppDeps } from "@/core/context";
+import { batchIds, requireAll } from "@/core/http/batch";
+import { badRequest, conflict, notFound } from "@/core/http/errors";
+import { pageOf } from "@/core/http/pagination";
+import { conflictOnDuplicate } from "@/core/http/unique-conflict";
 import { cachedDictItems, forgetDictTypes } from "./dict.cache";
 import * as repo from "./dict.repo";
 import type {

@@ -1,5 +1,5 @@
-import { LOG_TYPE } from "../../../core/log/operation-log";
-import { buildXlsx, type SheetColumn } from "../../../core/xlsx";
+import { LOG_TYPE } from "@/core/log/operation-log";
+import { buildXlsx, type SheetColumn } from "@/core/xlsx";
 import type { LogRow } from "./log.repo";
 
 /** Header titles and cell values, in the contract's column order (L4). */

@@ -1,6 +1,6 @@
 import { asc, desc, eq, getTableColumns, inArray, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Database } from "../../../core/db/database";
+import type { Database } from "@/core/db/database";
 import {
   allOf,
   contains,
@@ -9,8 +9,8 @@ import {
   pageIds,
   readTogether,
   softDeleted,
-} from "../../../core/db/query";
-import type { PageQuery } from "../../../core/http/pagination";
+} from "@/core/db/query";
+import type { PageQuery } from "@/core/http/pagination";
 
 export type LogRow = Database["t"]["sys_log"]["$inferSelect"];
 

@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
+import { timeRangeQuery } from "@/core/db/query";
 import {
   baseOutFields,
   numberAsText,
   optionalIntFilter as optionalInt,
   userByOutFields,
-} from "../../../core/http/schemas";
+} from "@/core/http/schemas";
 
 const optionalText = (description: string) =>
   z.preprocess(numberAsText, z.string().optional()).openapi({ type: "string", description });

@@ -1,11 +1,11 @@
-import { dataScopeFilter } from "../../../core/auth/data-scope";
-import type { Principal } from "../../../core/auth/principal";
-import type { AppDeps } from "../../../core/context";
-import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../../../core/db/query";
-import { batchIds, requireAll } from "../../../core/http/batch";
-import { notFound } from "../../../core/http/errors";
-import { type PageQuery, pageOf } from "../../../core/http/pagination";
-import { redactLoggedText, scrubText } from "../../../core/log/redact";
+import { dataScopeFilter } from "@/core/auth/data-scope";
+import type { Principal } from "@/core/auth/principal";
+import type { AppDeps } from "@/core/context";
+import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
+import { batchIds, requireAll } from "@/core/http/batch";
+import { notFound } from "@/core/http/errors";
+import { type PageQuery, pageOf } from "@/core/http/pagination";
+import { redactLoggedText, scrubText } from "@/core/log/redact";
 import * as repo from "./log.repo";
 import type { LogQuery } from "./log.schema";
 

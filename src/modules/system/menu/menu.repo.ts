@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, ne, notInArray, type SQL } from "drizzle-orm";
-import type { Database } from "../../../core/db/database";
-import { allOf, notDeleted } from "../../../core/db/query";
+import type { Database } from "@/core/db/database";
+import { allOf, notDeleted } from "@/core/db/query";
 
 type MenuTable = Database["t"]["sys_menu"];
 export type MenuRow = MenuTable["$inferSelect"];

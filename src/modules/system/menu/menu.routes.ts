@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { currentAuth, guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { ok } from "../../../core/http/envelope";
-import { jsonOk } from "../../../core/http/openapi";
-import { jsonBody } from "../../../core/http/request";
-import { createRouter } from "../../../core/http/router";
-import { idList } from "../../../core/http/schemas";
+import { currentAuth, guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { jsonBody } from "@/core/http/request";
+import { createRouter } from "@/core/http/router";
+import { idList } from "@/core/http/schemas";
 import { batchStatus, idParam, menuInput, menuNode, menuOut, menuQuery } from "./menu.schema";
 import * as menus from "./menu.service";
 

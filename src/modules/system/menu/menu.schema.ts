@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
-import { baseOutFields, idArray } from "../../../core/http/schemas";
+import { timeRangeQuery } from "@/core/db/query";
+import { baseOutFields, idArray } from "@/core/http/schemas";
 
 /** Menu types (contract §11.5). */
 export const MENU_TYPE = { DIRECTORY: 1, PAGE: 2, BUTTON: 3, LINK: 4 } as const;

@@ -1,4 +1,4 @@
-import { buildXlsx, type SheetColumn, statusLabel } from "../../../core/xlsx";
+import { buildXlsx, type SheetColumn, statusLabel } from "@/core/xlsx";
 import type { NoticeRow } from "./notice.repo";
 
 /** Header titles and cell values, in the contract's column order (N7). */

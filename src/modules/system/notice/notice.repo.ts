@@ -1,7 +1,7 @@
 import { asc, eq, inArray, ne, type SQL } from "drizzle-orm";
-import type { Database } from "../../../core/db/database";
-import { allOf, notDeleted, selectPage, softDeleted } from "../../../core/db/query";
-import type { PageQuery } from "../../../core/http/pagination";
+import type { Database } from "@/core/db/database";
+import { allOf, notDeleted, selectPage, softDeleted } from "@/core/db/query";
+import type { PageQuery } from "@/core/http/pagination";
 
 export type NoticeRow = Database["t"]["sys_notice"]["$inferSelect"];
 type NoticeInsert = Database["t"]["sys_notice"]["$inferInsert"];

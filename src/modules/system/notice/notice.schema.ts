@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
-import { sanitizeHtml } from "../../../core/http/sanitize-html";
+import { timeRangeQuery } from "@/core/db/query";
+import { sanitizeHtml } from "@/core/http/sanitize-html";
 import {
   baseOutFields,
   numberAsText,
@@ -8,7 +8,7 @@ import {
   optionalText,
   statusCode,
   userByOutFields,
-} from "../../../core/http/schemas";
+} from "@/core/http/schemas";
 
 export const noticeQuery = z.object({
   notice_title: z.string().optional().openapi({ description: "公告标题 (模糊)" }),

@@ -1,11 +1,11 @@
 import { asc, eq } from "drizzle-orm";
-import { dataScopeFilter } from "../../../core/auth/data-scope";
-import type { Principal } from "../../../core/auth/principal";
-import type { AppDeps } from "../../../core/context";
-import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "../../../core/db/query";
-import { batchIds, requireAll } from "../../../core/http/batch";
-import { conflict, notFound } from "../../../core/http/errors";
-import { type PageQuery, pageOf } from "../../../core/http/pagination";
+import { dataScopeFilter } from "@/core/auth/data-scope";
+import type { Principal } from "@/core/auth/principal";
+import type { AppDeps } from "@/core/context";
+import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
+import { batchIds, requireAll } from "@/core/http/batch";
+import { conflict, notFound } from "@/core/http/errors";
+import { type PageQuery, pageOf } from "@/core/http/pagination";
 import * as repo from "./notice.repo";
 import type { NoticeInput, NoticeQuery } from "./notice.schema";
 

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppDeps, AppEnv } from "../../../core/context";
-import { clientIp } from "../../../core/http/client-ip";
-import { fail } from "../../../core/http/envelope";
+import type { AppDeps, AppEnv } from "@/core/context";
+import { clientIp } from "@/core/http/client-ip";
+import { fail } from "@/core/http/envelope";
 import { getParamValue } from "./param.service";
 
 /*

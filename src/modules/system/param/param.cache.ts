@@ -1,5 +1,5 @@
-import { getJson, setJson } from "../../../core/cache/cache";
-import type { AppDeps } from "../../../core/context";
+import { getJson, setJson } from "@/core/cache/cache";
+import type { AppDeps } from "@/core/context";
 import { listParams, paramByKey } from "./param.repo";
 import type { ParamRow } from "./param.schema";
 

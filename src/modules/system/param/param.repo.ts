@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
-import type { Database, Orm } from "../../../core/db/database";
-import { allOf, contains, equals, notDeleted, orderByOf, selectPage, within } from "../../../core/db/query";
+import type { Database, Orm } from "@/core/db/database";
+import { allOf, contains, equals, notDeleted, orderByOf, selectPage, within } from "@/core/db/query";
 import type { ParamFilters, ParamRow } from "./param.schema";
 
 /* Drizzle queries of sys_param; no rules here. */

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
-import { pageQuerySchema } from "../../../core/http/pagination";
-import { baseOutFields } from "../../../core/http/schemas";
+import { timeRangeQuery } from "@/core/db/query";
+import { pageQuerySchema } from "@/core/http/pagination";
+import { baseOutFields } from "@/core/http/schemas";
 
 /*
  * Request and response shapes of the system parameters, contract §12.8. Request objects are not

@@ -1,8 +1,8 @@
-import type { AppDeps } from "../../../core/context";
-import { batchIds } from "../../../core/http/batch";
-import { badRequest, conflict, notFound } from "../../../core/http/errors";
-import { pageOf } from "../../../core/http/pagination";
-import { storeUpload, type UploadResult } from "../../../core/storage/upload";
+import type { AppDeps } from "@/core/context";
+import { batchIds } from "@/core/http/batch";
+import { badRequest, conflict, notFound } from "@/core/http/errors";
+import { pageOf } from "@/core/http/pagination";
+import { storeUpload, type UploadResult } from "@/core/storage/upload";
 import { cachedParam, cachedParams, forgetParams } from "./param.cache";
 import * as repo from "./param.repo";
 import type { ParamFilters, ParamIn, ParamRow } from "./param.schema";

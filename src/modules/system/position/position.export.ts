@@ -1,4 +1,4 @@
-import { buildXlsx, type SheetColumn, statusLabel } from "../../../core/xlsx";
+import { buildXlsx, type SheetColumn, statusLabel } from "@/core/xlsx";
 import type { PositionRow } from "./position.repo";
 
 /** Header titles and cell values, in the contract's column order (P7). */

@@ -1,6 +1,6 @@
 import { asc, eq, inArray, ne, type SQL } from "drizzle-orm";
-import type { Database, Orm } from "../../../core/db/database";
-import { allOf, notDeleted, selectPage } from "../../../core/db/query";
+import type { Database, Orm } from "@/core/db/database";
+import { allOf, notDeleted, selectPage } from "@/core/db/query";
 
 export type PositionRow = Database["t"]["sys_position"]["$inferSelect"];
 type PositionInsert = Database["t"]["sys_position"]["$inferInsert"];

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
-import { pageQuerySchema } from "../../../core/http/pagination";
-import { baseOutFields, optionalText, statusCode, userByOutFields } from "../../../core/http/schemas";
+import { timeRangeQuery } from "@/core/db/query";
+import { pageQuerySchema } from "@/core/http/pagination";
+import { baseOutFields, optionalText, statusCode, userByOutFields } from "@/core/http/schemas";
 
 /**
  * An id filter; empty text or null (the SPA's cleared field) means "no filter". Unlike the shared

@@ -1,20 +1,12 @@
 import { inArray, type SQL } from "drizzle-orm";
-import { dataScopeFilter } from "../../../core/auth/data-scope";
-import type { Principal } from "../../../core/auth/principal";
-import type { AppDeps } from "../../../core/context";
-import {
-  allOf,
-  contains,
-  equals,
-  orderByOf,
-  softDeleted,
-  withAuditUsers,
-  within,
-} from "../../../core/db/query";
-import { batchIds, requireAll } from "../../../core/http/batch";
-import { conflict, notFound } from "../../../core/http/errors";
-import { type Page, type PageQuery, pageOf } from "../../../core/http/pagination";
-import { toBaseOut } from "../../../core/http/schemas";
+import { dataScopeFilter } from "@/core/auth/data-scope";
+import type { Principal } from "@/core/auth/principal";
+import type { AppDeps } from "@/core/context";
+import { allOf, contains, equals, orderByOf, softDeleted, withAuditUsers, within } from "@/core/db/query";
+import { batchIds, requireAll } from "@/core/http/batch";
+import { conflict, notFound } from "@/core/http/errors";
+import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
+import { toBaseOut } from "@/core/http/schemas";
 import { positionWorkbook } from "./position.export";
 import * as repo from "./position.repo";
 import type { PositionFilter, PositionInput, PositionOut } from "./position.schema";

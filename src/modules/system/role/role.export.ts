@@ -1,4 +1,4 @@
-import { buildXlsx, type SheetColumn, statusLabel } from "../../../core/xlsx";
+import { buildXlsx, type SheetColumn, statusLabel } from "@/core/xlsx";
 import type { RoleRow } from "./role.repo";
 
 const SCOPE_LABELS: Record<number, string> = {

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, ne, type SQL } from "drizzle-orm";
-import type { Database } from "../../../core/db/database";
-import { allOf, notDeleted, selectPage } from "../../../core/db/query";
+import type { Database } from "@/core/db/database";
+import { allOf, notDeleted, selectPage } from "@/core/db/query";
 
 type RoleTable = Database["t"]["sys_role"];
 export type RoleRow = RoleTable["$inferSelect"];

@@ -1,13 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { currentAuth, guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { ok } from "../../../core/http/envelope";
-import { jsonOk } from "../../../core/http/openapi";
-import { pageSchema } from "../../../core/http/pagination";
-import { jsonBody, overlayDefined } from "../../../core/http/request";
-import { createRouter } from "../../../core/http/router";
-import { idList } from "../../../core/http/schemas";
-import { xlsxFile, xlsxResponses } from "../../../core/xlsx";
+import { currentAuth, guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { pageSchema } from "@/core/http/pagination";
+import { jsonBody, overlayDefined } from "@/core/http/request";
+import { createRouter } from "@/core/http/router";
+import { idList } from "@/core/http/schemas";
+import { xlsxFile, xlsxResponses } from "@/core/xlsx";
 import { roleWorkbook } from "./role.export";
 import {
   idParam,

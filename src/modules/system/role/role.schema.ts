@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
-import { pageQuerySchema } from "../../../core/http/pagination";
-import { baseOutFields, idArray } from "../../../core/http/schemas";
-import { deptOut } from "../dept/dept.schema";
-import { menuOut } from "../menu/menu.schema";
+import { timeRangeQuery } from "@/core/db/query";
+import { pageQuerySchema } from "@/core/http/pagination";
+import { baseOutFields, idArray } from "@/core/http/schemas";
+import { deptOut } from "@/modules/system/dept/dept.schema";
+import { menuOut } from "@/modules/system/menu/menu.schema";
 
 /** Numeric strings become numbers, as upstream's lax integer parsing did. */
 const numeric = (v: unknown) => (typeof v === "string" && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v);

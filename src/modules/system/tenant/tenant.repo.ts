@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, ne, type SQL } from "drizzle-orm";
-import type { Database, Orm } from "../../../core/db/database";
-import { allOf, notDeleted, selectPage } from "../../../core/db/query";
-import type { PageQuery } from "../../../core/http/pagination";
+import type { Database, Orm } from "@/core/db/database";
+import { allOf, notDeleted, selectPage } from "@/core/db/query";
+import type { PageQuery } from "@/core/http/pagination";
 
 export type TenantRow = Database["t"]["sys_tenant"]["$inferSelect"];
 type TenantInsert = Database["t"]["sys_tenant"]["$inferInsert"];

@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { guardedRoute } from "../../../core/auth/guard";
-import type { AppDeps } from "../../../core/context";
-import { ok } from "../../../core/http/envelope";
-import { jsonOk } from "../../../core/http/openapi";
-import { pageQuerySchema, pageSchema } from "../../../core/http/pagination";
-import { jsonBody } from "../../../core/http/request";
-import { createRouter } from "../../../core/http/router";
-import { batchSetAvailable, idList, idParam } from "../../../core/http/schemas";
+import { guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { pageQuerySchema, pageSchema } from "@/core/http/pagination";
+import { jsonBody } from "@/core/http/request";
+import { createRouter } from "@/core/http/router";
+import { batchSetAvailable, idList, idParam } from "@/core/http/schemas";
 import { tenantCreate, tenantOut, tenantQuery, tenantUpdate } from "./tenant.schema";
 import * as tenants from "./tenant.service";
 

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../core/db/query";
-import { formatDateTime, parseDateTime } from "../../../core/http/datetime";
-import { baseOutFields, numberAsText, optionalText, statusCode } from "../../../core/http/schemas";
+import { timeRangeQuery } from "@/core/db/query";
+import { formatDateTime, parseDateTime } from "@/core/http/datetime";
+import { baseOutFields, numberAsText, optionalText, statusCode } from "@/core/http/schemas";
 
 const name = z
   .string({ error: "请求失败，缺少必填项！" })

@@ -1,9 +1,9 @@
-import type { AppDeps } from "../../../core/context";
-import { allOf, contains, equals, orderByOf, within } from "../../../core/db/query";
-import { batchIds, requireAll } from "../../../core/http/batch";
-import { AppError, badRequest, conflict, notFound, validationError } from "../../../core/http/errors";
-import { type PageQuery, pageOf } from "../../../core/http/pagination";
-import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
+import type { AppDeps } from "@/core/context";
+import { allOf, contains, equals, orderByOf, within } from "@/core/db/query";
+import { batchIds, requireAll } from "@/core/http/batch";
+import { AppError, badRequest, conflict, notFound, validationError } from "@/core/http/errors";
+import { type PageQuery, pageOf } from "@/core/http/pagination";
+import { conflictOnDuplicate } from "@/core/http/unique-conflict";
 import * as repo from "./tenant.repo";
 import {
   endsBeforeStart,

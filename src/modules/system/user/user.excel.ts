@@ -6,7 +6,7 @@ import {
   statusLabel,
   workbookBytes,
   yesNo,
-} from "../../../core/xlsx";
+} from "@/core/xlsx";
 
 /* The user module's spreadsheets: the import template and the export (reading is in core/xlsx). */
 

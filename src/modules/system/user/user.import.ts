@@ -1,9 +1,9 @@
-import { dataScopeFilter } from "../../../core/auth/data-scope";
-import type { Principal } from "../../../core/auth/principal";
-import type { AppDeps } from "../../../core/context";
-import { AppError, badRequest } from "../../../core/http/errors";
-import { conflictOnDuplicate } from "../../../core/http/unique-conflict";
-import { readFirstSheet, SheetError } from "../../../core/xlsx";
+import { dataScopeFilter } from "@/core/auth/data-scope";
+import type { Principal } from "@/core/auth/principal";
+import type { AppDeps } from "@/core/context";
+import { AppError, badRequest } from "@/core/http/errors";
+import { conflictOnDuplicate } from "@/core/http/unique-conflict";
+import { readFirstSheet, SheetError } from "@/core/xlsx";
 import { GENDER_VALUE, STATUS_VALUE } from "./user.excel";
 import type { UserInsert } from "./user.repo";
 import * as repo from "./user.repo";

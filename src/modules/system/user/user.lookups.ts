@@ -1,6 +1,6 @@
-import { LOOKUP_PREFIX } from "../../../core/auth/principal";
-import { getJson, setJson } from "../../../core/cache/cache";
-import type { AppDeps } from "../../../core/context";
+import { LOOKUP_PREFIX } from "@/core/auth/principal";
+import { getJson, setJson } from "@/core/cache/cache";
+import type { AppDeps } from "@/core/context";
 import type { DeptRow, MenuRow, RoleRow } from "./user.repo";
 import * as repo from "./user.repo";
 

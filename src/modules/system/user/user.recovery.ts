@@ -1,11 +1,11 @@
-import { authServices } from "../../../core/auth/guard";
-import { createOneTimeCodes } from "../../../core/auth/one-time-code";
-import { assertAcceptablePassword } from "../../../core/auth/password-policy";
-import { forgetPrincipals } from "../../../core/auth/principal";
-import { type RecoverySender, recoverySenderFor } from "../../../core/auth/recovery-sender";
-import type { AppDeps } from "../../../core/context";
-import { badRequest, notFound } from "../../../core/http/errors";
-import { hit, rateLimited } from "../../../core/http/rate-limit";
+import { authServices } from "@/core/auth/guard";
+import { createOneTimeCodes } from "@/core/auth/one-time-code";
+import { assertAcceptablePassword } from "@/core/auth/password-policy";
+import { forgetPrincipals } from "@/core/auth/principal";
+import { type RecoverySender, recoverySenderFor } from "@/core/auth/recovery-sender";
+import type { AppDeps } from "@/core/context";
+import { badRequest, notFound } from "@/core/http/errors";
+import { hit, rateLimited } from "@/core/http/rate-limit";
 import * as repo from "./user.repo";
 
 /*

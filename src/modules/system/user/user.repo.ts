@@ -1,8 +1,8 @@
 import { and, asc, eq, getTableColumns, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Database, Orm } from "../../../core/db/database";
-import { allOf, liveCountOf, notDeleted, pageIds, readTogether, softDeleted } from "../../../core/db/query";
+import type { Database, Orm } from "@/core/db/database";
+import { allOf, liveCountOf, notDeleted, pageIds, readTogether, softDeleted } from "@/core/db/query";
 
 /* Drizzle queries of the user module; no rules here. */
 

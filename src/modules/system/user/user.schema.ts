@@ -1,16 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../../core/auth/password-policy";
-import { timeRangeQuery } from "../../../core/db/query";
-import { pageQuerySchema } from "../../../core/http/pagination";
-import {
-  baseOutFields,
-  commonRef,
-  idArray,
-  optionalIntFilter,
-  userByOutFields,
-} from "../../../core/http/schemas";
-import { menuOut } from "../menu/menu.schema";
-import { roleOut } from "../role/role.schema";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/core/auth/password-policy";
+import { timeRangeQuery } from "@/core/db/query";
+import { pageQuerySchema } from "@/core/http/pagination";
+import { baseOutFields, commonRef, idArray, optionalIntFilter, userByOutFields } from "@/core/http/schemas";
+import { menuOut } from "@/modules/system/menu/menu.schema";
+import { roleOut } from "@/modules/system/role/role.schema";
 
 /* ---------- field rules shared by the request bodies ---------- */
 

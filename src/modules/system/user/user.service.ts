@@ -1,25 +1,17 @@
 import { desc, type SQL } from "drizzle-orm";
-import { assertAuthorityOverUsers, assertMayAssignRoles } from "../../../core/auth/authority";
-import { dataScopeFilter } from "../../../core/auth/data-scope";
-import { authServices } from "../../../core/auth/guard";
-import { assertAcceptablePassword } from "../../../core/auth/password-policy";
-import { forgetPrincipals, type Principal } from "../../../core/auth/principal";
-import type { AppDeps, AuthContext } from "../../../core/context";
-import {
-  allOf,
-  contains,
-  equals,
-  notDeleted,
-  orderByOf,
-  withAuditUsers,
-  within,
-} from "../../../core/db/query";
-import { badRequest, conflict, notFound } from "../../../core/http/errors";
-import { type Page, pageOf, parseOrderBy } from "../../../core/http/pagination";
-import { hit, rateLimited } from "../../../core/http/rate-limit";
-import { buildTree, type TreeNode } from "../../../core/http/tree";
-import { storeUpload } from "../../../core/storage/upload";
-import { verifyPasswordUnderLockout } from "../auth/auth.lockout";
+import { assertAuthorityOverUsers, assertMayAssignRoles } from "@/core/auth/authority";
+import { dataScopeFilter } from "@/core/auth/data-scope";
+import { authServices } from "@/core/auth/guard";
+import { assertAcceptablePassword } from "@/core/auth/password-policy";
+import { forgetPrincipals, type Principal } from "@/core/auth/principal";
+import type { AppDeps, AuthContext } from "@/core/context";
+import { allOf, contains, equals, notDeleted, orderByOf, withAuditUsers, within } from "@/core/db/query";
+import { badRequest, conflict, notFound } from "@/core/http/errors";
+import { type Page, pageOf, parseOrderBy } from "@/core/http/pagination";
+import { hit, rateLimited } from "@/core/http/rate-limit";
+import { buildTree, type TreeNode } from "@/core/http/tree";
+import { storeUpload } from "@/core/storage/upload";
+import { verifyPasswordUnderLockout } from "@/modules/system/auth/auth.lockout";
 import { roleDetails } from "./user.lookups";
 import type { MenuRow, UserInsert, UserRow } from "./user.repo";
 import * as repo from "./user.repo";

@@ -1,8 +1,8 @@
-import { authServices } from "../../../core/auth/guard";
-import type { Session } from "../../../core/auth/sessions";
-import type { AppDeps, AuthContext } from "../../../core/context";
-import { formatDateTime } from "../../../core/http/datetime";
-import { notFound } from "../../../core/http/errors";
+import { authServices } from "@/core/auth/guard";
+import type { Session } from "@/core/auth/sessions";
+import type { AppDeps, AuthContext } from "@/core/context";
+import { formatDateTime } from "@/core/http/datetime";
+import { notFound } from "@/core/http/errors";
 
 /* The caller's own sessions (devices): list them, end one. Only the caller's, by construction. */
 

@@ -1,6 +1,6 @@
 import { Cron, type CronOptions } from "croner";
-import { parseDateTime } from "../../../core/http/datetime";
-import { badRequest } from "../../../core/http/errors";
+import { parseDateTime } from "@/core/http/datetime";
+import { badRequest } from "@/core/http/errors";
 
 /*
  * Trigger expressions of `POST /node/execute` (contract §6.2). Cron text is Quartz-ordered

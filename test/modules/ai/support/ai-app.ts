@@ -1,6 +1,6 @@
 import type { Server } from "bun";
 import { type BunWebSocketData, upgradeWebSocket, websocket } from "hono/bun";
-import type { Settings } from "../../../../src/config";
+import type { Settings } from "@/config";
 import { createTestApp, type TestApp } from "../../../support/app";
 import type { FakeOpenAI } from "./fake-openai";
 

@@ -1,13 +1,13 @@
 import { z } from "@hono/zod-openapi";
-import { guardedRoute } from "../../../../core/auth/guard";
-import type { AppDeps } from "../../../../core/context";
-import { ok } from "../../../../core/http/envelope";
-import { jsonOk } from "../../../../core/http/openapi";
-import { pageSchema } from "../../../../core/http/pagination";
-import { jsonBody } from "../../../../core/http/request";
-import { createRouter } from "../../../../core/http/router";
-import { idList, idParam } from "../../../../core/http/schemas";
-import { taskScheduler } from "../../scheduler";
+import { guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { pageSchema } from "@/core/http/pagination";
+import { jsonBody } from "@/core/http/request";
+import { createRouter } from "@/core/http/router";
+import { idList, idParam } from "@/core/http/schemas";
+import { taskScheduler } from "@/modules/task/scheduler";
 import { jobIdParam, jobLogOut, jobLogQuery, schedulerJob, schedulerStatus } from "./job.schema";
 import * as logs from "./job.service";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { pageQuerySchema } from "../../../../core/http/pagination";
-import { baseOutFields } from "../../../../core/http/schemas";
+import { pageQuerySchema } from "@/core/http/pagination";
+import { baseOutFields } from "@/core/http/schemas";
 
 export const jobLogQuery = pageQuerySchema.extend({
   job_id: z.string().nullish().openapi({ description: "任务ID (精确)" }),

@@ -1,10 +1,10 @@
 import { eq, inArray } from "drizzle-orm";
-import type { AppDeps } from "../../../../core/context";
-import { allOf, contains, equals, orderByOf, selectPage } from "../../../../core/db/query";
-import { batchIds, requireAll } from "../../../../core/http/batch";
-import { notFound } from "../../../../core/http/errors";
-import { type Page, pageOf } from "../../../../core/http/pagination";
-import { toBaseOut } from "../../../../core/http/schemas";
+import type { AppDeps } from "@/core/context";
+import { allOf, contains, equals, orderByOf, selectPage } from "@/core/db/query";
+import { batchIds, requireAll } from "@/core/http/batch";
+import { notFound } from "@/core/http/errors";
+import { type Page, pageOf } from "@/core/http/pagination";
+import { toBaseOut } from "@/core/http/schemas";
 import type { JobLogOut, JobLogQuery } from "./job.schema";
 
 type JobRow = AppDeps["db"]["t"]["task_job"]["$inferSelect"];

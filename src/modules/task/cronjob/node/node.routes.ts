@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { currentAuth, guardedRoute } from "../../../../core/auth/guard";
-import type { AppDeps } from "../../../../core/context";
-import { ok } from "../../../../core/http/envelope";
-import { jsonOk } from "../../../../core/http/openapi";
-import { pageSchema } from "../../../../core/http/pagination";
-import { jsonBody } from "../../../../core/http/request";
-import { createRouter } from "../../../../core/http/router";
-import { idList, idParam } from "../../../../core/http/schemas";
+import { currentAuth, guardedRoute } from "@/core/auth/guard";
+import type { AppDeps } from "@/core/context";
+import { ok } from "@/core/http/envelope";
+import { jsonOk } from "@/core/http/openapi";
+import { pageSchema } from "@/core/http/pagination";
+import { jsonBody } from "@/core/http/request";
+import { createRouter } from "@/core/http/router";
+import { idList, idParam } from "@/core/http/schemas";
 import { executeInput, executeOut, nodeInput, nodeOption, nodeOut, nodeQuery } from "./node.schema";
 import * as node from "./node.service";
 

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../../core/db/query";
-import { parseDateTime } from "../../../../core/http/datetime";
-import { pageQuerySchema } from "../../../../core/http/pagination";
-import { baseOutFields, optionalIntFilter, userByOutFields } from "../../../../core/http/schemas";
+import { timeRangeQuery } from "@/core/db/query";
+import { parseDateTime } from "@/core/http/datetime";
+import { pageQuerySchema } from "@/core/http/pagination";
+import { baseOutFields, optionalIntFilter, userByOutFields } from "@/core/http/schemas";
 
 const DATE_MESSAGE = "时间格式必须为 YYYY-MM-DD HH:MM:SS";
 

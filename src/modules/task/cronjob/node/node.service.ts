@@ -1,7 +1,7 @@
 import { asc, eq, inArray, ne, type SQL } from "drizzle-orm";
-import { dataScopeFilter } from "../../../../core/auth/data-scope";
-import type { Principal } from "../../../../core/auth/principal";
-import type { AppDeps } from "../../../../core/context";
+import { dataScopeFilter } from "@/core/auth/data-scope";
+import type { Principal } from "@/core/auth/principal";
+import type { AppDeps } from "@/core/context";
 import {
   allOf,
   contains,
@@ -11,16 +11,16 @@ import {
   softDeleted,
   withAuditUsers,
   within,
-} from "../../../../core/db/query";
-import { batchIds } from "../../../../core/http/batch";
-import { parseDateTime } from "../../../../core/http/datetime";
-import { conflict, notFound } from "../../../../core/http/errors";
-import { type Page, type PageQuery, pageOf } from "../../../../core/http/pagination";
-import { toBaseOut } from "../../../../core/http/schemas";
-import { conflictOnDuplicate } from "../../../../core/http/unique-conflict";
-import { requireHandler } from "../../handlers";
-import { parseKwargs, type Schedule, taskScheduler } from "../../scheduler";
-import { runDate } from "../cron";
+} from "@/core/db/query";
+import { batchIds } from "@/core/http/batch";
+import { parseDateTime } from "@/core/http/datetime";
+import { conflict, notFound } from "@/core/http/errors";
+import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
+import { toBaseOut } from "@/core/http/schemas";
+import { conflictOnDuplicate } from "@/core/http/unique-conflict";
+import { runDate } from "@/modules/task/cronjob/cron";
+import { requireHandler } from "@/modules/task/handlers";
+import { parseKwargs, type Schedule, taskScheduler } from "@/modules/task/scheduler";
 import type { ExecuteInput, NodeFilter, NodeInput, NodeOut } from "./node.schema";
 
 type NodeRow = AppDeps["db"]["t"]["task_node"]["$inferSelect"];

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../../core/db/query";
-import { pageQuerySchema } from "../../../../core/http/pagination";
-import { commonRef, optionalIntFilter } from "../../../../core/http/schemas";
+import { timeRangeQuery } from "@/core/db/query";
+import { pageQuerySchema } from "@/core/http/pagination";
+import { commonRef, optionalIntFilter } from "@/core/http/schemas";
 
 export const WORKFLOW_STATUSES = ["draft", "published", "archived"] as const;
 

@@ -1,7 +1,7 @@
 import { eq, inArray, ne, type SQL } from "drizzle-orm";
-import { dataScopeFilter } from "../../../../core/auth/data-scope";
-import type { Principal } from "../../../../core/auth/principal";
-import type { AppDeps } from "../../../../core/context";
+import { dataScopeFilter } from "@/core/auth/data-scope";
+import type { Principal } from "@/core/auth/principal";
+import type { AppDeps } from "@/core/context";
 import {
   allOf,
   contains,
@@ -11,13 +11,13 @@ import {
   softDeleted,
   withAuditUsers,
   within,
-} from "../../../../core/db/query";
-import { batchIds } from "../../../../core/http/batch";
-import { badRequest, conflict, notFound } from "../../../../core/http/errors";
-import { type Page, type PageQuery, pageOf } from "../../../../core/http/pagination";
-import { conflictOnDuplicate } from "../../../../core/http/unique-conflict";
-import { requireHandler } from "../../handlers";
-import { nodeTypeScope } from "../node-type/node-type.service";
+} from "@/core/db/query";
+import { batchIds } from "@/core/http/batch";
+import { badRequest, conflict, notFound } from "@/core/http/errors";
+import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
+import { conflictOnDuplicate } from "@/core/http/unique-conflict";
+import { requireHandler } from "@/modules/task/handlers";
+import { nodeTypeScope } from "@/modules/task/workflow/node-type/node-type.service";
 import { type NodeTemplate, orderedGraph, runGraph } from "./definition.engine";
 import type {
   WorkflowCreate,

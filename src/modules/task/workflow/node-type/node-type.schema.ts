@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { timeRangeQuery } from "../../../../core/db/query";
-import { pageQuerySchema } from "../../../../core/http/pagination";
-import { baseOutFields, optionalIntFilter, userByOutFields } from "../../../../core/http/schemas";
+import { timeRangeQuery } from "@/core/db/query";
+import { pageQuerySchema } from "@/core/http/pagination";
+import { baseOutFields, optionalIntFilter, userByOutFields } from "@/core/http/schemas";
 
 export const CATEGORIES = ["trigger", "action", "condition", "control"] as const;
 

@@ -1,7 +1,7 @@
 import { asc, eq, inArray, ne, type SQL } from "drizzle-orm";
-import { dataScopeFilter } from "../../../../core/auth/data-scope";
-import type { Principal } from "../../../../core/auth/principal";
-import type { AppDeps } from "../../../../core/context";
+import { dataScopeFilter } from "@/core/auth/data-scope";
+import type { Principal } from "@/core/auth/principal";
+import type { AppDeps } from "@/core/context";
 import {
   allOf,
   contains,
@@ -11,14 +11,14 @@ import {
   softDeleted,
   withAuditUsers,
   within,
-} from "../../../../core/db/query";
-import { batchIds } from "../../../../core/http/batch";
-import { conflict, notFound } from "../../../../core/http/errors";
-import { type Page, type PageQuery, pageOf } from "../../../../core/http/pagination";
-import { toBaseOut } from "../../../../core/http/schemas";
-import { conflictOnDuplicate } from "../../../../core/http/unique-conflict";
-import { requireHandler } from "../../handlers";
-import { parseKwargs } from "../../scheduler";
+} from "@/core/db/query";
+import { batchIds } from "@/core/http/batch";
+import { conflict, notFound } from "@/core/http/errors";
+import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
+import { toBaseOut } from "@/core/http/schemas";
+import { conflictOnDuplicate } from "@/core/http/unique-conflict";
+import { requireHandler } from "@/modules/task/handlers";
+import { parseKwargs } from "@/modules/task/scheduler";
 import type { NodeTypeFilter, NodeTypeInput, NodeTypeOut } from "./node-type.schema";
 
 export type NodeTypeRow = AppDeps["db"]["t"]["task_workflow_node_type"]["$inferSelect"];
