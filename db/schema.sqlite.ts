@@ -24,6 +24,8 @@ export const {
   app_portal,
   gen_demo,
   gen_demo01,
+  gen_table,
+  gen_table_column,
   task_job,
   task_node,
   task_workflow,

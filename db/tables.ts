@@ -35,6 +35,8 @@ export type TableName =
   | "app_portal"
   | "gen_demo"
   | "gen_demo01"
+  | "gen_table"
+  | "gen_table_column"
   | "task_job"
   | "task_node"
   | "task_workflow"
@@ -413,6 +415,62 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     [...modelExtras("gen_demo01"), ...auditExtras("gen_demo01")],
   );
 
+  /* The code generator's configuration (§10.7–10.8): one row per imported table, one per column. */
+  const gen_table = k.table(
+    "gen_table",
+    {
+      ...model(),
+      table_name: k.str(200).notNull().default(""),
+      table_comment: k.str(500),
+      class_name: k.str(100).notNull().default(""),
+      package_name: k.str(100),
+      module_name: k.str(30),
+      business_name: k.str(30),
+      function_name: k.str(100),
+      sub_table_name: k.str(64),
+      sub_table_fk_name: k.str(64),
+      /** A catalog menu (type 1) the generated menus go under; no FK, as upstream. */
+      parent_menu_id: k.int(),
+      ...audit(),
+    },
+    [...modelExtras("gen_table"), ...auditExtras("gen_table")],
+  );
+
+  const gen_table_column = k.table(
+    "gen_table_column",
+    {
+      ...model(),
+      column_name: k.str(200).notNull(),
+      column_comment: k.str(500),
+      column_type: k.str(100).notNull(),
+      column_length: k.str(50),
+      column_default: k.str(200),
+      is_pk: k.bool().notNull().default(false),
+      is_increment: k.bool().notNull().default(false),
+      is_nullable: k.bool().notNull().default(true),
+      is_unique: k.bool().notNull().default(false),
+      /** Upstream's names, kept for the SPA: here the TypeScript type and the camelCase field. */
+      python_type: k.str(100),
+      python_field: k.str(200),
+      is_insert: k.bool().notNull().default(true),
+      is_edit: k.bool().notNull().default(true),
+      is_list: k.bool().notNull().default(true),
+      is_query: k.bool().notNull().default(false),
+      query_type: k.str(50),
+      html_type: k.str(100).default("input"),
+      dict_type: k.str(200).default(""),
+      sort: k.int().notNull().default(0),
+      table_id: k.int().notNull(),
+      ...audit(),
+    },
+    [
+      ...modelExtras("gen_table_column"),
+      ...auditExtras("gen_table_column"),
+      ix("gen_table_column", "table_id"),
+      fk("gen_table_column", "table_id", "gen_table", "cascade"),
+    ],
+  );
+
   /* The task plugin (§10.3–10.6). Run logs have no user audit: the scheduler writes them. */
   const task_job = k.table(
     "task_job",
@@ -564,6 +622,8 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     app_portal,
     gen_demo,
     gen_demo01,
+    gen_table,
+    gen_table_column,
     task_job,
     task_node,
     task_workflow,

@@ -111,6 +111,8 @@ const LIST_INDEXES = [
   "index app_portal.ix_app_portal_list (is_deleted, updated_time)",
   "index gen_demo.ix_gen_demo_list (is_deleted, updated_time)",
   "index gen_demo01.ix_gen_demo01_list (is_deleted, updated_time)",
+  "index gen_table.ix_gen_table_list (is_deleted, updated_time)",
+  "index gen_table_column.ix_gen_table_column_list (is_deleted, updated_time)",
   "index sys_dept.ix_sys_dept_list (is_deleted, updated_time)",
   "index sys_dict_data.ix_sys_dict_data_list (is_deleted, updated_time)",
   "index sys_dict_type.ix_sys_dict_type_list (is_deleted, updated_time)",

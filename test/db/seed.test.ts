@@ -42,6 +42,8 @@ describe(`seed (${testDialect()})`, () => {
       app_portal: 0,
       gen_demo: 0,
       gen_demo01: 0,
+      gen_table: 0,
+      gen_table_column: 0,
       task_job: 0,
       task_node: 0,
       task_workflow: 0,

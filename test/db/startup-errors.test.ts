@@ -11,8 +11,8 @@ describe("a migration that fails at start", () => {
   test("names the step, the driver's code and message, and the statement (not its parameters)", async () => {
     const { db, drop } = await createTestDatabase({ seed: false });
     try {
-      // As if the last migration (0004, list indexes) had never been recorded: the migrator runs
-      // it again and its first CREATE INDEX fails.
+      // As if the last migration (0005, the code generator's tables) had never been recorded: the
+      // migrator runs it again and its first CREATE TABLE fails.
       await db.raw.run(
         "DELETE FROM __drizzle_migrations WHERE created_at = (SELECT m FROM (SELECT MAX(created_at) AS m FROM __drizzle_migrations) AS last)",
       );
@@ -25,13 +25,13 @@ describe("a migration that fails at start", () => {
       expect(e.step).toBe("migrate");
       if (db.dialect === "mysql") {
         expect(e.message).toMatch(
-          /^database migrate failed: ER_DUP_KEYNAME \(errno 1061\): Duplicate key name '\w+'/,
+          /^database migrate failed: ER_TABLE_EXISTS_ERROR \(errno 1050\): Table '\w+' already exists/,
         );
       } else {
         expect(e.message).toMatch(/^database migrate failed: SQLITE_ERROR: .*already exists/);
       }
       // mysql2 fails one statement (drizzle names it); libSQL fails the migration's batch
-      if (db.dialect === "mysql") expect(e.message).toContain("[statement: CREATE INDEX `ix_");
+      if (db.dialect === "mysql") expect(e.message).toContain("[statement: CREATE TABLE `gen_table`");
       expect(e.message).not.toContain("params:");
     } finally {
       await drop();
@@ -80,10 +80,11 @@ for (const dialect of dialects) {
         "0002_task",
         "0003_ai_chat",
         "0004_list_indexes",
+        "0005_gencode",
       ]);
       expect(result.applied).toBe(0);
       const [row] = await db.raw.all("SELECT COUNT(*) AS n FROM __drizzle_migrations");
-      expect(Number(row.n)).toBe(5);
+      expect(Number(row.n)).toBe(6);
     }, 30_000);
   });
 }
