@@ -11,6 +11,8 @@ export const {
   sys_user,
   sys_user_roles,
   sys_user_positions,
+  sys_user_totp,
+  sys_user_totp_recovery,
   sys_role,
   sys_role_menus,
   sys_role_depts,

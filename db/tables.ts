@@ -22,6 +22,8 @@ export type TableName =
   | "sys_user"
   | "sys_user_roles"
   | "sys_user_positions"
+  | "sys_user_totp"
+  | "sys_user_totp_recovery"
   | "sys_role"
   | "sys_role_menus"
   | "sys_role_depts"
@@ -207,8 +209,46 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       code: k.str(16).notNull(),
       order: k.int().notNull().default(999),
       data_scope: k.int().notNull().default(1),
+      /** Members must enrol a second factor (TOTP) before anything but the enrolment is open to them. */
+      totp_required: k.bool().notNull().default(false),
     },
     [...modelExtras("sys_role"), uq("sys_role", "code")],
+  );
+
+  /**
+   * A user's TOTP second factor: the secret AES-GCM-encrypted (never stored or returned plain),
+   * pending until a first code confirms it. `last_step` is the newest time step used: a code of
+   * that step or an older one is refused (one-time codes), set by a compare-and-set update.
+   */
+  const sys_user_totp = k.table(
+    "sys_user_totp",
+    {
+      id: k.id(),
+      user_id: k.int().notNull(),
+      secret: k.str(255).notNull(),
+      enabled: k.bool().notNull().default(false),
+      last_step: k.bigint(),
+      enabled_time: k.datetime(),
+      created_time: k.datetime().notNull().$defaultFn(nowString),
+      updated_time: k.datetime().notNull().$defaultFn(nowString).$onUpdateFn(nowString),
+    },
+    [uq("sys_user_totp", "user_id"), fk("sys_user_totp", "user_id", "sys_user", "cascade", "cascade")],
+  );
+
+  /** One-time recovery codes of a second factor, stored as keyed hashes; `used_time` once spent. */
+  const sys_user_totp_recovery = k.table(
+    "sys_user_totp_recovery",
+    {
+      id: k.id(),
+      user_id: k.int().notNull(),
+      code_hash: k.str(64).notNull(),
+      used_time: k.datetime(),
+      created_time: k.datetime().notNull().$defaultFn(nowString),
+    },
+    [
+      unique("uq_sys_user_totp_recovery_code", "user_id", "code_hash"),
+      fk("sys_user_totp_recovery", "user_id", "sys_user", "cascade", "cascade"),
+    ],
   );
 
   const sys_menu = k.table(
@@ -609,6 +649,8 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     sys_user,
     sys_user_roles,
     sys_user_positions,
+    sys_user_totp,
+    sys_user_totp_recovery,
     sys_role,
     sys_role_menus,
     sys_role_depts,
