@@ -6,6 +6,7 @@ import { fileRouter } from "./common/file/file.routes";
 import { healthRouter } from "./common/health/health.routes";
 import { staticRouter } from "./common/static/static.routes";
 import { demo01Router, demoRouter } from "./example/demo/demo.routes";
+import { generatedModules } from "./generated";
 import { cacheRouter } from "./monitor/cache/cache.routes";
 import { onlineRouter } from "./monitor/online/online.routes";
 import { resourceRouter } from "./monitor/resource/resource.routes";
@@ -56,6 +57,8 @@ export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/task/workflow/node-type", router: nodeTypeRouter },
   { path: "/task/workflow/definition", router: definitionRouter },
   { path: "/ai/chat", router: chatRouter },
+  // modules written by the code generator (POST /generator/gencode/output)
+  ...generatedModules,
 ];
 
 /** Work a module runs in the background of a long-lived server (see `startBackground` in app.ts). */

@@ -1,0 +1,9 @@
+import type { Kit, KitDialect } from "../kit/types";
+
+/**
+ * Tables of modules written by the code generator, spread into db/tables.ts's table set. The
+ * generator rewrites this file (merging entries); keep hand-written tables in db/tables.ts.
+ */
+export function generatedTables<D extends KitDialect>(_k: Kit<D>) {
+  return {};
+}

@@ -1,0 +1,79 @@
+import type { ColumnModel, TableModel } from "./model";
+
+/*
+ * `backend/db/generated/<table>.ts`: the table in the one-schema column kit (both dialects). The
+ * table exists already (created by POST /generator/gencode/create or by hand), so the definition
+ * serves queries only: it carries no indexes and stays out of drizzle-kit's migrations (the
+ * schema modules export the hand-written tables by name; generated ones ride in `tables`).
+ */
+
+function builder(c: ColumnModel): string {
+  if (c.pk) return "k.id()";
+  switch (c.name) {
+    case "uuid":
+      return "k\n      .str(64)\n      .notNull()\n      .$defaultFn(() => crypto.randomUUID())";
+    case "status":
+      return 'k.str(10).notNull().default("0")';
+    case "created_time":
+      return "k.datetime().notNull().$defaultFn(nowString)";
+    case "updated_time":
+      return "k.datetime().notNull().$defaultFn(nowString).$onUpdateFn(nowString)";
+    case "is_deleted":
+      return "k.bool().notNull().default(false)";
+  }
+  const base =
+    c.kind === "str"
+      ? `k.str(${c.length})`
+      : c.kind === "json"
+        ? "k.json<unknown>()"
+        : `k.${c.kind === "bigint" ? "bigint" : c.kind}()`;
+  return c.nullable ? base : `${base}.notNull()`;
+}
+
+export function renderTableDefinition(m: TableModel, now: string): string {
+  const usesNow = m.columns.some((c) => c.name === "created_time" || c.name === "updated_time");
+  const cols = m.columns.map((c) => `    ${c.key}: ${builder(c)},`).join("\n");
+  return `${usesNow ? 'import { nowString } from "../kit/datetime";\n' : ""}import type { Kit, KitDialect } from "../kit/types";
+
+/**
+ * ${m.tableName} (${m.label}), written by the code generator at ${now}. The table exists in the
+ * database; this definition is what the generated module queries (see db/generated/index.ts).
+ */
+export const ${m.tableFactory} = <D extends KitDialect>(k: Kit<D>) =>
+  k.table(${JSON.stringify(m.tableName)}, {
+${cols}
+  });
+`;
+}
+
+export interface TableRegistryEntry {
+  table: string;
+  factory: string;
+}
+
+/** `backend/db/generated/index.ts`: every generated table, spread into db/tables.ts. */
+export function renderTableRegistry(entries: TableRegistryEntry[]): string {
+  const sorted = [...entries].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+  const imports = sorted.map((e) => `import { ${e.factory} } from "./${e.table}";\n`).join("");
+  const body = sorted.length
+    ? `{\n${sorted.map((e) => `    ${e.table}: ${e.factory}(k),`).join("\n")}\n  }`
+    : "{}";
+  return `import type { Kit, KitDialect } from "../kit/types";
+${imports}
+/**
+ * Tables of modules written by the code generator, spread into db/tables.ts's table set. The
+ * generator rewrites this file (merging entries); keep hand-written tables in db/tables.ts.
+ */
+export function generatedTables<D extends KitDialect>(${sorted.length ? "k" : "_k"}: Kit<D>) {
+  return ${body};
+}
+`;
+}
+
+/** The entries listed in a table registry's text. */
+export function parseTableRegistry(text: string): TableRegistryEntry[] {
+  return [...text.matchAll(/^\s+([A-Za-z0-9_]+): ([A-Za-z0-9_$]+)\(k\),$/gm)].map((m) => ({
+    table: m[1],
+    factory: m[2],
+  }));
+}
