@@ -84,6 +84,10 @@ export const settingsSchema = z
     REFRESH_REUSE_GRACE_SECONDS: int(0, 300).default(10),
     /** Concurrent sessions per user; a new login beyond it ends that user's oldest session. */
     MAX_SESSIONS_PER_USER: int(1, 1000).default(10),
+    /** Key for second-factor secrets at rest (HKDF → AES-GCM); empty: derived from SECRET_KEY. */
+    TOTP_ENCRYPTION_KEY: z.string().min(32, "must be at least 32 characters").or(z.literal("")).default(""),
+    /** The issuer authenticator apps show next to the account name. */
+    TOTP_ISSUER: z.string().min(1).max(64).default("hono-admin"),
 
     CAPTCHA_ENABLE: bool.default(true),
     CAPTCHA_EXPIRE_SECONDS: int(10, 3600).default(60),
@@ -146,6 +150,13 @@ export const settingsSchema = z
     AI_MAX_STREAMS_PER_USER: int(1, 100).default(2),
     /** Let the model call the read-only tools (users, roles, departments, … as the caller). */
     AI_TOOLS_ENABLE: bool.default(true),
+
+    /** Code generator: where "write to project" puts the backend files; empty: the working directory (dev only). */
+    GENERATOR_OUTPUT_DIR: z.string().default(""),
+    /** A checkout of the SPA's `frontend/web`: its two generated files go there; empty: preview/ZIP only. */
+    GENERATOR_SPA_DIR: z.string().default(""),
+    /** Allow POST /generator/gencode/create (checked DDL) when ENVIRONMENT=prod; always on in dev/test. */
+    GENERATOR_DDL_ENABLE: bool.default(false),
   })
   .superRefine((s, ctx) => {
     if (s.ENVIRONMENT === "prod" && !s.SECRET_KEY) {

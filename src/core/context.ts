@@ -30,6 +30,21 @@ export interface AppDeps {
    * `hono/cloudflare-workers`); modules never import a runtime. Absent: WebSocket routes say so.
    */
   upgradeWebSocket?: UpgradeWebSocket;
+  /**
+   * The code generator's access to this machine's files (the Bun entry only). Absent, as on
+   * Workers: writing generated code to disk is refused; preview and ZIP download still work.
+   */
+  generatorDisk?: GeneratorDisk;
+}
+
+/** Files under one directory, addressed by `/`-separated relative paths that never leave it. */
+export interface GeneratorDisk {
+  /** The text of `root/path`, or null when there is no such file. */
+  read(root: string, path: string): Promise<string | null>;
+  /** Writes `root/path`, creating directories; refuses a path that resolves outside `root`. */
+  write(root: string, path: string, content: string): Promise<void>;
+  /** The working directory: the default root (the project in `bun run dev`). */
+  cwd(): string;
 }
 
 export type DocAsset = "swagger-ui.css" | "swagger-ui-bundle.js" | "redoc.standalone.js";

@@ -12,6 +12,7 @@ import type { Logger } from "@/core/log/logger";
 import { createLocalStorage } from "@/core/storage/local";
 import { s3StorageFromSettings } from "@/core/storage/s3";
 import { createBunSystemInfo } from "./bun-system-info";
+import { createGeneratorDisk } from "./generator-disk";
 
 const require = createRequire(import.meta.url);
 
@@ -107,6 +108,7 @@ export async function buildBunDeps(
     docAssets: nodeModulesAssets(),
     runtime: "bun",
     systemInfo,
+    generatorDisk: createGeneratorDisk(),
     upgradeWebSocket,
   };
 }
