@@ -5,6 +5,7 @@ import { mountDocs } from "./core/docs/docs";
 import { fail } from "./core/http/envelope";
 import { AppError } from "./core/http/errors";
 import { requestContext } from "./core/http/middleware";
+import { registerErrorResponses } from "./core/http/openapi";
 import { refuseControlCharactersInQuery } from "./core/http/query-text";
 import { apiRateLimit } from "./core/http/rate-limit";
 import { jobs } from "./core/jobs";
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps) {
   app.use(`${API_PREFIX}/*`, operationLog(routeSummaries(app)));
 
   for (const mount of modules) app.route(`${API_PREFIX}${mount.path}`, mount.router(deps));
+  registerErrorResponses(app.openAPIRegistry);
   mountDocs(app, deps);
 
   app.onError((err, c) => {

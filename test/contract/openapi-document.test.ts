@@ -101,3 +101,47 @@ test("servers: the request's origin, or PUBLIC_URL when set", async () => {
     await pinned.close();
   }
 });
+
+test("error responses are true: 401/403 only where guarded, 422/415 only with input/a body, the shared map everywhere", () => {
+  const named = doc.components.responses as Record<string, any>;
+  for (const name of ["BadRequest", "NotFound", "Conflict", "TooManyRequests", "InternalError"])
+    expect(named[name].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/ErrorEnvelope",
+    });
+  const problems: string[] = [];
+  for (const { path, method, op } of operations()) {
+    const where = `${method.toUpperCase()} ${path}`;
+    const statuses = Object.keys(op.responses);
+    const guarded = op.security.length > 0;
+    const hasInput = (op.parameters?.length ?? 0) > 0 || op.requestBody !== undefined;
+    for (const s of ["401", "403"])
+      if (statuses.includes(s) !== guarded)
+        problems.push(`${where}: ${s} ${guarded ? "missing" : "declared"}`);
+    if (statuses.includes("422") !== hasInput)
+      problems.push(`${where}: 422 ${hasInput ? "missing" : "declared without input"}`);
+    if (statuses.includes("415") !== (op.requestBody !== undefined))
+      problems.push(`${where}: 415 ${op.requestBody ? "missing" : "declared without a body"}`);
+    for (const [s, name] of Object.entries({
+      400: "BadRequest",
+      404: "NotFound",
+      409: "Conflict",
+      429: "TooManyRequests",
+      500: "InternalError",
+    }))
+      if (
+        op.responses[s]?.$ref !== `#/components/responses/${name}` &&
+        op.responses[s]?.content?.["application/json"]?.schema?.$ref !== "#/components/schemas/ErrorEnvelope"
+      )
+        problems.push(`${where}: ${s} neither shared nor an envelope`);
+  }
+  expect(problems).toEqual([]);
+  // a public route without input: no guard errors, no 422
+  expect(Object.keys(doc.paths["/api/v1/common/health/"].get.responses).sort()).toEqual([
+    "200",
+    "400",
+    "404",
+    "409",
+    "429",
+    "500",
+  ]);
+});

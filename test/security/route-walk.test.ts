@@ -6,7 +6,8 @@ import { createScopedUser, type ScopedUser } from "../support/auth";
  * Walks every operation of the OpenAPI document: a route that declares security must answer
  * 401/10401 without a token, and a route that declares permissions must answer 403/10403 to a
  * logged-in user who holds none. Routes without security are the public ones, listed here so a
- * route cannot become public by accident.
+ * route cannot become public by accident. Every status the walk sees an operation answer must be
+ * one the document declares for that operation.
  */
 const PUBLIC = new Set([
   "GET /api/v1/common/health/",
@@ -28,7 +29,16 @@ const PUBLIC = new Set([
 
 let t: TestApp;
 let nobody: ScopedUser;
-let operations: { key: string; method: string; url: string; permissions: string[]; secured: boolean }[];
+let operations: {
+  key: string;
+  method: string;
+  url: string;
+  permissions: string[];
+  secured: boolean;
+  declared: string[];
+}[];
+/** The statuses each operation answered during the walk, by operation key. */
+const observed = new Map<string, Set<number>>();
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -43,17 +53,21 @@ beforeAll(async () => {
       ),
       permissions: op["x-permissions"] ?? [],
       secured: Array.isArray(op.security) && op.security.length > 0,
+      declared: Object.keys(op.responses ?? {}),
     })),
   );
 });
 afterAll(() => t.close());
 
-const send = (op: { method: string; url: string }, headers: Record<string, string> = {}) =>
-  t.request(op.url, {
+async function send(op: { key: string; method: string; url: string }, headers: Record<string, string> = {}) {
+  const res = await t.request(op.url, {
     method: op.method,
     headers: op.method === "GET" ? headers : { ...headers, "Content-Type": "application/json" },
     body: op.method === "GET" ? undefined : "{}",
   });
+  observed.set(op.key, (observed.get(op.key) ?? new Set()).add(res.status));
+  return res;
+}
 
 test("the document lists the routes", () => {
   expect(operations.length).toBeGreaterThan(10);
@@ -118,3 +132,21 @@ test("holding exactly a route's permission gets a caller past its guard", async 
   expect(checked).toBeGreaterThan(100);
   expect(failures).toEqual([]);
 }, 60_000);
+
+test("public routes answer an empty request with what they declare (checked below)", async () => {
+  for (const op of operations.filter((o) => !o.secured)) {
+    const res = await send(op);
+    expect({ op: op.key, status: res.status < 500 }).toEqual({ op: op.key, status: true });
+  }
+});
+
+test("every status the walk saw an operation answer is declared for that operation", () => {
+  const undeclared: string[] = [];
+  for (const op of operations) {
+    for (const status of observed.get(op.key) ?? []) {
+      if (!op.declared.includes(String(status))) undeclared.push(`${op.key} → ${status}`);
+    }
+  }
+  expect(observed.size).toBeGreaterThan(100);
+  expect(undeclared).toEqual([]);
+});

@@ -2,7 +2,7 @@ import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppDeps, AppEnv, AuthContext } from "@/core/context";
 import { forbidden, unauthenticated } from "@/core/http/errors";
-import { bearerSecurity } from "@/core/http/openapi";
+import { bearerSecurity, guardErrors } from "@/core/http/openapi";
 import { loadPrincipal } from "./principal";
 import { createSessionStore } from "./sessions";
 import { createTokenService } from "./tokens";
@@ -99,8 +99,9 @@ export function currentAuth(c: Context<AppEnv>): AuthContext {
 type Access = "login" | string | string[];
 
 /**
- * `createRoute` for a guarded route: adds the guard middleware, the bearer security requirement
- * and `x-permissions` (which the route-walk security test reads) to the OpenAPI operation.
+ * `createRoute` for a guarded route: adds the guard middleware, the bearer security requirement,
+ * the guard's 401/403 responses and `x-permissions` (which the route-walk security test reads)
+ * to the OpenAPI operation.
  */
 export function guardedRoute<const R extends RouteConfig>(access: Access, config: R) {
   const permissions = access === "login" ? [] : Array.isArray(access) ? access : [access];
@@ -113,6 +114,7 @@ export function guardedRoute<const R extends RouteConfig>(access: Access, config
   return createRoute({
     ...config,
     security: bearerSecurity,
+    responses: { ...guardErrors, ...config.responses },
     middleware: [guard, ...existing] as MiddlewareHandler[],
     "x-permissions": permissions,
   });

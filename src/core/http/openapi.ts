@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 
 /** The envelope around a payload schema, for OpenAPI response declarations. */
 export function envelopeOf<T extends z.ZodType>(data: T) {
@@ -13,23 +13,77 @@ export function envelopeOf<T extends z.ZodType>(data: T) {
 
 const errorEnvelope = envelopeOf(z.unknown().nullable()).openapi("ErrorEnvelope");
 
-const errorResponse = (description: string) => ({
+/**
+ * The error answers, each described once as a named response (`components.responses`) that
+ * operations reference. The codes are those `AppError` gives each kind (see errors.ts).
+ */
+const ERROR_RESPONSES = {
+  400: { name: "BadRequest", description: "请求错误 (code -1)" },
+  401: { name: "Unauthenticated", description: "未认证 (code 10401)" },
+  403: { name: "Forbidden", description: "无权限 (code 10403)" },
+  404: { name: "NotFound", description: "不存在 (code -1)" },
+  409: { name: "Conflict", description: "冲突 (code -1)" },
+  415: { name: "UnsupportedMediaType", description: "请求体类型不受支持 (code 1)" },
+  422: { name: "ValidationFailed", description: "参数校验失败 (code 1)" },
+  429: { name: "TooManyRequests", description: "请求过于频繁 (code -1)" },
+  500: { name: "InternalError", description: "服务器内部错误 (code 1)" },
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_RESPONSES;
+
+const errorRef = <S extends ErrorStatus>(status: S) => ({
+  $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` as const,
+});
+
+/** What any route may answer: a service's 400/404/409, the rate limit's 429, the generic 500. */
+export const sharedErrors = {
+  400: errorRef(400),
+  404: errorRef(404),
+  409: errorRef(409),
+  429: errorRef(429),
+  500: errorRef(500),
+} as const;
+
+/** What a guarded route answers without a valid session (401) or without its permission (403). */
+export const guardErrors = { 401: errorRef(401), 403: errorRef(403) } as const;
+
+/** What a route with request input (params, query or body) answers when it does not validate. */
+export const inputErrors = { 422: errorRef(422) } as const;
+
+/** What a route with a request body answers to a body of a media type it does not declare. */
+export const bodyErrors = { 415: errorRef(415) } as const;
+
+/**
+ * Kept for response helpers that spread it (xlsx, attachments): the shared map. The guard's and
+ * the input's errors are added where they apply (`guardedRoute`, `finishOpenApiDocument`).
+ */
+export const commonErrors = sharedErrors;
+
+/**
+ * An error response of one route, more precise than the shared one (`404: errorResponse("菜单不存在")`):
+ * the same envelope, its own description.
+ */
+export const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: errorEnvelope } },
 });
 
-/** Responses every route may give besides its success: 401/403 for guarded routes, 422 for bad input. */
-export const commonErrors = {
-  401: errorResponse("未认证 (code 10401)"),
-  403: errorResponse("无权限 (code 10403)"),
-  422: errorResponse("参数校验失败 (code 1)"),
-} as const;
+/** Registers the envelope schema and the named error responses the operations reference. */
+export function registerErrorResponses(registry: OpenAPIHono["openAPIRegistry"]) {
+  registry.register("ErrorEnvelope", errorEnvelope);
+  for (const { name, description } of Object.values(ERROR_RESPONSES)) {
+    registry.registerComponent("responses", name, {
+      description,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" } } },
+    });
+  }
+}
 
-/** `responses` of a route whose success is the envelope around `data`. */
+/** `responses` of a route whose success is the envelope around `data` (`description`: its msg). */
 export function jsonOk<T extends z.ZodType>(data: T, description = "成功") {
   return {
     200: { description, content: { "application/json": { schema: envelopeOf(data) } } },
-    ...commonErrors,
+    ...sharedErrors,
   };
 }
 
@@ -80,12 +134,21 @@ export function operationIdFor(method: string, path: string, shared = false): st
     .join("");
 }
 
-type OperationObject = { operationId?: string; security?: unknown[] };
+type OperationObject = {
+  operationId?: string;
+  security?: unknown[];
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses?: Record<string, unknown>;
+};
 
 /**
  * Finishes the generated document: an `operationId` on every operation (unique: a clash is a
- * programming error and throws), and `security: []` on the public ones, saying outright that
- * they need no token (guarded routes carry the bearer requirement from `guardedRoute`).
+ * programming error and throws), `security: []` on the public ones, saying outright that they
+ * need no token (guarded routes carry the bearer requirement and their 401/403 from
+ * `guardedRoute`), the 422 on every operation with input (parameters or a body), the 415 on every
+ * one with a body, and the shared error responses on every operation (what a route declares
+ * itself wins).
  */
 export function finishOpenApiDocument<D extends { paths?: object }>(doc: D): D {
   const paths = (doc.paths ?? {}) as Record<string, Record<string, unknown>>;
@@ -106,7 +169,14 @@ export function finishOpenApiDocument<D extends { paths?: object }>(doc: D): D {
     const other = seen.get(operationId);
     if (other) throw new Error(`operationId ${operationId} of ${where} is also that of ${other}`);
     seen.set(operationId, where);
-    item[method] = { operationId, ...op, security: op.security ?? [] };
+    const hasInput = (op.parameters?.length ?? 0) > 0 || op.requestBody !== undefined;
+    const responses = {
+      ...(hasInput ? inputErrors : {}),
+      ...(op.requestBody !== undefined ? bodyErrors : {}),
+      ...sharedErrors,
+      ...op.responses,
+    };
+    item[method] = { operationId, ...op, security: op.security ?? [], responses };
   }
   return doc;
 }

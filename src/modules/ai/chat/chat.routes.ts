@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { currentAuth, guardedRoute } from "@/core/auth/guard";
 import type { AppDeps } from "@/core/context";
 import { ok } from "@/core/http/envelope";
-import { bearerSecurity, commonErrors, jsonOk } from "@/core/http/openapi";
+import { bearerSecurity, guardErrors, jsonOk } from "@/core/http/openapi";
 import { pageSchema } from "@/core/http/pagination";
 import { jsonBody } from "@/core/http/request";
 import { createRouter } from "@/core/http/router";
@@ -101,7 +101,7 @@ export function chatRouter(deps: AppDeps) {
     responses: {
       101: { description: "升级为 WebSocket" },
       426: { description: "需要 WebSocket 升级" },
-      ...commonErrors,
+      ...guardErrors,
     },
     "x-permissions": [CHAT_PERMISSION],
   });

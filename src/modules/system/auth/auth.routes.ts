@@ -5,7 +5,7 @@ import { currentAuth, guardedRoute } from "@/core/auth/guard";
 import type { AppDeps } from "@/core/context";
 import { publicOrigin } from "@/core/http/client-ip";
 import { ok } from "@/core/http/envelope";
-import { commonErrors, jsonOk } from "@/core/http/openapi";
+import { inputErrors, jsonOk } from "@/core/http/openapi";
 import { createRouter } from "@/core/http/router";
 import { clientInfo } from "@/core/log/operation-log";
 import {
@@ -120,7 +120,7 @@ const oauthLoginRoute = createRoute({
     params: z.object({ provider: z.string().max(20) }),
     query: z.object({ redirect_uri: z.string().max(2000).optional() }),
   },
-  responses: { 302: { description: "跳转" }, 422: commonErrors[422] },
+  responses: { 302: { description: "跳转" }, ...inputErrors },
 });
 
 const oauthCallbackRoute = createRoute({
@@ -139,7 +139,7 @@ const oauthCallbackRoute = createRoute({
       description:
         "跳转回前端登录页；令牌对 (access_token, refresh_token, token_type) 或 oauth_error 在 URL 片段 #/login?… 中，绝不在查询字符串中",
     },
-    422: commonErrors[422],
+    ...inputErrors,
   },
 });
 

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { currentAuth, guardedRoute } from "@/core/auth/guard";
 import type { AppDeps } from "@/core/context";
 import { ok } from "@/core/http/envelope";
-import { jsonOk } from "@/core/http/openapi";
+import { errorResponse, jsonOk } from "@/core/http/openapi";
 import { jsonBody } from "@/core/http/request";
 import { createRouter } from "@/core/http/router";
 import { idList } from "@/core/http/schemas";
@@ -27,7 +27,7 @@ const detailRoute = guardedRoute("module_system:menu:detail", {
   tags,
   summary: "查询菜单详情",
   request: { params: idParam },
-  responses: { ...jsonOk(menuOut, "查询菜单详情成功"), 404: { description: "菜单不存在" } },
+  responses: { ...jsonOk(menuOut, "查询菜单详情成功"), 404: errorResponse("菜单不存在") },
 });
 
 const createMenuRoute = guardedRoute("module_system:menu:create", {
@@ -39,7 +39,7 @@ const createMenuRoute = guardedRoute("module_system:menu:create", {
     "类型: 1 目录 (需 route_name、route_path、redirect), 2 菜单 (需 route_name、route_path、component_path), " +
     "3 按钮 (仅在菜单下), 4 外链。顶级菜单的 route_path 须以 / 开头；子菜单可用相对路径。",
   request: { body: jsonBody(menuInput) },
-  responses: { ...jsonOk(menuOut, "创建菜单成功"), 400: { description: "层级或终端规则不满足" } },
+  responses: { ...jsonOk(menuOut, "创建菜单成功"), 400: errorResponse("层级或终端规则不满足") },
 });
 
 const updateMenuRoute = guardedRoute("module_system:menu:update", {
@@ -49,7 +49,7 @@ const updateMenuRoute = guardedRoute("module_system:menu:update", {
   summary: "修改菜单",
   description: "未提交的字段保持原值；不允许把菜单移到自身或其下级之下。",
   request: { params: idParam, body: jsonBody(menuInput) },
-  responses: { ...jsonOk(menuOut, "修改菜单成功"), 404: { description: "菜单不存在" } },
+  responses: { ...jsonOk(menuOut, "修改菜单成功"), 404: errorResponse("菜单不存在") },
 });
 
 const deleteMenuRoute = guardedRoute("module_system:menu:delete", {
@@ -59,7 +59,7 @@ const deleteMenuRoute = guardedRoute("module_system:menu:delete", {
   summary: "删除菜单",
   description: "请求体为菜单 ID 数组。仍有子菜单（且子菜单不在本次删除范围内）的菜单不能删除。",
   request: { body: jsonBody(idList) },
-  responses: { ...jsonOk(z.null(), "删除菜单成功"), 400: { description: "存在子菜单" } },
+  responses: { ...jsonOk(z.null(), "删除菜单成功"), 400: errorResponse("存在子菜单") },
 });
 
 const statusRoute = guardedRoute("module_system:menu:patch", {

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { currentAuth, guardedRoute } from "@/core/auth/guard";
 import type { AppDeps } from "@/core/context";
 import { ok } from "@/core/http/envelope";
-import { jsonOk } from "@/core/http/openapi";
+import { errorResponse, jsonOk } from "@/core/http/openapi";
 import { pageSchema } from "@/core/http/pagination";
 import { jsonBody, overlayDefined } from "@/core/http/request";
 import { createRouter } from "@/core/http/router";
@@ -39,7 +39,7 @@ const detailRoute = guardedRoute("module_system:role:detail", {
   tags,
   summary: "获取角色详情",
   request: { params: idParam },
-  responses: { ...jsonOk(roleOut, "获取角色详情成功"), 404: { description: "角色不存在" } },
+  responses: { ...jsonOk(roleOut, "获取角色详情成功"), 404: errorResponse("角色不存在") },
 });
 
 const createRoleRoute = guardedRoute("module_system:role:create", {
@@ -48,7 +48,7 @@ const createRoleRoute = guardedRoute("module_system:role:create", {
   tags,
   summary: "创建角色",
   request: { body: jsonBody(roleInput) },
-  responses: { ...jsonOk(roleOut, "创建角色成功"), 409: { description: "名称或编码已存在" } },
+  responses: { ...jsonOk(roleOut, "创建角色成功"), 409: errorResponse("名称或编码已存在") },
 });
 
 const updateRoleRoute = guardedRoute("module_system:role:update", {
@@ -58,7 +58,7 @@ const updateRoleRoute = guardedRoute("module_system:role:update", {
   summary: "修改角色",
   description: "未提交的可选字段保持原值。",
   request: { params: idParam, body: jsonBody(roleInput) },
-  responses: { ...jsonOk(roleOut, "修改角色成功"), 404: { description: "角色不存在" } },
+  responses: { ...jsonOk(roleOut, "修改角色成功"), 404: errorResponse("角色不存在") },
 });
 
 const deleteRoleRoute = guardedRoute("module_system:role:delete", {
@@ -90,7 +90,7 @@ const permissionRoute = guardedRoute("module_system:role:permission", {
     "替换角色的菜单与数据权限；`data_scope` 为 5 时 `dept_ids` 为自定义部门。" +
     "非超级管理员只能授予自己拥有的菜单和自己可见的部门。",
   request: { body: jsonBody(rolePermissionInput) },
-  responses: { ...jsonOk(z.null(), "授权角色成功"), 400: { description: "菜单或部门超出授权范围" } },
+  responses: { ...jsonOk(z.null(), "授权角色成功"), 400: errorResponse("菜单或部门超出授权范围") },
 });
 
 const exportRoute = guardedRoute("module_system:role:export", {
