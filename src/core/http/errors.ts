@@ -1,6 +1,7 @@
 /**
- * The one error type services throw. `onError` (see app.ts) turns it into the envelope with the
- * HTTP status of its kind and the contract's `code` (the SPA reads `code`, not the status).
+ * The one error type services throw. `errorHandler` (error-handler.ts) turns it into the
+ * envelope with the HTTP status of its kind and the contract's `code` (the SPA reads `code`, not
+ * the status).
  */
 export type ErrorKind =
   | "validation"

@@ -1,4 +1,5 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "@/core/context";
 
 /** The envelope around a payload schema, for OpenAPI response declarations. */
 export function envelopeOf<T extends z.ZodType>(data: T) {
@@ -179,4 +180,27 @@ export function finishOpenApiDocument<D extends { paths?: object }>(doc: D): D {
     item[method] = { operationId, ...op, security: op.security ?? [], responses };
   }
   return doc;
+}
+
+/**
+ * `summary` of each documented route of `app` by method and Hono path (`GET /api/v1/x/:id`), for
+ * the operation log; read from the registry on first use, once every route is mounted.
+ */
+export function routeSummaries(app: OpenAPIHono<AppEnv>) {
+  let byRoute: Map<string, string> | undefined;
+  return (method: string, path: string) => {
+    byRoute ??= new Map(
+      app.openAPIRegistry.definitions.flatMap((d) =>
+        d.type === "route" && d.route.summary
+          ? [
+              [
+                `${d.route.method.toUpperCase()} ${d.route.path.replace(/\{(\w+)\}/g, ":$1")}`,
+                d.route.summary,
+              ],
+            ]
+          : [],
+      ),
+    );
+    return byRoute.get(`${method} ${path}`);
+  };
 }
