@@ -638,7 +638,7 @@ const edgeSetup: Setup = {
       hasher: createPasswordHasher(nativeArgon2),
     });
     await db.close();
-    const { startUpstashProxy } = await import("../test/support/upstash-proxy");
+    const { startUpstashProxy } = await import("./upstash-proxy");
     const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/0";
     const upstashToken = crypto.randomUUID();
     const upstash = await startUpstashProxy({ redisUrl, token: upstashToken });

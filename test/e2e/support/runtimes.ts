@@ -14,9 +14,9 @@ import type { Cache } from "@/core/cache/cache";
 import { createRedisCache } from "@/core/cache/redis";
 import { openDatabase } from "@/core/db/client";
 import type { Database } from "@/core/db/database";
+import { startUpstashProxy } from "../../../scripts/upstash-proxy";
 import { wranglerProblem, wranglerRun } from "../../../scripts/wrangler";
 import { clearCache, redisUnavailable } from "../../support/cache";
-import { startUpstashProxy } from "../../support/upstash-proxy";
 import { freePort, spawnLogged, waitUntil } from "./process";
 
 const ROOT = resolve(import.meta.dir, "../../..");
