@@ -24,7 +24,7 @@ import { tenantRouter } from "./system/tenant/tenant.routes";
 import { userRouter } from "./system/user/user.routes";
 import { jobRouter } from "./task/cronjob/job/job.routes";
 import { nodeRouter } from "./task/cronjob/node/node.routes";
-import { stopTaskScheduler, taskScheduler } from "./task/scheduler";
+import { stopTaskScheduler, taskScheduler } from "./task/cronjob/runner/node-scheduler";
 import { definitionRouter } from "./task/workflow/definition/definition.routes";
 import { nodeTypeRouter } from "./task/workflow/node-type/node-type.routes";
 

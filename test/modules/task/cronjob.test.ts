@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { cronPattern, describeInterval, intervalSeconds } from "@/modules/task/cronjob/cron";
-import { HANDLERS } from "@/modules/task/handlers";
-import { stopTaskScheduler, taskScheduler } from "@/modules/task/scheduler";
+import { HANDLERS } from "@/modules/task/cronjob/runner/builtin-handlers";
+import { stopTaskScheduler, taskScheduler } from "@/modules/task/cronjob/runner/node-scheduler";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
 

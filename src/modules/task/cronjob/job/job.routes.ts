@@ -7,7 +7,7 @@ import { pageSchema } from "@/core/http/pagination";
 import { jsonBody } from "@/core/http/request";
 import { createRouter } from "@/core/http/router";
 import { idList, idParam } from "@/core/http/schemas";
-import { taskScheduler } from "@/modules/task/scheduler";
+import { taskScheduler } from "@/modules/task/cronjob/runner/node-scheduler";
 import { jobIdParam, jobLogOut, jobLogQuery, schedulerJob, schedulerStatus } from "./job.schema";
 import * as logs from "./job.service";
 

@@ -1,13 +1,13 @@
-import { eq, inArray } from "drizzle-orm";
 import type { AppDeps } from "@/core/context";
-import { allOf, contains, equals, orderByOf, selectPage } from "@/core/db/query";
+import { allOf, contains, equals, orderByOf } from "@/core/db/query";
 import { batchIds, requireAll } from "@/core/http/batch";
 import { notFound } from "@/core/http/errors";
 import { type Page, pageOf } from "@/core/http/pagination";
 import { toBaseOut } from "@/core/http/schemas";
+import * as repo from "./job.repo";
 import type { JobLogOut, JobLogQuery } from "./job.schema";
 
-type JobRow = AppDeps["db"]["t"]["task_job"]["$inferSelect"];
+type JobRow = repo.JobRow;
 
 /* Run logs have no creator: no data scope applies (contract §1.7). */
 
@@ -25,35 +25,24 @@ const toOut = (r: JobRow): JobLogOut => ({
 export async function listJobLogs(deps: AppDeps, q: JobLogQuery): Promise<Page<JobLogOut>> {
   const { task_job: t } = deps.db.t;
   const where = allOf(
-    eq(t.is_deleted, false),
     equals(t.job_id, q.job_id),
     contains(t.job_name, q.job_name),
     equals(t.status, q.status),
     equals(t.trigger_type, q.trigger_type),
   );
-  const { rows, total } = await selectPage<JobRow>(deps.db, t, where, orderByOf(t, q.order_by), q);
+  const { rows, total } = await repo.pageJobLogs(deps.db, where, orderByOf(t, q.order_by), q);
   return pageOf(rows.map(toOut), total, q);
 }
 
 export async function jobLogDetail(deps: AppDeps, id: number): Promise<JobLogOut> {
-  const { task_job: t } = deps.db.t;
-  const [row] = await deps.db.orm
-    .select()
-    .from(t)
-    .where(allOf(eq(t.id, id), eq(t.is_deleted, false)))
-    .limit(1);
+  const row = await repo.findJobLog(deps.db, id);
   if (!row) throw notFound("执行日志不存在");
   return toOut(row);
 }
 
 /** Physical delete: the table has no `deleted_id` (contract §1.6). */
 export async function deleteJobLogs(deps: AppDeps, ids: number[]) {
-  const { task_job: t } = deps.db.t;
   const unique = batchIds(ids, "删除失败，删除对象不能为空");
-  await requireAll(
-    unique,
-    (list) => deps.db.orm.select({ id: t.id }).from(t).where(inArray(t.id, list)),
-    "删除失败，执行日志不存在",
-  );
-  await deps.db.orm.delete(t).where(inArray(t.id, unique));
+  await requireAll(unique, (list) => repo.jobLogIds(deps.db, list), "删除失败，执行日志不存在");
+  await repo.deleteJobLogRows(deps.db, unique);
 }

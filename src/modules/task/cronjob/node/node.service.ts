@@ -1,17 +1,7 @@
-import { asc, eq, inArray, ne, type SQL } from "drizzle-orm";
 import { dataScopeFilter } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
-import {
-  allOf,
-  contains,
-  equals,
-  orderByOf,
-  selectPage,
-  softDeleted,
-  withAuditUsers,
-  within,
-} from "@/core/db/query";
+import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
 import { batchIds } from "@/core/http/batch";
 import { parseDateTime } from "@/core/http/datetime";
 import { conflict, notFound } from "@/core/http/errors";
@@ -19,17 +9,16 @@ import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
 import { toBaseOut } from "@/core/http/schemas";
 import { conflictOnDuplicate } from "@/core/http/unique-conflict";
 import { runDate } from "@/modules/task/cronjob/cron";
-import { requireHandler } from "@/modules/task/handlers";
-import { parseKwargs, type Schedule, taskScheduler } from "@/modules/task/scheduler";
+import { requireHandler } from "@/modules/task/cronjob/runner/builtin-handlers";
+import { parseKwargs } from "@/modules/task/cronjob/runner/kwargs";
+import { type Schedule, taskScheduler } from "@/modules/task/cronjob/runner/node-scheduler";
+import * as repo from "./node.repo";
 import type { ExecuteInput, NodeFilter, NodeInput, NodeOut } from "./node.schema";
 
-type NodeRow = AppDeps["db"]["t"]["task_node"]["$inferSelect"];
+type NodeRow = repo.NodeRow;
 
 const scopeOf = (deps: AppDeps, p: Principal) =>
   dataScopeFilter(deps.db, p, { kind: "creator", creator: deps.db.t.task_node.created_id });
-
-const live = (deps: AppDeps, where: SQL | undefined) =>
-  allOf(eq(deps.db.t.task_node.is_deleted, false), where);
 
 async function toOut(deps: AppDeps, rows: NodeRow[]): Promise<NodeOut[]> {
   return (await withAuditUsers(deps.db, rows)).map((r) => ({
@@ -57,29 +46,14 @@ async function toOut(deps: AppDeps, rows: NodeRow[]): Promise<NodeOut[]> {
 }
 
 async function findNode(deps: AppDeps, p: Principal, id: number): Promise<NodeRow | undefined> {
-  const { task_node: t } = deps.db.t;
-  const [row] = await deps.db.orm
-    .select()
-    .from(t)
-    .where(live(deps, allOf(eq(t.id, id), await scopeOf(deps, p))))
-    .limit(1);
-  return row;
+  return repo.findNode(deps.db, id, await scopeOf(deps, p));
 }
 
-const one = async (deps: AppDeps, id: number) => {
-  const { task_node: t } = deps.db.t;
-  const rows = await deps.db.orm.select().from(t).where(eq(t.id, id));
-  return (await toOut(deps, rows))[0];
-};
+const one = async (deps: AppDeps, id: number) => (await toOut(deps, await repo.nodeById(deps.db, id)))[0];
 
 /** Visible live nodes for the SPA's select, by id (soft-deleted ones no longer leak, §14 #8). */
 export async function nodeOptions(deps: AppDeps, p: Principal) {
-  const { task_node: t } = deps.db.t;
-  return deps.db.orm
-    .select({ id: t.id, name: t.name, code: t.code, func: t.func, args: t.args, kwargs: t.kwargs })
-    .from(t)
-    .where(live(deps, await scopeOf(deps, p)))
-    .orderBy(asc(t.id));
+  return repo.selectNodeOptions(deps.db, await scopeOf(deps, p));
 }
 
 export async function listNodes(
@@ -88,20 +62,17 @@ export async function listNodes(
   q: NodeFilter & PageQuery,
 ): Promise<Page<NodeOut>> {
   const { task_node: t } = deps.db.t;
-  const where = live(
-    deps,
-    allOf(
-      await scopeOf(deps, p),
-      contains(t.name, q.name),
-      contains(t.code, q.code),
-      equals(t.status, q.status),
-      within(t.created_time, q.created_time),
-      within(t.updated_time, q.updated_time),
-      equals(t.created_id, q.created_id),
-      equals(t.updated_id, q.updated_id),
-    ),
+  const where = allOf(
+    await scopeOf(deps, p),
+    contains(t.name, q.name),
+    contains(t.code, q.code),
+    equals(t.status, q.status),
+    within(t.created_time, q.created_time),
+    within(t.updated_time, q.updated_time),
+    equals(t.created_id, q.created_id),
+    equals(t.updated_id, q.updated_id),
   );
-  const { rows, total } = await selectPage<NodeRow>(deps.db, t, where, orderByOf(t, q.order_by), q);
+  const { rows, total } = await repo.pageNodes(deps.db, where, orderByOf(t, q.order_by), q);
   return pageOf(await toOut(deps, rows), total, q);
 }
 
@@ -116,19 +87,8 @@ export async function nodeDetail(deps: AppDeps, p: Principal, id: number): Promi
  * column's UNIQUE constraint keeps a deleted node's code (§14 #9) — refused readably here.
  */
 async function requireUnique(deps: AppDeps, input: NodeInput, prefix: string, exceptId?: number) {
-  const { task_node: t } = deps.db.t;
-  const other = exceptId === undefined ? undefined : ne(t.id, exceptId);
-  const [byName] = await deps.db.orm
-    .select({ id: t.id })
-    .from(t)
-    .where(live(deps, allOf(eq(t.name, input.name), other)))
-    .limit(1);
-  if (byName) throw conflict(`${prefix}，该节点已存在`);
-  const [byCode] = await deps.db.orm
-    .select({ id: t.id, is_deleted: t.is_deleted })
-    .from(t)
-    .where(allOf(eq(t.code, input.code), other))
-    .limit(1);
+  if (await repo.nameTaken(deps.db, input.name, exceptId)) throw conflict(`${prefix}，该节点已存在`);
+  const byCode = await repo.codeHolder(deps.db, input.code, exceptId);
   if (byCode) {
     throw conflict(
       byCode.is_deleted ? `${prefix}，节点编码已被已删除的节点占用` : `${prefix}，节点编码已存在`,
@@ -145,23 +105,21 @@ export async function createNode(deps: AppDeps, p: Principal, input: NodeInput):
   checkRunnable(input);
   await requireUnique(deps, input, "创建失败");
   const id = await conflictOnDuplicate(deps.db, "创建失败，节点编码已存在", async () =>
-    deps.db.insertId(
-      await deps.db.orm.insert(deps.db.t.task_node).values({
-        name: input.name,
-        code: input.code,
-        func: input.func,
-        args: input.args ?? null,
-        kwargs: input.kwargs ?? null,
-        coalesce: input.coalesce ?? false,
-        max_instances: input.max_instances ?? 1,
-        jobstore: input.jobstore || "default",
-        executor: input.executor || "default",
-        start_date: input.start_date ?? null,
-        end_date: input.end_date ?? null,
-        created_id: p.id,
-        updated_id: p.id,
-      }),
-    ),
+    repo.insertNode(deps.db, {
+      name: input.name,
+      code: input.code,
+      func: input.func,
+      args: input.args ?? null,
+      kwargs: input.kwargs ?? null,
+      coalesce: input.coalesce ?? false,
+      max_instances: input.max_instances ?? 1,
+      jobstore: input.jobstore || "default",
+      executor: input.executor || "default",
+      start_date: input.start_date ?? null,
+      end_date: input.end_date ?? null,
+      created_id: p.id,
+      updated_id: p.id,
+    }),
   );
   return one(deps, id);
 }
@@ -190,45 +148,26 @@ export async function updateNode(
   if (input.executor != null) values.executor = input.executor || "default";
   if (input.start_date !== undefined) values.start_date = input.start_date;
   if (input.end_date !== undefined) values.end_date = input.end_date;
-  await conflictOnDuplicate(deps.db, "更新失败，节点编码已存在", () =>
-    deps.db.orm.update(deps.db.t.task_node).set(values).where(eq(deps.db.t.task_node.id, id)),
-  );
+  await conflictOnDuplicate(deps.db, "更新失败，节点编码已存在", () => repo.updateNode(deps.db, id, values));
   return one(deps, id);
 }
 
 async function softDelete(deps: AppDeps, p: Principal, ids: number[]) {
   if (!ids.length) return;
   await taskScheduler(deps).unschedule(ids);
-  const { task_node: t } = deps.db.t;
-  await deps.db.orm
-    .update(t)
-    .set({ ...softDeleted(p.id), updated_id: p.id })
-    .where(inArray(t.id, ids));
+  await repo.softDeleteNodes(deps.db, ids, p.id);
 }
 
 export async function deleteNodes(deps: AppDeps, p: Principal, ids: number[]) {
   const unique = batchIds(ids, "删除失败，删除对象不能为空");
-  const { task_node: t } = deps.db.t;
-  const rows = await deps.db.orm
-    .select({ id: t.id })
-    .from(t)
-    .where(live(deps, allOf(inArray(t.id, unique), await scopeOf(deps, p))));
-  if (rows.length < unique.length) throw notFound("删除失败，该节点不存在");
+  const found = await repo.liveNodeIds(deps.db, await scopeOf(deps, p), unique);
+  if (found.length < unique.length) throw notFound("删除失败，该节点不存在");
   await softDelete(deps, p, unique);
 }
 
 /** Only the caller's visible nodes and their jobs (upstream cleared everything, §14 #25). */
 export async function clearNodes(deps: AppDeps, p: Principal) {
-  const { task_node: t } = deps.db.t;
-  const rows = await deps.db.orm
-    .select({ id: t.id })
-    .from(t)
-    .where(live(deps, await scopeOf(deps, p)));
-  await softDelete(
-    deps,
-    p,
-    rows.map((r) => r.id),
-  );
+  await softDelete(deps, p, await repo.liveNodeIds(deps.db, await scopeOf(deps, p)));
 }
 
 export async function executeNode(deps: AppDeps, p: Principal, id: number, input: ExecuteInput) {

@@ -1,7 +1,5 @@
 import { Cron } from "croner";
-import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import type { AppDeps } from "@/core/context";
-import type { Database } from "@/core/db/database";
 import { parseDateTime } from "@/core/http/datetime";
 import { badRequest, notFound } from "@/core/http/errors";
 import {
@@ -11,8 +9,17 @@ import {
   describeInterval,
   intervalSeconds,
   withOffset,
-} from "./cronjob/cron";
-import { requireHandler, resultText, splitArgs } from "./handlers";
+} from "@/modules/task/cronjob/cron";
+import { runTaskNode } from "./run-node";
+import * as repo from "./runner.repo";
+import {
+  FIRING_LOCK_MS,
+  firingLockKey,
+  parseShared,
+  type SchedulerState,
+  SHARED_KEY,
+  type Shared,
+} from "./shared-state";
 
 /*
  * The task scheduler of one app (one per `deps`, like the auth services): in-process timers over
@@ -28,10 +35,11 @@ import { requireHandler, resultText, splitArgs } from "./handlers";
  * total under a per-firing lock. Every run writes a
  * `task_job` row (running → success/failed); periodic jobs keep one `pending` row for their next
  * run, as upstream's event listener did (contract §6.3), without its races (§14 #23): each run
- * updates the row it created, by id.
+ * updates the row it created, by id. A job's pause is also persisted on its node
+ * (`task_node.status`), so it outlives a restart with an in-memory cache.
  *
- * Not wired into a Worker's `scheduled()` handler: that would need a minute-granular pass over
- * the persisted schedules instead of timers.
+ * On Workers (`deps.runtime === "workerd"`) there are no timers: the operations behind the
+ * endpoints work the same, and the Worker's Cron Trigger runs the due nodes (edge-tick.ts).
  */
 
 export type TriggerKind = "cron" | "interval" | "date";
@@ -56,46 +64,21 @@ interface Entry {
   at?: Date;
   anchor: number;
   paused: boolean;
+  /** Paused according to the node row (`task_node.status`). */
+  pausedStored: boolean;
   lastFire: number;
   timer?: ReturnType<typeof setTimeout>;
 }
 
-export type SchedulerState = "running" | "paused" | "stopped";
+export type { SchedulerState } from "./shared-state";
+export { SHARED_KEY } from "./shared-state";
 
 const STATE_TEXT: Record<SchedulerState, string> = { running: "运行中", paused: "暂停", stopped: "停止" };
 /** setTimeout's largest delay; longer waits re-arm in steps. */
 const MAX_DELAY = 2_147_483_000;
-const JOBSTORES = ["default", "redis", "sqlalchemy"];
-/** How long a taken firing stays taken: outlives clock skew between processes, never the next tick's key. */
-const FIRING_LOCK_MS = 10 * 60_000;
-/** The scheduler state every process shares (see the top of this file). */
-export const SHARED_KEY = "task:scheduler";
+export const JOBSTORES = ["default", "redis", "sqlalchemy"];
 /** How often a process looks for changes made through another one. */
 const RECONCILE_MS = 1000;
-
-interface Shared {
-  v: number;
-  state: SchedulerState;
-  paused: string[];
-  anchors: Record<string, number>;
-}
-
-const initialShared = (): Shared => ({ v: 0, state: "running", paused: [], anchors: {} });
-
-function parseShared(raw: string | null): Shared {
-  if (!raw) return initialShared();
-  try {
-    const s = JSON.parse(raw) as Partial<Shared>;
-    return {
-      v: Number.isSafeInteger(s.v) ? (s.v as number) : 0,
-      state: s.state === "paused" || s.state === "stopped" ? s.state : "running",
-      paused: Array.isArray(s.paused) ? s.paused.map(String) : [],
-      anchors: s.anchors && typeof s.anchors === "object" ? s.anchors : {},
-    };
-  } catch {
-    return initialShared();
-  }
-}
 
 /** A schedule's identity: a reconciled entry is kept (timer, last firing) while this is unchanged. */
 const scheduleKey = (s: Schedule) => JSON.stringify([s.kind, s.args, s.start?.getTime(), s.end?.getTime()]);
@@ -128,11 +111,11 @@ export class TaskScheduler {
   private applied = -1;
   private reconciling: Promise<void> | null = null;
   private poller: ReturnType<typeof setInterval> | undefined;
+  /** Timers and polling only in a long-lived process; a Worker's Cron Trigger fires instead. */
+  private readonly timers: boolean;
 
-  constructor(private readonly deps: AppDeps) {}
-
-  private get db(): Database {
-    return this.deps.db;
+  constructor(private readonly deps: AppDeps) {
+    this.timers = deps.runtime !== "workerd";
   }
 
   /** Loads the persisted schedules once (first use after start), then follows the shared state. */
@@ -153,7 +136,7 @@ export class TaskScheduler {
   }
 
   private startPolling() {
-    if (this.closed || this.poller !== undefined) return;
+    if (this.closed || this.poller !== undefined || !this.timers) return;
     this.poller = setInterval(() => {
       this.reconcile().catch((err) => this.deps.logger.warn("task scheduler reconcile failed", { err }));
     }, RECONCILE_MS);
@@ -194,7 +177,7 @@ export class TaskScheduler {
     this.state = shared.state;
     const paused = new Set(shared.paused);
     for (const entry of this.jobs.values()) {
-      entry.paused = paused.has(entry.id);
+      entry.paused = paused.has(entry.id) || entry.pausedStored;
       const anchor = shared.anchors[entry.id];
       if (entry.periodMs && !entry.schedule.start && typeof anchor === "number") entry.anchor = anchor;
       this.arm(entry);
@@ -224,12 +207,7 @@ export class TaskScheduler {
   /** (Re)reads the persisted schedules; answers the ids scheduled. Unchanged entries are kept. */
   private async load(shared: Shared): Promise<Set<string>> {
     const seen = new Set<string>();
-    const { task_node: t } = this.db.t;
-    const rows = await this.db.orm
-      .select()
-      .from(t)
-      .where(and(eq(t.is_deleted, false), isNotNull(t.trigger)));
-    for (const row of rows) {
+    for (const row of await repo.scheduledNodes(this.deps.db)) {
       const kind = row.trigger as TriggerKind;
       const schedule: Schedule = {
         kind,
@@ -239,8 +217,10 @@ export class TaskScheduler {
       };
       const id = String(row.id);
       const existing = this.jobs.get(id);
+      const pausedStored = row.status === repo.PAUSED_STATUS;
       if (existing && scheduleKey(existing.schedule) === scheduleKey(schedule)) {
         existing.name = row.name;
+        existing.pausedStored = pausedStored;
         seen.add(id);
         continue;
       }
@@ -251,16 +231,13 @@ export class TaskScheduler {
           // The moment passed while no server ran: record the miss (once, whichever process
           // sees it first) instead of running late.
           if (await this.deps.cache.lock(`task:missed:${id}:${compiled.at!.getTime()}`, FIRING_LOCK_MS)) {
-            await this.insertLog(id, row.name, "date", "timeout", {
-              result: "timeout",
-              error: "任务错过执行时间",
-            });
-            await this.forget(row.id);
+            await recordMissedRun(this.deps, id, row.name);
           }
           continue;
         }
         const anchor = shared.anchors[id];
-        this.put(row.id, row.name, row.jobstore ?? "default", schedule, compiled, anchor);
+        this.put(row.id, row.name, row.jobstore ?? "default", schedule, compiled, anchor).pausedStored =
+          pausedStored;
         seen.add(id);
       } catch (err) {
         this.deps.logger.warn("task schedule not restored", { node: row.id, err });
@@ -288,6 +265,7 @@ export class TaskScheduler {
       ...compiled,
       anchor: schedule.start?.getTime() ?? sharedAnchor ?? Date.now(),
       paused: false,
+      pausedStored: false,
       lastFire: 0,
     };
     this.jobs.set(id, entry);
@@ -322,7 +300,7 @@ export class TaskScheduler {
 
   private arm(entry: Entry) {
     this.disarm(entry);
-    if (this.closed || this.state !== "running" || entry.paused) return;
+    if (this.closed || !this.timers || this.state !== "running" || entry.paused) return;
     const next = this.nextRun(entry);
     if (!next) return;
     const delay = Math.max(0, next.getTime() - Date.now());
@@ -349,15 +327,16 @@ export class TaskScheduler {
 
   private finishOneShot(entry: Entry) {
     this.jobs.delete(entry.id);
-    this.track(this.forget(entry.nodeId));
+    this.track(repo.clearNodeSchedules(this.deps.db, [entry.nodeId]));
   }
 
-  private track(work: Promise<unknown>) {
+  private track(work: Promise<unknown>): Promise<void> {
     const p = work
       .then(() => undefined)
       .catch((err) => this.deps.logger.error("task scheduler write failed", { err }));
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p));
+    return p;
   }
 
   /**
@@ -374,7 +353,7 @@ export class TaskScheduler {
           // A pause, stop or removal made through another process in the last second wins.
           await this.reconcile();
           if (this.jobs.get(entry.id) !== entry || entry.paused || this.state !== "running") return;
-          const lock = await this.deps.cache.lock(`task:job:${entry.id}:${firing}`, FIRING_LOCK_MS);
+          const lock = await this.deps.cache.lock(firingLockKey(entry.id, firing), FIRING_LOCK_MS);
           if (!lock) return;
           await this.runNode(entry.nodeId, {
             jobId: entry.id,
@@ -390,96 +369,33 @@ export class TaskScheduler {
   }
 
   /**
-   * Runs a node's handler once and records it. `periodic` runs take over the job's pending row
-   * and leave a new one for the next run.
+   * Runs a node once and records it. `periodic` runs take over the job's pending row and leave a
+   * new one for the next run.
    */
   private async runNode(
     nodeId: number,
     opts: { jobId: string; triggerType: string; periodic: boolean; entry?: Entry; nameSuffix?: string },
   ) {
-    const { task_node: t, task_job: j } = this.db.t;
-    const [node] = await this.db.orm
-      .select()
-      .from(t)
-      .where(and(eq(t.id, nodeId), eq(t.is_deleted, false)))
-      .limit(1);
+    const node = await runTaskNode(this.deps, nodeId, opts);
     if (!node) {
       if (opts.entry) this.drop(opts.entry.id);
       return;
-    }
-    const jobName = `${node.name}${opts.nameSuffix ?? ""}`;
-    let logId: number | undefined;
-    if (opts.periodic) {
-      const [pending] = await this.db.orm
-        .select({ id: j.id })
-        .from(j)
-        .where(and(eq(j.job_id, opts.jobId), eq(j.status, "pending")))
-        .orderBy(desc(j.id))
-        .limit(1);
-      if (pending) {
-        logId = pending.id;
-        await this.db.orm
-          .update(j)
-          .set({ status: "running", job_name: jobName, next_run_time: null })
-          .where(eq(j.id, pending.id));
-      }
-    }
-    logId ??= await this.insertLog(opts.jobId, jobName, opts.triggerType, "running");
-    try {
-      const handler = requireHandler(node.func ?? "");
-      const args = splitArgs(node.args);
-      const kwargs = parseKwargs(node.kwargs);
-      const value = await handler(args, kwargs);
-      await this.db.orm
-        .update(j)
-        .set({ status: "success", result: resultText(value), error: null })
-        .where(eq(j.id, logId));
-    } catch (err) {
-      await this.db.orm
-        .update(j)
-        .set({ status: "failed", result: "failed", error: err instanceof Error ? err.message : "未知错误" })
-        .where(eq(j.id, logId));
     }
     if (opts.periodic && opts.entry && this.jobs.get(opts.entry.id) === opts.entry) {
       await this.addPendingLog(opts.entry);
     }
   }
 
-  private async insertLog(
-    jobId: string,
-    jobName: string,
-    triggerType: string,
-    status: string,
-    extra: { result?: string; error?: string; next_run_time?: string | null } = {},
-  ): Promise<number> {
-    return this.db.insertId(
-      await this.db.orm
-        .insert(this.db.t.task_job)
-        .values({ job_id: jobId, job_name: jobName, trigger_type: triggerType, status, ...extra }),
-    );
-  }
-
   private async addPendingLog(entry: Entry) {
     const next = this.nextRun(entry, true);
     if (!next) return;
-    await this.insertLog(entry.id, entry.name, entry.schedule.kind, "pending", {
+    await repo.insertJobLog(this.deps.db, {
+      job_id: entry.id,
+      job_name: entry.name,
+      trigger_type: entry.schedule.kind,
+      status: "pending",
       next_run_time: withOffset(next),
     });
-  }
-
-  private async cancelPending(jobIds?: string[]) {
-    const { task_job: j } = this.db.t;
-    const where = jobIds ? and(eq(j.status, "pending"), inArray(j.job_id, jobIds)) : eq(j.status, "pending");
-    if (jobIds && !jobIds.length) return;
-    await this.db.orm.update(j).set({ status: "cancelled" }).where(where);
-  }
-
-  /** Clears a node's persisted schedule. */
-  private async forget(nodeId: number | number[]) {
-    const ids = Array.isArray(nodeId) ? nodeId : [nodeId];
-    if (!ids.length) return;
-    const { task_node: t } = this.db.t;
-    await this.db.orm.update(t).set({ trigger: null, trigger_args: null }).where(inArray(t.id, ids));
   }
 
   private drop(id: string) {
@@ -504,21 +420,17 @@ export class TaskScheduler {
   async schedule(node: { id: number; name: string; jobstore: string | null }, schedule: Schedule) {
     await this.current();
     const compiled = compileSchedule(schedule);
-    const { task_node: t } = this.db.t;
-    await this.db.orm
-      .update(t)
-      .set({
-        trigger: schedule.kind,
-        trigger_args: schedule.args,
-        ...(schedule.kind === "date"
-          ? {}
-          : {
-              start_date: schedule.start ? withoutOffset(schedule.start) : null,
-              end_date: schedule.end ? withoutOffset(schedule.end) : null,
-            }),
-      })
-      .where(eq(t.id, node.id));
-    await this.cancelPending([String(node.id)]);
+    await repo.saveNodeSchedule(this.deps.db, node.id, {
+      trigger: schedule.kind,
+      trigger_args: schedule.args,
+      ...(schedule.kind === "date"
+        ? {}
+        : {
+            start_date: schedule.start ? withoutOffset(schedule.start) : null,
+            end_date: schedule.end ? withoutOffset(schedule.end) : null,
+          }),
+    });
+    await repo.cancelPendingJobLogs(this.deps.db, [String(node.id)]);
     const entry = this.put(node.id, node.name, node.jobstore ?? "default", schedule, compiled);
     // Every process re-reads the schedules, with this job's anchor and unpaused.
     await this.updateShared((s) => {
@@ -529,9 +441,13 @@ export class TaskScheduler {
     if (!entry.at) await this.addPendingLog(entry);
   }
 
-  /** Runs a node now, outside its schedule (`trigger=now`, `/task/run`): a `manual` log row. */
-  runNow(nodeId: number, nameSuffix = "") {
-    this.track(
+  /**
+   * Runs a node now, outside its schedule (`trigger=now`, `/task/run`): a `manual` log row. The
+   * answer settles when the run is recorded: a Worker awaits it (its work ends with the response);
+   * a server answers at once and lets it run.
+   */
+  runNow(nodeId: number, nameSuffix = ""): Promise<void> {
+    return this.track(
       this.runNode(nodeId, { jobId: String(nodeId), triggerType: "manual", periodic: false, nameSuffix }),
     );
   }
@@ -539,12 +455,15 @@ export class TaskScheduler {
   async runJobNow(jobId: string) {
     await this.current();
     const entry = this.entryOf(jobId);
-    this.runNow(entry.nodeId, "(立即执行)");
+    const run = this.runNow(entry.nodeId, "(立即执行)");
+    if (!this.timers) await run;
   }
 
   async pauseJob(jobId: string) {
     await this.current();
-    this.entryOf(jobId);
+    const entry = this.entryOf(jobId);
+    await repo.setNodePaused(this.deps.db, entry.nodeId, true);
+    entry.pausedStored = true;
     await this.updateShared((s) => {
       if (!s.paused.includes(jobId)) s.paused.push(jobId);
     });
@@ -552,7 +471,9 @@ export class TaskScheduler {
 
   async resumeJob(jobId: string) {
     await this.current();
-    this.entryOf(jobId);
+    const entry = this.entryOf(jobId);
+    await repo.setNodePaused(this.deps.db, entry.nodeId, false);
+    entry.pausedStored = false;
     await this.updateShared((s) => {
       s.paused = s.paused.filter((id) => id !== jobId);
     });
@@ -571,8 +492,8 @@ export class TaskScheduler {
     await this.current();
     const entry = this.entryOf(jobId);
     this.drop(jobId);
-    await this.forget(entry.nodeId);
-    await this.cancelPending([jobId]);
+    await repo.clearNodeSchedules(this.deps.db, [entry.nodeId]);
+    await repo.cancelPendingJobLogs(this.deps.db, [jobId]);
     await this.forgetShared([jobId]);
   }
 
@@ -580,23 +501,19 @@ export class TaskScheduler {
   async unschedule(nodeIds: number[]) {
     await this.current();
     for (const id of nodeIds) this.drop(String(id));
-    await this.forget(nodeIds);
-    await this.cancelPending(nodeIds.map(String));
+    await repo.clearNodeSchedules(this.deps.db, nodeIds);
+    await repo.cancelPendingJobLogs(this.deps.db, nodeIds.map(String));
     await this.forgetShared(nodeIds.map(String));
   }
 
   async clear() {
     await this.current();
-    const { task_node: t } = this.db.t;
     // Every scheduled node, also those another process scheduled a moment ago.
-    const rows = await this.db.orm
-      .select({ id: t.id })
-      .from(t)
-      .where(and(eq(t.is_deleted, false), isNotNull(t.trigger)));
+    const rows = await repo.scheduledNodes(this.deps.db);
     const ids = [...new Set([...this.jobs.values()].map((e) => e.nodeId).concat(rows.map((r) => r.id)))];
     for (const id of [...this.jobs.keys()]) this.drop(id);
-    await this.forget(ids);
-    await this.cancelPending();
+    await repo.clearNodeSchedules(this.deps.db, ids);
+    await repo.cancelPendingJobLogs(this.deps.db);
     await this.forgetShared("all");
   }
 
@@ -684,14 +601,9 @@ export class TaskScheduler {
   /** Gives every scheduled job without a pending log row one; returns how many were added. */
   async sync(): Promise<number> {
     await this.current();
-    const { task_job: j } = this.db.t;
     const ids = [...this.jobs.keys()];
     if (!ids.length) return 0;
-    const pending = await this.db.orm
-      .select({ job_id: j.job_id })
-      .from(j)
-      .where(and(eq(j.status, "pending"), inArray(j.job_id, ids)));
-    const has = new Set(pending.map((r) => r.job_id));
+    const has = await repo.jobsWithPendingLog(this.deps.db, ids);
     let added = 0;
     for (const entry of this.jobs.values()) {
       if (has.has(entry.id) || !this.nextRun(entry, true)) continue;
@@ -725,19 +637,17 @@ function withoutOffset(d: Date) {
   return withOffset(d).slice(0, 19);
 }
 
-/** A node's keyword args: a JSON object (upstream: invalid JSON → "关键字参数JSON格式无效"). */
-export function parseKwargs(text: string | null | undefined): Record<string, unknown> {
-  if (!text?.trim()) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw badRequest(`关键字参数JSON格式无效: ${text}`);
-  }
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw badRequest(`关键字参数必须为JSON对象: ${text}`);
-  }
-  return value as Record<string, unknown>;
+/** A `date` job whose moment passed while nothing ran: recorded as missed, its schedule cleared. */
+export async function recordMissedRun(deps: AppDeps, jobId: string, name: string) {
+  await repo.insertJobLog(deps.db, {
+    job_id: jobId,
+    job_name: name,
+    trigger_type: "date",
+    status: "timeout",
+    result: "timeout",
+    error: "任务错过执行时间",
+  });
+  await repo.clearNodeSchedules(deps.db, [Number(jobId)]);
 }
 
 const schedulers = new WeakMap<AppDeps, TaskScheduler>();

@@ -1,6 +1,6 @@
 import { badRequest } from "@/core/http/errors";
-import type { TaskHandler } from "@/modules/task/handlers";
-import { splitArgs } from "@/modules/task/handlers";
+import type { TaskHandler } from "@/modules/task/cronjob/runner/builtin-handlers";
+import { splitArgs } from "@/modules/task/cronjob/runner/builtin-handlers";
 
 /*
  * The workflow engine (contract §6.6, upstream ran it as a Prefect flow): Kahn's topological

@@ -1,24 +1,15 @@
-import { eq, inArray, ne, type SQL } from "drizzle-orm";
 import { dataScopeFilter } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
-import {
-  allOf,
-  contains,
-  equals,
-  orderByOf,
-  selectPage,
-  softDeleted,
-  withAuditUsers,
-  within,
-} from "@/core/db/query";
+import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
 import { batchIds } from "@/core/http/batch";
 import { badRequest, conflict, notFound } from "@/core/http/errors";
 import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
 import { conflictOnDuplicate } from "@/core/http/unique-conflict";
-import { requireHandler } from "@/modules/task/handlers";
-import { nodeTypeScope } from "@/modules/task/workflow/node-type/node-type.service";
+import { requireHandler } from "@/modules/task/cronjob/runner/builtin-handlers";
+import { visibleNodeTypesByCode } from "@/modules/task/workflow/node-type/node-type.service";
 import { type NodeTemplate, orderedGraph, runGraph } from "./definition.engine";
+import * as repo from "./definition.repo";
 import type {
   WorkflowCreate,
   WorkflowExecuteInput,
@@ -27,13 +18,10 @@ import type {
   WorkflowUpdate,
 } from "./definition.schema";
 
-type WorkflowRow = AppDeps["db"]["t"]["task_workflow"]["$inferSelect"];
+type WorkflowRow = repo.WorkflowRow;
 
 const scopeOf = (deps: AppDeps, p: Principal) =>
   dataScopeFilter(deps.db, p, { kind: "creator", creator: deps.db.t.task_workflow.created_id });
-
-const live = (deps: AppDeps, where: SQL | undefined) =>
-  allOf(eq(deps.db.t.task_workflow.is_deleted, false), where);
 
 /** `status` is the workflow state; `created_by`/`updated_by` are filled (upstream dropped them, §14 #30). */
 async function toOut(deps: AppDeps, rows: WorkflowRow[]): Promise<WorkflowOut[]> {
@@ -58,20 +46,12 @@ async function toOut(deps: AppDeps, rows: WorkflowRow[]): Promise<WorkflowOut[]>
 }
 
 async function find(deps: AppDeps, p: Principal, id: number) {
-  const t = deps.db.t.task_workflow;
-  const [row] = await deps.db.orm
-    .select()
-    .from(t)
-    .where(live(deps, allOf(eq(t.id, id), await scopeOf(deps, p))))
-    .limit(1);
+  const row = await repo.findWorkflow(deps.db, id, await scopeOf(deps, p));
   if (!row) throw notFound("工作流不存在");
   return row;
 }
 
-const one = async (deps: AppDeps, id: number) => {
-  const t = deps.db.t.task_workflow;
-  return (await toOut(deps, await deps.db.orm.select().from(t).where(eq(t.id, id))))[0];
-};
+const one = async (deps: AppDeps, id: number) => (await toOut(deps, await repo.workflowById(deps.db, id)))[0];
 
 export async function listWorkflows(
   deps: AppDeps,
@@ -79,20 +59,17 @@ export async function listWorkflows(
   q: WorkflowFilter & PageQuery,
 ): Promise<Page<WorkflowOut>> {
   const t = deps.db.t.task_workflow;
-  const where = live(
-    deps,
-    allOf(
-      await scopeOf(deps, p),
-      contains(t.name, q.name),
-      contains(t.code, q.code),
-      equals(t.workflow_status, q.status),
-      within(t.created_time, q.created_time),
-      within(t.updated_time, q.updated_time),
-      equals(t.created_id, q.created_id),
-      equals(t.updated_id, q.updated_id),
-    ),
+  const where = allOf(
+    await scopeOf(deps, p),
+    contains(t.name, q.name),
+    contains(t.code, q.code),
+    equals(t.workflow_status, q.status),
+    within(t.created_time, q.created_time),
+    within(t.updated_time, q.updated_time),
+    equals(t.created_id, q.created_id),
+    equals(t.updated_id, q.updated_id),
   );
-  const { rows, total } = await selectPage<WorkflowRow>(deps.db, t, where, orderByOf(t, q.order_by), q);
+  const { rows, total } = await repo.pageWorkflows(deps.db, where, orderByOf(t, q.order_by), q);
   return pageOf(await toOut(deps, rows), total, q);
 }
 
@@ -103,30 +80,22 @@ export async function workflowDetail(deps: AppDeps, p: Principal, id: number) {
 
 /** Over all rows: the UNIQUE constraint keeps a deleted workflow's code (§14 #9). */
 async function requireFreeCode(deps: AppDeps, code: string, exceptId?: number) {
-  const t = deps.db.t.task_workflow;
-  const [row] = await deps.db.orm
-    .select({ id: t.id })
-    .from(t)
-    .where(allOf(eq(t.code, code), exceptId === undefined ? undefined : ne(t.id, exceptId)))
-    .limit(1);
-  if (row) throw conflict("流程编码已存在");
+  if (await repo.workflowCodeTaken(deps.db, code, exceptId)) throw conflict("流程编码已存在");
 }
 
 export async function createWorkflow(deps: AppDeps, p: Principal, input: WorkflowCreate) {
   await requireFreeCode(deps, input.code);
   const id = await conflictOnDuplicate(deps.db, "流程编码已存在", async () =>
-    deps.db.insertId(
-      await deps.db.orm.insert(deps.db.t.task_workflow).values({
-        name: input.name,
-        code: input.code,
-        description: input.description ?? null,
-        nodes: input.nodes ?? null,
-        edges: input.edges ?? null,
-        workflow_status: "draft",
-        created_id: p.id,
-        updated_id: p.id,
-      }),
-    ),
+    repo.insertWorkflow(deps.db, {
+      name: input.name,
+      code: input.code,
+      description: input.description ?? null,
+      nodes: input.nodes ?? null,
+      edges: input.edges ?? null,
+      workflow_status: "draft",
+      created_id: p.id,
+      updated_id: p.id,
+    }),
   );
   return one(deps, id);
 }
@@ -141,33 +110,22 @@ export async function updateWorkflow(deps: AppDeps, p: Principal, id: number, in
   if (input.nodes !== undefined) values.nodes = input.nodes;
   if (input.edges !== undefined) values.edges = input.edges;
   if (input.workflow_status !== undefined) values.workflow_status = input.workflow_status;
-  const t = deps.db.t.task_workflow;
-  await conflictOnDuplicate(deps.db, "流程编码已存在", () =>
-    deps.db.orm.update(t).set(values).where(eq(t.id, id)),
-  );
+  await conflictOnDuplicate(deps.db, "流程编码已存在", () => repo.updateWorkflowRow(deps.db, id, values));
   return one(deps, id);
 }
 
 /** Existence and scope are checked (upstream deleted any id, §14 #33). */
 export async function deleteWorkflows(deps: AppDeps, p: Principal, ids: number[]) {
   const unique = batchIds(ids, "删除ID不能为空");
-  const t = deps.db.t.task_workflow;
-  const rows = await deps.db.orm
-    .select({ id: t.id })
-    .from(t)
-    .where(live(deps, allOf(inArray(t.id, unique), await scopeOf(deps, p))));
-  if (rows.length < unique.length) throw notFound("工作流不存在");
-  await deps.db.orm
-    .update(t)
-    .set({ ...softDeleted(p.id), updated_id: p.id })
-    .where(inArray(t.id, unique));
+  const found = await repo.liveWorkflowIds(deps.db, unique, await scopeOf(deps, p));
+  if (found.length < unique.length) throw notFound("工作流不存在");
+  await repo.softDeleteWorkflows(deps.db, unique, p.id);
 }
 
 export async function publishWorkflow(deps: AppDeps, p: Principal, id: number) {
   const row = await find(deps, p, id);
   orderedGraph(row.nodes, row.edges);
-  const t = deps.db.t.task_workflow;
-  await deps.db.orm.update(t).set({ workflow_status: "published", updated_id: p.id }).where(eq(t.id, id));
+  await repo.updateWorkflowRow(deps.db, id, { workflow_status: "published", updated_id: p.id });
   return one(deps, id);
 }
 
@@ -182,11 +140,7 @@ export async function executeWorkflow(deps: AppDeps, p: Principal, input: Workfl
   const codes = [...new Set(graph.nodes.map((n) => n.type))];
   const missingType = graph.nodes.find((n) => !n.type);
   if (missingType) throw badRequest(`工作流节点未指定类型: ${missingType.id}`);
-  const nt = deps.db.t.task_workflow_node_type;
-  const types = await deps.db.orm
-    .select()
-    .from(nt)
-    .where(allOf(eq(nt.is_deleted, false), inArray(nt.code, codes), await nodeTypeScope(deps, p)));
+  const types = await visibleNodeTypesByCode(deps, p, codes);
   const templates = new Map<string, NodeTemplate>();
   for (const code of codes) {
     const type = types.find((x) => x.code === code);

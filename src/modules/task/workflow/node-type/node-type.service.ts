@@ -1,33 +1,22 @@
-import { asc, eq, inArray, ne, type SQL } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { dataScopeFilter } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
-import {
-  allOf,
-  contains,
-  equals,
-  orderByOf,
-  selectPage,
-  softDeleted,
-  withAuditUsers,
-  within,
-} from "@/core/db/query";
+import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
 import { batchIds } from "@/core/http/batch";
 import { conflict, notFound } from "@/core/http/errors";
 import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
 import { toBaseOut } from "@/core/http/schemas";
 import { conflictOnDuplicate } from "@/core/http/unique-conflict";
-import { requireHandler } from "@/modules/task/handlers";
-import { parseKwargs } from "@/modules/task/scheduler";
+import { requireHandler } from "@/modules/task/cronjob/runner/builtin-handlers";
+import { parseKwargs } from "@/modules/task/cronjob/runner/kwargs";
+import * as repo from "./node-type.repo";
 import type { NodeTypeFilter, NodeTypeInput, NodeTypeOut } from "./node-type.schema";
 
-export type NodeTypeRow = AppDeps["db"]["t"]["task_workflow_node_type"]["$inferSelect"];
+export type NodeTypeRow = repo.NodeTypeRow;
 
 export const nodeTypeScope = (deps: AppDeps, p: Principal) =>
   dataScopeFilter(deps.db, p, { kind: "creator", creator: deps.db.t.task_workflow_node_type.created_id });
-
-const live = (deps: AppDeps, where: SQL | undefined) =>
-  allOf(eq(deps.db.t.task_workflow_node_type.is_deleted, false), where);
 
 async function toOut(deps: AppDeps, rows: NodeTypeRow[]): Promise<NodeTypeOut[]> {
   return (await withAuditUsers(deps.db, rows)).map((r) => ({
@@ -49,28 +38,19 @@ async function toOut(deps: AppDeps, rows: NodeTypeRow[]): Promise<NodeTypeOut[]>
   }));
 }
 
-async function find(deps: AppDeps, p: Principal, id: number) {
-  const t = deps.db.t.task_workflow_node_type;
-  const [row] = await deps.db.orm
-    .select()
-    .from(t)
-    .where(live(deps, allOf(eq(t.id, id), await nodeTypeScope(deps, p))))
-    .limit(1);
-  return row;
+/** The caller's visible live node types with these codes, active or not (workflow runs). */
+export async function visibleNodeTypesByCode(deps: AppDeps, p: Principal, codes: string[]) {
+  return repo.nodeTypesByCode(deps.db, codes, await nodeTypeScope(deps, p));
 }
 
-const one = async (deps: AppDeps, id: number) => {
-  const t = deps.db.t.task_workflow_node_type;
-  return (await toOut(deps, await deps.db.orm.select().from(t).where(eq(t.id, id))))[0];
-};
+async function find(deps: AppDeps, p: Principal, id: number) {
+  return repo.findNodeType(deps.db, id, await nodeTypeScope(deps, p));
+}
+
+const one = async (deps: AppDeps, id: number) => (await toOut(deps, await repo.nodeTypeById(deps.db, id)))[0];
 
 export async function nodeTypeOptions(deps: AppDeps, p: Principal) {
-  const t = deps.db.t.task_workflow_node_type;
-  const rows = await deps.db.orm
-    .select()
-    .from(t)
-    .where(live(deps, allOf(eq(t.is_active, true), await nodeTypeScope(deps, p))))
-    .orderBy(asc(t.sort_order), asc(t.id));
+  const rows = await repo.activeNodeTypes(deps.db, await nodeTypeScope(deps, p));
   return rows.map((r) => ({
     id: r.id,
     code: r.code,
@@ -87,21 +67,18 @@ export async function listNodeTypes(
   q: NodeTypeFilter & PageQuery,
 ): Promise<Page<NodeTypeOut>> {
   const t = deps.db.t.task_workflow_node_type;
-  const where = live(
-    deps,
-    allOf(
-      await nodeTypeScope(deps, p),
-      contains(t.name, q.name),
-      contains(t.code, q.code),
-      equals(t.category, q.category),
-      q.is_active === undefined ? undefined : eq(t.is_active, q.is_active),
-      within(t.created_time, q.created_time),
-      within(t.updated_time, q.updated_time),
-      equals(t.created_id, q.created_id),
-      equals(t.updated_id, q.updated_id),
-    ),
+  const where = allOf(
+    await nodeTypeScope(deps, p),
+    contains(t.name, q.name),
+    contains(t.code, q.code),
+    equals(t.category, q.category),
+    q.is_active === undefined ? undefined : eq(t.is_active, q.is_active),
+    within(t.created_time, q.created_time),
+    within(t.updated_time, q.updated_time),
+    equals(t.created_id, q.created_id),
+    equals(t.updated_id, q.updated_id),
   );
-  const { rows, total } = await selectPage<NodeTypeRow>(deps.db, t, where, orderByOf(t, q.order_by), q);
+  const { rows, total } = await repo.pageNodeTypes(deps.db, where, orderByOf(t, q.order_by), q);
   return pageOf(await toOut(deps, rows), total, q);
 }
 
@@ -112,13 +89,7 @@ export async function nodeTypeDetail(deps: AppDeps, p: Principal, id: number) {
 
 /** Codes are unique over all rows: the UNIQUE constraint keeps a deleted type's code (§14 #9). */
 async function requireFreeCode(deps: AppDeps, code: string, exceptId?: number) {
-  const t = deps.db.t.task_workflow_node_type;
-  const [row] = await deps.db.orm
-    .select({ id: t.id })
-    .from(t)
-    .where(allOf(eq(t.code, code), exceptId === undefined ? undefined : ne(t.id, exceptId)))
-    .limit(1);
-  if (row) throw conflict("节点编码已存在");
+  if (await repo.nodeTypeCodeTaken(deps.db, code, exceptId)) throw conflict("节点编码已存在");
 }
 
 function checkRunnable(input: NodeTypeInput) {
@@ -130,20 +101,18 @@ export async function createNodeType(deps: AppDeps, p: Principal, input: NodeTyp
   checkRunnable(input);
   await requireFreeCode(deps, input.code);
   const id = await conflictOnDuplicate(deps.db, "节点编码已存在", async () =>
-    deps.db.insertId(
-      await deps.db.orm.insert(deps.db.t.task_workflow_node_type).values({
-        name: input.name,
-        code: input.code,
-        category: input.category,
-        func: input.func,
-        args: input.args ?? null,
-        kwargs: input.kwargs ?? null,
-        sort_order: input.sort_order ?? 0,
-        is_active: input.is_active ?? true,
-        created_id: p.id,
-        updated_id: p.id,
-      }),
-    ),
+    repo.insertNodeType(deps.db, {
+      name: input.name,
+      code: input.code,
+      category: input.category,
+      func: input.func,
+      args: input.args ?? null,
+      kwargs: input.kwargs ?? null,
+      sort_order: input.sort_order ?? 0,
+      is_active: input.is_active ?? true,
+      created_id: p.id,
+      updated_id: p.id,
+    }),
   );
   return one(deps, id);
 }
@@ -163,23 +132,13 @@ export async function updateNodeType(deps: AppDeps, p: Principal, id: number, in
   if (input.kwargs !== undefined) values.kwargs = input.kwargs;
   if (input.sort_order != null) values.sort_order = input.sort_order;
   if (input.is_active != null) values.is_active = input.is_active;
-  const t = deps.db.t.task_workflow_node_type;
-  await conflictOnDuplicate(deps.db, "节点编码已存在", () =>
-    deps.db.orm.update(t).set(values).where(eq(t.id, id)),
-  );
+  await conflictOnDuplicate(deps.db, "节点编码已存在", () => repo.updateNodeTypeRow(deps.db, id, values));
   return one(deps, id);
 }
 
 export async function deleteNodeTypes(deps: AppDeps, p: Principal, ids: number[]) {
   const unique = batchIds(ids, "删除ID不能为空");
-  const t = deps.db.t.task_workflow_node_type;
-  const rows = await deps.db.orm
-    .select({ id: t.id })
-    .from(t)
-    .where(live(deps, allOf(inArray(t.id, unique), await nodeTypeScope(deps, p))));
-  if (rows.length < unique.length) throw notFound("编排节点类型不存在");
-  await deps.db.orm
-    .update(t)
-    .set({ ...softDeleted(p.id), updated_id: p.id })
-    .where(inArray(t.id, unique));
+  const found = await repo.liveNodeTypeIds(deps.db, unique, await nodeTypeScope(deps, p));
+  if (found.length < unique.length) throw notFound("编排节点类型不存在");
+  await repo.softDeleteNodeTypes(deps.db, unique, p.id);
 }
