@@ -1,3 +1,4 @@
+import { generatedTables } from "./generated/index";
 import { nowString } from "./kit/datetime";
 import {
   foreignKey,
@@ -672,5 +673,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     task_workflow_node_type,
     ai_chat_session,
     ai_chat_message,
+    // tables of modules written by the code generator (db/generated/)
+    ...generatedTables(k),
   };
 }
