@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
+import type { UserOut } from "@/modules/system/user/user.service";
 import reference from "../../fixtures/reference/user-current-info.json";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
@@ -44,7 +45,8 @@ async function setMobile(username: string, mobile: string) {
   await t.deps.db.orm.update(sys_user).set({ mobile }).where(eq(sys_user.username, username));
 }
 
-type Node = { type: number; client: string; status: string; children: Node[] | null };
+/** A node of the route tree, as the service types it (from the `userOut` schema). */
+type Node = UserOut["menus"][number];
 const flatten = (nodes: Node[]): Node[] => nodes.flatMap((n) => [n, ...flatten(n.children ?? [])]);
 const outline = (nodes: any[]): unknown[] =>
   nodes.map((n) => [n.name, n.type, n.children ? outline(n.children) : null]);

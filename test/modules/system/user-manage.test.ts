@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, inArray } from "drizzle-orm";
+import type { CreateInput, UserOut } from "@/modules/system/user/user.service";
 import reference from "../../fixtures/reference/user-detail-created.json";
 import { body, createTestApp, type TestApp } from "../../support/app";
 import { authHeaders, client, createScopedUser } from "../../support/auth";
@@ -245,15 +246,18 @@ describe("U9 GET /system/user/detail/{id}", () => {
 });
 
 describe("U10 POST /system/user/create", () => {
-  const payload = (over: Record<string, unknown> = {}) => ({
-    username: `new_${++seq}`,
-    password: "initial-pass-1",
-    name: "新用户",
-    gender: "1",
-    status: "0",
-    description: "created by test",
-    ...over,
-  });
+  /** A valid body (the service's own input type), with `over` on top (possibly invalid on purpose). */
+  const payload = (over: Record<string, unknown> = {}) => {
+    const valid: CreateInput = {
+      username: `new_${++seq}`,
+      password: "initial-pass-1",
+      name: "新用户",
+      gender: "1",
+      status: "0",
+      description: "created by test",
+    };
+    return { ...valid, ...over };
+  };
 
   test("creates with dept, roles and positions; the password is hashed and never returned", async () => {
     const res = await admin.post(
@@ -269,7 +273,8 @@ describe("U10 POST /system/user/create", () => {
     expect(res.status).toBe(200);
     const b = await body(res);
     expect(b.msg).toBe("创建用户成功");
-    expect(b.data).toMatchObject({
+    const created: UserOut = b.data;
+    expect(created).toMatchObject({
       username: "alice",
       name: "新用户",
       email: "alice@example.com",
@@ -285,9 +290,9 @@ describe("U10 POST /system/user/create", () => {
       updated_by: { id: 2, name: "管理员" },
       tenant: { id: 1, name: "系统租户" },
     });
-    expect(b.data.roles[0]).toMatchObject({ id: roleId, code: "QRY", menus: [], depts: [] });
-    expect(b.data).not.toHaveProperty("password");
-    const row = await userRow(b.data.id);
+    expect(created.roles[0]).toMatchObject({ id: roleId, code: "QRY", menus: [], depts: [] });
+    expect(created).not.toHaveProperty("password");
+    const row = await userRow(created.id);
     expect(row.password).toStartWith("$argon2id$");
     expect(await t.deps.hasher.verify(row.password, "initial-pass-1")).toBe(true);
   });

@@ -1,3 +1,4 @@
+import type { z } from "@hono/zod-openapi";
 import { desc, type SQL } from "drizzle-orm";
 import { assertAuthorityOverUsers, assertMayAssignRoles } from "@/core/auth/authority";
 import { dataScopeFilter } from "@/core/auth/data-scope";
@@ -15,7 +16,14 @@ import { verifyPasswordUnderLockout } from "@/modules/system/auth/auth.lockout";
 import { roleDetails } from "./user.lookups";
 import type { MenuRow, UserInsert, UserRow } from "./user.repo";
 import * as repo from "./user.repo";
-import type { ExportQuery, UserQuery } from "./user.schema";
+import type {
+  currentUserUpdate,
+  ExportQuery,
+  UserQuery,
+  userCreate,
+  userOut,
+  userUpdate,
+} from "./user.schema";
 
 type Db = AppDeps["db"];
 
@@ -32,46 +40,10 @@ const positionScope = (db: Db, p: Principal) =>
 
 type Ref = { id: number; name: string } | null;
 type MenuOut = MenuRow & { parent_name: string | null };
-type DeptOut = repo.DeptRow & { parent_name: string | null };
-type RoleOut = repo.RoleRow & { menus: MenuOut[]; depts: DeptOut[] };
+type RoleOut = UserOut["roles"][number];
 
-export interface UserOut {
-  tenant: Ref;
-  created_id: number | null;
-  created_by: Ref;
-  updated_id: number | null;
-  updated_by: Ref;
-  deleted_id: number | null;
-  deleted_by: Ref;
-  id: number;
-  uuid: string;
-  status: string;
-  description: string | null;
-  created_time: string | null;
-  updated_time: string | null;
-  is_deleted: boolean;
-  deleted_time: string | null;
-  name: string;
-  mobile: string | null;
-  email: string | null;
-  gender: string | null;
-  avatar: string | null;
-  username: string;
-  is_superuser: boolean;
-  dept_id: number | null;
-  role_ids: number[];
-  position_ids: number[];
-  last_login: string | null;
-  gitee_login: string | null;
-  github_login: string | null;
-  wx_login: string | null;
-  qq_login: string | null;
-  dept_name: string | null;
-  dept: Ref;
-  positions: { id: number; name: string }[];
-  roles: RoleOut[];
-  menus: TreeNode<MenuOut>[];
-}
+/** A user object as answered (contract §12.2.2): the `userOut` schema's type. */
+export type UserOut = z.infer<typeof userOut>;
 
 const groupBy = <T, K>(items: T[], key: (t: T) => K) => {
   const map = new Map<K, T[]>();
@@ -243,13 +215,8 @@ export function currentInfo(deps: AppDeps, p: Principal): Promise<UserOut> {
   return presentOne(deps, p.id, true);
 }
 
-export interface ProfileInput {
-  name?: string;
-  mobile?: string | null;
-  email?: string | null;
-  gender?: string | null;
-  avatar?: string | null;
-}
+/** The profile fields a user edits on their own account (`currentUserUpdate` without the password). */
+export type ProfileInput = Omit<z.infer<typeof currentUserUpdate>, "current_password">;
 
 /**
  * Re-authentication: the caller's password, typed again, for a change that could hand the
@@ -485,18 +452,7 @@ export async function getUser(deps: AppDeps, p: Principal, id: number): Promise<
   return user;
 }
 
-export interface CreateInput extends ProfileInput {
-  username: string;
-  password: string;
-  name: string;
-  status: string;
-  description?: string | null;
-  is_superuser?: boolean | null;
-  dept_id?: number | null;
-  tenant_id?: number | null;
-  role_ids?: number[] | null;
-  position_ids?: number[] | null;
-}
+export type CreateInput = z.infer<typeof userCreate>;
 
 export async function createUser(deps: AppDeps, p: Principal, input: CreateInput): Promise<UserOut> {
   const { db } = deps;
@@ -546,16 +502,7 @@ export async function createUser(deps: AppDeps, p: Principal, input: CreateInput
   return presentOne(deps, id);
 }
 
-export interface UpdateInput extends ProfileInput {
-  username: string;
-  status?: string;
-  description?: string | null;
-  is_superuser?: boolean | null;
-  dept_id?: number | null;
-  tenant_id?: number | null;
-  role_ids?: number[] | null;
-  position_ids?: number[] | null;
-}
+export type UpdateInput = z.infer<typeof userUpdate>;
 
 /**
  * Updates the fields sent. `is_superuser` can never be granted (§16 #2); role and position lists,
