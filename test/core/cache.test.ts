@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "@upstash/redis/cloudflare";
-import type { Cache } from "@/core/cache/cache";
+import { type Cache, op } from "@/core/cache/cache";
 import { cacheFileBeside, createFileCache } from "@/core/cache/file";
 import { createMemoryCache } from "@/core/cache/memory";
 import { createRedisCache } from "@/core/cache/redis";
@@ -289,6 +289,62 @@ function cacheContract(name: string, factory: (prefix: string) => Promise<Cache>
       expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
       expect(await cache.get("race:n")).toBe("200");
       expect(await cache.ttl("race:n")).toBe(100);
+    });
+
+    test("pipeline runs its commands in order and answers each as its method does", async () => {
+      await cache.set("pipe:old", "x", 100);
+      await cache.set("pipe:text", "abc");
+      const results = await cache.pipeline([
+        op.get("pipe:missing"),
+        op.set("pipe:a", "å ✓ 1", 100),
+        op.get("pipe:a"),
+        op.incr("pipe:n", 50),
+        op.incr("pipe:n", 5),
+        op.ttl("pipe:n"),
+        op.ttl("pipe:missing"),
+        op.set("pipe:forever", "f"),
+        op.ttl("pipe:forever"),
+        op.expire("pipe:forever", 30),
+        op.expire("pipe:missing", 30),
+        op.del("pipe:old"),
+        op.del("pipe:old"),
+        op.get("pipe:text"),
+      ]);
+      expect(results).toEqual([null, true, "å ✓ 1", 1, 2, 50, -2, true, -1, true, false, 1, 0, "abc"]);
+      expect(await cache.get("pipe:a")).toBe("å ✓ 1");
+      expect(await cache.ttl("pipe:a")).toBe(100);
+      expect(await cache.ttl("pipe:forever")).toBe(30);
+      expect(await cache.get("pipe:old")).toBeNull();
+      expect(await cache.pipeline([])).toEqual([]);
+      // keys of a pipeline are under the driver prefix like every other key
+      expect(await sibling.get("pipe:a")).toBeNull();
+      expect(sorted(await cache.keys("pipe:"))).toEqual(["pipe:a", "pipe:forever", "pipe:n", "pipe:text"]);
+    });
+
+    test("pipeline checks every TTL before running anything, and rejects a failing command", async () => {
+      await expect(cache.pipeline([op.set("pipebad:k", "v"), op.incr("pipebad:n", 0)])).rejects.toThrow(
+        RangeError,
+      );
+      await expect(cache.pipeline([op.expire("pipebad:k", -1)])).rejects.toThrow(RangeError);
+      expect(await cache.get("pipebad:k")).toBeNull();
+      await cache.set("pipebad:text", "abc");
+      await expect(cache.pipeline([op.incr("pipebad:text")])).rejects.toThrow();
+      expect(await cache.get("pipebad:text")).toBe("abc");
+    });
+
+    test("100 concurrent pipelines do not interleave", async () => {
+      const results = await Promise.all(
+        Array.from({ length: 100 }, () =>
+          cache.pipeline([op.incr("pipeatom:n", 100), op.get("pipeatom:n"), op.incr("pipeatom:m", 100)]),
+        ),
+      );
+      for (const [n, read, m] of results) {
+        expect(read).toBe(String(n));
+        expect(m).toBe(n);
+      }
+      expect(results.map(([n]) => n).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+      );
     });
   });
 }

@@ -27,11 +27,51 @@ export interface Cache {
   keys(prefix: string): Promise<string[]>;
   /** A mutual-exclusion lock held for at most `ttlMs`; null when someone else holds it. */
   lock(key: string, ttlMs: number): Promise<CacheLock | null>;
+  /**
+   * Runs `ops` in order as one unit, in one round trip (memory: synchronously; file: one
+   * transaction; redis and upstash: one script), so no other client's command runs in between.
+   * Each op behaves exactly like the method of the same name and answers what that method
+   * answers (`set`: true). All TTLs are checked before anything runs; when a command fails (e.g.
+   * `incr` of a non-integer) the call rejects, and the file driver undoes the commands before it.
+   */
+  pipeline<const Ops extends readonly CacheOp[]>(ops: Ops): Promise<CacheResults<Ops>>;
   ping(): Promise<boolean>;
   /** What the server says about itself (Redis `INFO` fields, `cmdstat_*` included), for the cache monitor. */
   info?(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
+
+/** One command of `Cache.pipeline` (build them with `op`). */
+export type CacheOp =
+  | { readonly op: "get"; readonly key: string }
+  | { readonly op: "set"; readonly key: string; readonly value: string; readonly ttlSeconds?: number }
+  | { readonly op: "del"; readonly key: string }
+  | { readonly op: "incr"; readonly key: string; readonly ttlSeconds?: number }
+  | { readonly op: "ttl"; readonly key: string }
+  | { readonly op: "expire"; readonly key: string; readonly ttlSeconds: number };
+
+/** What one pipeline command answers: what the method of the same name answers. */
+export type CacheResult<O extends CacheOp> = O extends { op: "get" }
+  ? string | null
+  : O extends { op: "set" }
+    ? true
+    : O extends { op: "expire" }
+      ? boolean
+      : number;
+
+export type CacheResults<Ops extends readonly CacheOp[]> = {
+  -readonly [K in keyof Ops]: CacheResult<Ops[K]>;
+};
+
+/** Builders of pipeline commands: `cache.pipeline([op.get("a"), op.incr("b", 60)])`. */
+export const op = {
+  get: (key: string) => ({ op: "get", key }) as const,
+  set: (key: string, value: string, ttlSeconds?: number) => ({ op: "set", key, value, ttlSeconds }) as const,
+  del: (key: string) => ({ op: "del", key }) as const,
+  incr: (key: string, ttlSeconds?: number) => ({ op: "incr", key, ttlSeconds }) as const,
+  ttl: (key: string) => ({ op: "ttl", key }) as const,
+  expire: (key: string, ttlSeconds: number) => ({ op: "expire", key, ttlSeconds }) as const,
+};
 
 export interface CacheLock {
   /** Releases the lock if this holder still owns it. */
@@ -50,4 +90,16 @@ export async function getJson<T>(cache: Cache, key: string): Promise<T | null> {
 
 export function setJson(cache: Cache, key: string, value: unknown, ttlSeconds?: number): Promise<void> {
   return cache.set(key, JSON.stringify(value), ttlSeconds);
+}
+
+/**
+ * The TTL of a pipeline command in whole milliseconds (0: none), refusing what Redis refuses
+ * (`PX 0`) exactly like the single-command methods; drivers check every command before running any.
+ */
+export function pipelineTtlMs(o: CacheOp): number {
+  const seconds = o.op === "set" || o.op === "incr" || o.op === "expire" ? o.ttlSeconds : undefined;
+  if (seconds === undefined) return 0;
+  const ms = seconds * 1000;
+  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`cache TTL must be positive, got ${ms} ms`);
+  return Math.ceil(ms);
 }

@@ -1,7 +1,7 @@
 import { Database, type Statement } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Cache, CacheLock } from "./cache";
+import { type Cache, type CacheLock, type CacheOp, pipelineTtlMs } from "./cache";
 
 /*
  * The cache of one machine's several server processes (WORKERS > 1 without Redis): one SQLite
@@ -111,6 +111,41 @@ export function createFileCache(opts: FileCacheOptions): Cache {
     return count;
   });
 
+  const expireSync = (k: string, ms: number) => {
+    const at = now();
+    return changes(() => q.expire.run({ k, exp: at + ms, now: at })) === 1;
+  };
+
+  const ttlSync = (k: string) => {
+    const at = now();
+    const row = q.get.get({ k, now: at });
+    if (!row) return -2;
+    if (row.exp === null) return -1;
+    return Math.floor((Math.max(0, row.exp - at) + 500) / 1000);
+  };
+
+  /** A pipeline in one IMMEDIATE transaction: atomic across processes, undone when a command fails. */
+  const pipelineTx = db.transaction((ops: readonly CacheOp[], ms: number[]): unknown[] =>
+    ops.map((o, i) => {
+      const k = prefix + o.key;
+      switch (o.op) {
+        case "get":
+          return q.get.get({ k, now: now() })?.v ?? null;
+        case "set":
+          q.put.run({ k, v: o.value, exp: ms[i] ? now() + ms[i] : null });
+          return true;
+        case "del":
+          return delTx([k]);
+        case "incr":
+          return incrTx(k, ms[i] || undefined, o.key);
+        case "ttl":
+          return ttlSync(k);
+        default: // "expire"
+          return expireSync(k, ms[i]);
+      }
+    }),
+  );
+
   let sweeper: ReturnType<typeof setInterval> | undefined = setInterval(() => {
     try {
       q.sweep.run({ now: now() });
@@ -150,16 +185,17 @@ export function createFileCache(opts: FileCacheOptions): Cache {
     },
 
     async expire(key, ttlSeconds) {
-      const at = now();
-      return changes(() => q.expire.run({ k: prefix + key, exp: at + toMs(ttlSeconds), now: at })) === 1;
+      return expireSync(prefix + key, toMs(ttlSeconds));
     },
 
     async ttl(key) {
-      const at = now();
-      const row = q.get.get({ k: prefix + key, now: at });
-      if (!row) return -2;
-      if (row.exp === null) return -1;
-      return Math.floor((Math.max(0, row.exp - at) + 500) / 1000);
+      return ttlSync(prefix + key);
+    },
+
+    async pipeline(ops) {
+      const ms = ops.map(pipelineTtlMs);
+      if (ops.length === 0) return [] as never;
+      return pipelineTx.immediate(ops, ms) as never;
     },
 
     async keys(keyPrefix) {

@@ -1,4 +1,4 @@
-import type { Cache, CacheLock } from "./cache";
+import { type Cache, type CacheLock, type CacheOp, pipelineTtlMs } from "./cache";
 
 interface Entry {
   value: string;
@@ -55,6 +55,68 @@ export function createMemoryCache(opts: { prefix?: string; now?: () => number } 
     store.set(fullKey, { value, expiresAt });
   }
 
+  // Synchronous, so that a pipeline of them runs with nothing in between.
+  function setSync(key: string, value: string, ms: number | undefined) {
+    write(prefix + key, value, ms === undefined ? null : now() + ms);
+  }
+
+  function delSync(keys: string[]): number {
+    let count = 0;
+    for (const key of new Set(keys)) {
+      if (live(prefix + key) && store.delete(prefix + key)) count++;
+    }
+    return count;
+  }
+
+  function incrSync(key: string, ms: number | undefined): number {
+    const fullKey = prefix + key;
+    const entry = live(fullKey);
+    if (!entry) {
+      write(fullKey, "1", ms === undefined ? null : now() + ms);
+      return 1;
+    }
+    // Same acceptance rule as Redis: a canonical base-10 integer, nothing else.
+    const current = /^-?(0|[1-9]\d*)$/.test(entry.value) ? Number(entry.value) : Number.NaN;
+    if (!Number.isSafeInteger(current) || current + 1 > Number.MAX_SAFE_INTEGER) {
+      throw new Error(`ERR value is not an integer or out of range (key ${key})`);
+    }
+    entry.value = String(current + 1);
+    return current + 1;
+  }
+
+  function expireSync(key: string, ms: number): boolean {
+    const entry = live(prefix + key);
+    if (!entry) return false;
+    entry.expiresAt = now() + ms;
+    return true;
+  }
+
+  function ttlSync(key: string): number {
+    const entry = live(prefix + key);
+    if (!entry) return -2;
+    if (entry.expiresAt === null) return -1;
+    // Redis rounds the remaining milliseconds to the nearest second.
+    return Math.floor((Math.max(0, entry.expiresAt - now()) + 500) / 1000);
+  }
+
+  function runSync(o: CacheOp, ms: number): unknown {
+    switch (o.op) {
+      case "get":
+        return live(prefix + o.key)?.value ?? null;
+      case "set":
+        setSync(o.key, o.value, ms || undefined);
+        return true;
+      case "del":
+        return delSync([o.key]);
+      case "incr":
+        return incrSync(o.key, ms || undefined);
+      case "ttl":
+        return ttlSync(o.key);
+      default: // "expire"
+        return expireSync(o.key, ms);
+    }
+  }
+
   return {
     driver: "memory",
 
@@ -63,33 +125,15 @@ export function createMemoryCache(opts: { prefix?: string; now?: () => number } 
     },
 
     async set(key, value, ttlSeconds) {
-      const expiresAt = ttlSeconds === undefined ? null : now() + toMs(ttlSeconds);
-      write(prefix + key, value, expiresAt);
+      setSync(key, value, ttlSeconds === undefined ? undefined : toMs(ttlSeconds));
     },
 
     async del(...keys) {
-      let count = 0;
-      for (const key of new Set(keys)) {
-        if (live(prefix + key) && store.delete(prefix + key)) count++;
-      }
-      return count;
+      return delSync(keys);
     },
 
     async incr(key, ttlSeconds) {
-      const fullKey = prefix + key;
-      const ms = ttlSeconds === undefined ? undefined : toMs(ttlSeconds);
-      const entry = live(fullKey);
-      if (!entry) {
-        write(fullKey, "1", ms === undefined ? null : now() + ms);
-        return 1;
-      }
-      // Same acceptance rule as Redis: a canonical base-10 integer, nothing else.
-      const current = /^-?(0|[1-9]\d*)$/.test(entry.value) ? Number(entry.value) : Number.NaN;
-      if (!Number.isSafeInteger(current) || current + 1 > Number.MAX_SAFE_INTEGER) {
-        throw new Error(`ERR value is not an integer or out of range (key ${key})`);
-      }
-      entry.value = String(current + 1);
-      return current + 1;
+      return incrSync(key, ttlSeconds === undefined ? undefined : toMs(ttlSeconds));
     },
 
     // No await between the read and the write: atomic within the one process this cache serves.
@@ -102,19 +146,16 @@ export function createMemoryCache(opts: { prefix?: string; now?: () => number } 
     },
 
     async expire(key, ttlSeconds) {
-      const ms = toMs(ttlSeconds);
-      const entry = live(prefix + key);
-      if (!entry) return false;
-      entry.expiresAt = now() + ms;
-      return true;
+      return expireSync(key, toMs(ttlSeconds));
     },
 
     async ttl(key) {
-      const entry = live(prefix + key);
-      if (!entry) return -2;
-      if (entry.expiresAt === null) return -1;
-      // Redis rounds the remaining milliseconds to the nearest second.
-      return Math.floor((Math.max(0, entry.expiresAt - now()) + 500) / 1000);
+      return ttlSync(key);
+    },
+
+    async pipeline(ops) {
+      const ms = ops.map(pipelineTtlMs);
+      return ops.map((o, i) => runSync(o, ms[i])) as never;
     },
 
     async keys(keyPrefix) {

@@ -1,3 +1,5 @@
+import { type CacheOp, pipelineTtlMs } from "./cache";
+
 /** What the two Redis-speaking drivers (Bun's client, Upstash REST) share. */
 
 // Checking existence inside the script makes "TTL only when created" exact: a key that already
@@ -25,6 +27,59 @@ end
 if tonumber(ARGV[4]) > 0 then redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
 else redis.call('SET', KEYS[1], ARGV[3]) end
 return 1`;
+
+// A pipeline as one script: atomic, one round trip. Command i is KEYS[i] with ARGV[3i-2..3i] =
+// name, value, ttl ms (0: none). A missing key's GET is false, which Redis answers as nil.
+export const PIPELINE_SCRIPT = `
+local out = {}
+for i = 1, #KEYS do
+  local k, name, v, ms = KEYS[i], ARGV[3 * i - 2], ARGV[3 * i - 1], tonumber(ARGV[3 * i])
+  local r
+  if name == 'get' then r = redis.call('GET', k)
+  elseif name == 'set' then
+    if ms > 0 then redis.call('SET', k, v, 'PX', ms) else redis.call('SET', k, v) end
+    r = 1
+  elseif name == 'del' then r = redis.call('DEL', k)
+  elseif name == 'incr' then
+    local created = redis.call('EXISTS', k) == 0
+    r = redis.call('INCR', k)
+    if created and ms > 0 then redis.call('PEXPIRE', k, ms) end
+  elseif name == 'ttl' then r = redis.call('TTL', k)
+  elseif name == 'expire' then r = redis.call('PEXPIRE', k, ms)
+  else return redis.error_reply('unknown pipeline command ' .. name) end
+  out[i] = r
+end
+return out`;
+
+/** PIPELINE_SCRIPT's keys and arguments; validates every TTL before anything is sent. */
+export function pipelineArgs(ops: readonly CacheOp[], prefix: string): { keys: string[]; args: string[] } {
+  const keys: string[] = [];
+  const args: string[] = [];
+  for (const o of ops) {
+    const ms = pipelineTtlMs(o);
+    keys.push(prefix + o.key);
+    args.push(o.op, o.op === "set" ? o.value : "", String(ms));
+  }
+  return { keys, args };
+}
+
+/** The script's reply as the methods answer: strings or null for get, true for set, booleans for expire. */
+export function pipelineResults(ops: readonly CacheOp[], reply: unknown): unknown[] {
+  const list = Array.isArray(reply) ? reply : [];
+  return ops.map((o, i) => {
+    const r = list[i];
+    switch (o.op) {
+      case "get":
+        return r === null || r === undefined || r === false ? null : String(r);
+      case "set":
+        return true;
+      case "expire":
+        return Number(r) === 1;
+      default:
+        return Number(r);
+    }
+  });
+}
 
 /** The CAS_SCRIPT arguments; validates the TTL before anything is sent. */
 export function casArgs(expected: string | null, next: string, ttlSeconds?: number): string[] {

@@ -4,7 +4,10 @@ import {
   casArgs,
   escapeGlob,
   INCR_SCRIPT,
+  PIPELINE_SCRIPT,
   parseInfo,
+  pipelineArgs,
+  pipelineResults,
   positiveMs,
   RELEASE_SCRIPT,
   toMs,
@@ -118,6 +121,13 @@ export async function createRedisCache(opts: {
 
     ttl(key) {
       return run<number>("TTL", [prefix + key]);
+    },
+
+    async pipeline(ops) {
+      const { keys, args } = pipelineArgs(ops, prefix);
+      if (keys.length === 0) return [] as never;
+      const reply = await run<unknown[]>("EVAL", [PIPELINE_SCRIPT, String(keys.length), ...keys, ...args]);
+      return pipelineResults(ops, reply) as never;
     },
 
     async keys(keyPrefix) {

@@ -6,7 +6,10 @@ import {
   casArgs,
   escapeGlob,
   INCR_SCRIPT,
+  PIPELINE_SCRIPT,
   parseInfo,
+  pipelineArgs,
+  pipelineResults,
   positiveMs,
   RELEASE_SCRIPT,
   toMs,
@@ -81,6 +84,14 @@ export function createUpstashCache(opts: { url: string; token: string; prefix?: 
 
     ttl(key) {
       return run<number>("TTL", () => redis.ttl(prefix + key));
+    },
+
+    // One script in one request: atomic, like Upstash's /multi-exec, and one round trip.
+    async pipeline(ops) {
+      const { keys, args } = pipelineArgs(ops, prefix);
+      if (keys.length === 0) return [] as never;
+      const reply = await run<unknown[]>("EVAL", () => redis.eval(PIPELINE_SCRIPT, keys, args));
+      return pipelineResults(ops, reply) as never;
     },
 
     async keys(keyPrefix) {
