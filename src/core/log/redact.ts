@@ -9,7 +9,7 @@ export const MASK = "******";
 
 /** Field names whose values are secrets: passwords, tokens, captcha answers, keys, cookies. */
 const SECRET_NAME =
-  /pass(?:word|wd|phrase)?|pwd|token|secret|captcha|authori[sz]ation|credential|cookie|api[-_]?key|private[-_]?key|signature|refresh[-_]?id|(?:^|[-_])(?:otp|recovery[-_]?code|reset[-_]?code|verif\w*[-_]?code)$/i;
+  /pass(?:word|wd|phrase)?|pwd|token|secret|captcha|authori[sz]ation|credential|cookie|api[-_]?key|private[-_]?key|signature|refresh[-_]?id|otpauth|qr[-_]?svg|(?:^|[-_])(?:otp|recovery[-_]?codes?|reset[-_]?code|verif\w*[-_]?code)$/i;
 
 /** Field names that carry an issued credential: a response holding one keeps no body at all. */
 const TOKEN_NAME = /token/i;

@@ -7,7 +7,12 @@ const required = (max = 128) =>
 export const loginForm = z
   .object({
     username: required(64).openapi({ example: "admin" }),
-    password: required(128).openapi({ example: "123456", format: "password" }),
+    // 128 for the password itself, room for a second-factor code typed after it
+    password: required(160).openapi({
+      example: "123456",
+      format: "password",
+      description: "密码；已启用两步验证的账号在密码后直接输入 6 位动态码或恢复码 (「密码123456」)",
+    }),
     captcha_key: z.string().optional().default(""),
     captcha: z.string().optional().default(""),
     login_type: z.string().max(32).optional(),
@@ -16,8 +21,15 @@ export const loginForm = z
     client_id: z.string().optional(),
     client_secret: z.string().optional(),
     remember: z.string().optional(),
+    otp: z
+      .string()
+      .max(16)
+      .optional()
+      .openapi({ description: "两步验证码 (6 位动态码或恢复码)；提交时密码字段只含密码", example: "123456" }),
   })
   .openapi("LoginForm");
+
+export type LoginForm = z.infer<typeof loginForm>;
 
 export const tokenPair = z
   .object({
@@ -25,6 +37,10 @@ export const tokenPair = z
     refresh_token: z.string(),
     token_type: z.literal("bearer"),
     expires_in: z.number().int(),
+    second_factor: z.enum(["enrol"]).optional().openapi({
+      description:
+        "enrol：所属角色要求两步验证而尚未绑定，此令牌只能访问绑定接口 (/system/user/current/totp/…)",
+    }),
   })
   .openapi("TokenPair");
 

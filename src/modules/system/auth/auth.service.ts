@@ -3,15 +3,23 @@ import { assertMayUnlock } from "@/core/auth/authority";
 import { createCaptcha } from "@/core/auth/captcha";
 import { authServices } from "@/core/auth/guard";
 import type { Principal } from "@/core/auth/principal";
+import type { GatedSession, SecondFactorDue } from "@/core/auth/second-factor";
 import type { Session } from "@/core/auth/sessions";
 import type { TokenPair } from "@/core/auth/tokens";
+import { parseSecondFactorCode, type SecondFactorCode, splitPasswordAndCode } from "@/core/auth/totp";
 import { loginLocation, parseUserAgent } from "@/core/auth/user-agent";
 import type { AppDeps } from "@/core/context";
 import { nowString } from "@/core/http/datetime";
 import { AppError, badRequest, notFound, unauthenticated } from "@/core/http/errors";
 import { hit, rateLimited } from "@/core/http/rate-limit";
 import { type ClientInfo, LOG_TYPE, writeLog } from "@/core/log/operation-log";
+import {
+  loginFactorOf,
+  secondFactorDueFor,
+  useSecondFactorCode,
+} from "@/modules/system/user/user.totp.service";
 import { createLockout, type LockoutAccount } from "./auth.lockout";
+import type { LoginForm } from "./auth.schema";
 
 const LOGIN_PATH = "/api/v1/system/auth/login";
 const BAD_CREDENTIALS = "账号或密码错误";
@@ -41,12 +49,25 @@ async function checkCaptcha(deps: AppDeps, key: string, answer: string) {
   if (stored.trim().toLowerCase() !== answer.trim().toLowerCase()) throw badRequest("验证码错误");
 }
 
-export interface LoginInput {
-  username: string;
-  password: string;
-  captcha_key: string;
-  captcha: string;
-  login_type?: string;
+export type LoginInput = Pick<
+  LoginForm,
+  "username" | "password" | "captcha_key" | "captcha" | "login_type" | "otp"
+>;
+
+/** A login's token pair; `second_factor: "enrol"` when the session may only enrol a second factor. */
+export type LoginResult = TokenPair & { second_factor?: SecondFactorDue };
+
+/**
+ * The password and the second-factor code of an enrolled user's login: the `otp` field when sent,
+ * else the code typed after the password (`<password><code>`). No code: a code that never matches.
+ */
+function credentialsOf(
+  input: LoginInput,
+  enrolled: boolean,
+): { password: string; code: SecondFactorCode | null } {
+  if (!enrolled) return { password: input.password, code: null };
+  if (input.otp) return { password: input.password, code: parseSecondFactorCode(input.otp) };
+  return splitPasswordAndCode(input.password);
 }
 
 /** argon2id of a random, forgotten password: verified against when the user does not exist. */
@@ -56,8 +77,13 @@ const UNKNOWN_USER_HASH =
 /**
  * Password login. Unknown user and wrong password answer the same message after the same work;
  * failures count towards the account lockout; every attempt lands in the login log.
+ *
+ * Second factor: an enrolled user's code comes after the password (`<password><code>`) or in
+ * `otp`; the split is fixed by the code's shape, so the password is verified once. A wrong or
+ * missing code is a failed attempt with the same message. A user whose role requires a second
+ * factor and who has not enrolled gets a session restricted to the enrolment routes.
  */
-export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput): Promise<TokenPair> {
+export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput): Promise<LoginResult> {
   const started = performance.now();
   const lockout = createLockout(deps);
   let userId: number | null = null;
@@ -88,9 +114,14 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
     // Keyed by the row the database found (its collation may match other spellings of the name),
     // and counted before the password is checked, so parallel guesses cannot outrun the count.
     const attempt = await lockout.begin(user ? { userId: user.id } : { username: input.username }, client.ip);
+    const factor = user ? await loginFactorOf(deps, user.id) : { enrolled: false, required: false };
+    const { password, code } = credentialsOf(input, factor.enrolled);
     // An unknown user costs one argon2 verification too, so timing does not tell them apart.
-    const valid = await deps.hasher.verify(user?.password ?? UNKNOWN_USER_HASH, input.password);
-    if (!user || !valid) {
+    const valid = await deps.hasher.verify(user?.password ?? UNKNOWN_USER_HASH, password);
+    // The code is checked (and spent) only behind the right password.
+    const secondFactorOk =
+      !factor.enrolled || (valid && !!code && (await useSecondFactorCode(deps, user!.id, code)));
+    if (!user || !valid || !secondFactorOk) {
       const locked = await attempt.failed();
       if (locked) {
         deps.logger.warn("account locked after repeated login failures", {
@@ -108,12 +139,13 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
 
     const loginTime = nowString();
     const update: { last_login: string; password?: string } = { last_login: loginTime };
-    if (deps.hasher.needsRehash(user.password)) update.password = await deps.hasher.hash(input.password);
+    if (deps.hasher.needsRehash(user.password)) update.password = await deps.hasher.hash(password);
     await deps.db.orm.update(sys_user).set(update).where(eq(sys_user.id, user.id));
 
-    const pair = await startSession(deps, client, user, input.login_type || "PC端", loginTime);
-    await record(200, "0", "登录成功");
-    return pair;
+    const due = !factor.enrolled && factor.required ? "enrol" : null;
+    const pair = await startSession(deps, client, user, input.login_type || "PC端", loginTime, due);
+    await record(200, "0", due ? "登录成功 (须先绑定两步验证)" : "登录成功");
+    return due ? { ...pair, second_factor: due } : pair;
   } catch (err) {
     const status = err instanceof AppError ? err.status : 500;
     await record(status, "1", err instanceof Error ? err.message : String(err));
@@ -121,17 +153,23 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
   }
 }
 
-/** Creates the server-side session and its token pair. */
+/**
+ * Creates the server-side session and its token pair. `secondFactor`: what the session still owes
+ * (null: nothing, the login verified it); left out (third-party and demo logins, which carry no
+ * code), it is worked out from the user's enrolment and roles.
+ */
 export async function startSession(
   deps: AppDeps,
   client: ClientInfo,
   user: { id: number; username: string; name: string },
   loginType: string,
   loginTime: string,
+  secondFactor?: SecondFactorDue | null,
 ): Promise<TokenPair> {
   const { tokens, sessions } = authServices(deps);
   const ua = parseUserAgent(client.userAgent);
-  const session: Session = {
+  const due = secondFactor === undefined ? await secondFactorDueFor(deps, user.id) : secondFactor;
+  const session: GatedSession = {
     session_id: crypto.randomUUID(),
     user_id: user.id,
     user_name: user.username,
@@ -145,6 +183,7 @@ export async function startSession(
     created_at: Date.now(),
     last_seen: Date.now(),
     refresh_id: crypto.randomUUID(),
+    ...(due ? { second_factor: due } : {}),
   };
   await sessions.create(session);
   return tokens.issue(user.id, session.session_id, session.refresh_id);

@@ -45,6 +45,10 @@ export const roleInput = z
       .max(255)
       .nullish()
       .transform((v) => (v === "" ? null : v)),
+    totp_required: z.boolean().nullish().openapi({
+      description: "要求该角色的用户启用两步验证 (TOTP)；未绑定的用户登录后只能访问绑定接口",
+      example: false,
+    }),
   })
   .openapi("RoleInput");
 
@@ -84,6 +88,7 @@ export const roleOut = z
     code: z.string(),
     order: z.number().int(),
     data_scope: z.number().int(),
+    totp_required: z.boolean(),
     menus: z.array(menuOut),
     depts: z.array(deptOut),
   })

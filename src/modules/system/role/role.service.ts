@@ -42,6 +42,7 @@ export async function toRoleObjects(deps: AppDeps, rows: RoleRow[]): Promise<Rol
     code: r.code,
     order: r.order,
     data_scope: r.data_scope,
+    totp_required: r.totp_required,
     menus: menus.filter((m) => m.role_id === r.id).map((m) => toMenuOut(m.menu)),
     depts: depts.filter((d) => d.role_id === r.id).map((d) => toDeptOut(d.dept)),
   }));
@@ -125,6 +126,7 @@ export async function createRole(deps: AppDeps, principal: Principal, input: Rol
     data_scope: input.data_scope ?? DATA_SCOPE.SELF,
     status: input.status ?? "0",
     description: input.description ?? null,
+    totp_required: input.totp_required ?? false,
   };
   checkGrantableScope(principal, values.data_scope);
   if (await repo.roleTaken(db, "name", values.name)) throw conflict("创建失败，该角色已存在");
@@ -149,6 +151,7 @@ export async function updateRole(
     data_scope: input.data_scope ?? existing.data_scope,
     status: input.status ?? existing.status,
     description: input.description === undefined ? existing.description : input.description,
+    totp_required: input.totp_required ?? existing.totp_required,
   };
   if (values.data_scope !== existing.data_scope) {
     checkGrantableScope(principal, values.data_scope);
