@@ -23,7 +23,6 @@ import { roleRouter } from "./system/role/role.routes";
 import { tenantRouter } from "./system/tenant/tenant.routes";
 import { userRouter } from "./system/user/user.routes";
 import { secondFactorGateRouter, userTotpRouter } from "./system/user/user.totp.routes";
-import { secondFactorGateRouter, userTotpRouter } from "./system/user/user.totp.routes";
 import { jobRouter } from "./task/cronjob/job/job.routes";
 import { nodeRouter } from "./task/cronjob/node/node.routes";
 import { stopTaskScheduler, taskScheduler } from "./task/cronjob/runner/node-scheduler";
@@ -34,13 +33,10 @@ import { nodeTypeRouter } from "./task/workflow/node-type/node-type.routes";
 export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   // first: restricted sessions (a second factor still owed) are refused before any route's guard
   { path: "", router: secondFactorGateRouter },
-  // first: restricted sessions (a second factor still owed) are refused before any route's guard
-  { path: "", router: secondFactorGateRouter },
   { path: "/common", router: healthRouter },
   { path: "/static", router: staticRouter },
   { path: "/system/auth", router: authRouter },
   { path: "/system/user", router: userRouter },
-  { path: "/system/user", router: userTotpRouter }, // /current/totp/* and /totp/reset
   { path: "/system/user", router: userTotpRouter }, // /current/totp/* and /totp/reset
   { path: "/system/dict", router: dictRouter },
   { path: "/system/param", router: paramRouter },
