@@ -115,6 +115,10 @@ export const settingsSchema = z
 
     OPERATION_LOG_RECORD: bool.default(true),
     LOG_RETENTION_DAYS: int(1).default(180),
+    /** Limits of one run of task code (JavaScript in a node's `func`) in the QuickJS sandbox. */
+    TASK_SANDBOX_TIMEOUT_MS: int(10, 600_000).default(5000),
+    TASK_SANDBOX_MEMORY_MB: int(1, 1024).default(32),
+    TASK_SANDBOX_OUTPUT_KB: int(1, 16_384).default(64),
 
     /** Where uploads live: `local` (STORAGE_DIR; on Workers the R2 binding), `r2` (Workers only), or `s3`. */
     STORAGE_DRIVER: z.enum(["local", "r2", "s3"]).default("local"),

@@ -1,3 +1,4 @@
+import quickjsWasm from "@jitl/quickjs-wasmfile-release-sync/wasm";
 import argon2 from "@phi-ag/argon2/argon2.wasm";
 import type { ExecutionContext } from "hono";
 import { type App, createApp } from "@/app";
@@ -5,6 +6,8 @@ import { SettingsError } from "@/config";
 import type { AppDeps } from "@/core/context";
 import { envelope } from "@/core/http/envelope";
 import { jobs, runDueJobs } from "@/core/jobs";
+import { runDueTaskNodes } from "@/modules/task/cronjob/runner/edge-tick";
+import { provideSandboxWasm } from "@/modules/task/cronjob/runner/sandbox";
 import { buildWorkerDeps, EdgeConfigError, type WorkerEnv } from "./worker-deps";
 import { bundledDocAssets } from "./worker-docs";
 import { workerUpgradeWebSocket } from "./worker-websocket";
@@ -20,6 +23,10 @@ interface ScheduledControllerLike {
   scheduledTime: number;
   cron: string;
 }
+
+// Task code's QuickJS engine: Workers cannot read the variant's .wasm file at run time, so the
+// compiled module comes in as a static import (instantiated on first use, not here).
+provideSandboxWasm(quickjsWasm);
 
 interface Isolate {
   app: App;
@@ -75,7 +82,10 @@ export default {
     return built.app.fetch(request, env, ctx);
   },
 
-  /** The one `* * * * *` Cron Trigger: every job whose own pattern matches this minute runs. */
+  /**
+   * The one `* * * * *` Cron Trigger: every job whose own pattern matches this minute runs, and
+   * every scheduled task node due in this minute (task-area edge-tick.ts).
+   */
   async scheduled(controller: ScheduledControllerLike, env: WorkerEnv): Promise<void> {
     let built: Isolate;
     try {
@@ -84,6 +94,7 @@ export default {
       logStartupFailure(err);
       throw err; // marks the invocation failed in the dashboard's Cron Events
     }
-    await runDueJobs(built.deps, new Date(controller.scheduledTime), jobs);
+    const tick = new Date(controller.scheduledTime);
+    await Promise.all([runDueJobs(built.deps, tick, jobs), runDueTaskNodes(built.deps, tick)]);
   },
 };

@@ -174,10 +174,15 @@ describe("nodes", () => {
     expect(u.data).toMatchObject({ func: "demo_handler", args: "x", kwargs: '{"k": 1}' });
   });
 
-  test("validation: func must name a registered handler; code required; kwargs JSON; dates", async () => {
+  test("validation: func names a registered handler or holds JavaScript (Python refused); code required; kwargs JSON; dates", async () => {
     const r1 = await admin.post(`${NODE}/create`, { name: "x1", code: "x1", func: "def handler(): pass" });
     expect(r1.status).toBe(422);
-    expect((await body(r1)).msg).toContain("未注册的任务处理函数");
+    expect((await body(r1)).msg).toContain(
+      "不支持 Python 代码。请改用 JavaScript：function handler(args, kwargs, ctx)",
+    );
+    const r0 = await admin.post(`${NODE}/create`, { name: "x1", code: "x1", func: "no_such_handler" });
+    expect(r0.status).toBe(422);
+    expect((await body(r0)).msg).toContain("未注册的任务处理函数: no_such_handler，可用: demo_handler");
     expect((await body(await admin.post(`${NODE}/create`, { name: "x1", code: "x1", func: "  " }))).msg).toBe(
       "必须提供代码块(func)",
     );

@@ -44,7 +44,8 @@ const createRoute = guardedRoute(`${P}:create`, {
   path: "/create",
   tags,
   summary: "创建节点",
-  description: "`func` 为已注册的处理函数名 (demo_handler, process_data, echo, sleep_ms, raise_error)。",
+  description:
+    "`func` 为已注册的处理函数名 (demo_handler, process_data, echo, sleep_ms, raise_error)，或 JavaScript：`function handler(args, kwargs, ctx) { … }` / `export default function (args, kwargs, ctx) { … }`，在 QuickJS 沙箱中运行（时间、内存、输出有上限；无网络、文件、数据库与进程访问；ctx.log 写入执行日志）。Python 代码返回 422 并说明改写方式。",
   request: { body: jsonBody(nodeInput) },
   responses: jsonOk(nodeOut, "创建节点成功"),
 });

@@ -46,7 +46,8 @@ export const nodeInput = z
       .pipe(z.string().min(1, "必须提供代码块(func)"))
       .openapi({
         type: "string",
-        description: "已注册的处理函数名，如 demo_handler",
+        description:
+          "已注册的处理函数名（如 demo_handler），或在沙箱中运行的 JavaScript：`function handler(args, kwargs, ctx) { … }` 或 `export default function (args, kwargs, ctx) { … }`（ctx.log 写入执行日志）。Python 代码返回 422。",
         example: "demo_handler",
       }),
     args: z.string().nullish().openapi({ description: "逗号分隔的位置参数", example: "a,b" }),
@@ -78,6 +79,13 @@ export const nodeOut = z
     end_date: z.string().nullable(),
     trigger: z.string().nullable(),
     trigger_args: z.string().nullable(),
+    func_kind: z.enum(["handler", "javascript"]).openapi({
+      description: "func 的种类：handler 为已注册的处理函数名，javascript 为在 QuickJS 沙箱中运行的代码",
+    }),
+    edge_schedule: z.string().nullable().openapi({
+      description:
+        "在 Cloudflare Workers 上（Cron Trigger 每分钟一次）调度如何执行：秒级调度按分钟取整时给出说明；null 表示与调度一致或未调度",
+    }),
     ...userByOutFields,
   })
   .openapi("Node");

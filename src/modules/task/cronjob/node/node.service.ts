@@ -9,9 +9,10 @@ import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
 import { toBaseOut } from "@/core/http/schemas";
 import { conflictOnDuplicate } from "@/core/http/unique-conflict";
 import { runDate } from "@/modules/task/cronjob/cron";
-import { requireHandler } from "@/modules/task/cronjob/runner/builtin-handlers";
+import { edgeScheduleNote } from "@/modules/task/cronjob/runner/edge-tick";
 import { parseKwargs } from "@/modules/task/cronjob/runner/kwargs";
 import { type Schedule, taskScheduler } from "@/modules/task/cronjob/runner/node-scheduler";
+import { checkTaskCode, taskCodeKind } from "@/modules/task/cronjob/runner/task-code";
 import * as repo from "./node.repo";
 import type { ExecuteInput, NodeFilter, NodeInput, NodeOut } from "./node.schema";
 
@@ -36,6 +37,8 @@ async function toOut(deps: AppDeps, rows: NodeRow[]): Promise<NodeOut[]> {
     end_date: r.end_date,
     trigger: r.trigger,
     trigger_args: r.trigger_args,
+    func_kind: taskCodeKind(r.func),
+    edge_schedule: edgeScheduleNote(r.trigger, r.trigger_args),
     created_id: r.created_id,
     created_by: r.created_by,
     updated_id: r.updated_id,
@@ -96,13 +99,13 @@ async function requireUnique(deps: AppDeps, input: NodeInput, prefix: string, ex
   }
 }
 
-function checkRunnable(input: NodeInput) {
-  requireHandler(input.func);
+async function checkRunnable(deps: AppDeps, input: NodeInput) {
+  await checkTaskCode(deps.settings, input.func);
   parseKwargs(input.kwargs);
 }
 
 export async function createNode(deps: AppDeps, p: Principal, input: NodeInput): Promise<NodeOut> {
-  checkRunnable(input);
+  await checkRunnable(deps, input);
   await requireUnique(deps, input, "创建失败");
   const id = await conflictOnDuplicate(deps.db, "创建失败，节点编码已存在", async () =>
     repo.insertNode(deps.db, {
@@ -132,7 +135,7 @@ export async function updateNode(
   input: NodeInput,
 ): Promise<NodeOut> {
   if (!(await findNode(deps, p, id))) throw notFound("更新失败，该节点不存在");
-  checkRunnable(input);
+  await checkRunnable(deps, input);
   await requireUnique(deps, input, "更新失败", id);
   const values: Partial<NodeRow> = {
     name: input.name,
@@ -173,11 +176,13 @@ export async function clearNodes(deps: AppDeps, p: Principal) {
 export async function executeNode(deps: AppDeps, p: Principal, id: number, input: ExecuteInput) {
   const node = await findNode(deps, p, id);
   if (!node) throw notFound("调试失败，该节点不存在");
-  requireHandler(node.func ?? "");
+  await checkTaskCode(deps.settings, node.func ?? "");
   parseKwargs(node.kwargs);
   const scheduler = taskScheduler(deps);
   if (input.trigger === "now") {
-    scheduler.runNow(node.id);
+    const run = scheduler.runNow(node.id);
+    // A Worker's work ends with its response: the run is recorded before answering there.
+    if (deps.runtime === "workerd") await run;
   } else {
     const dateOr = (v: string | null | undefined, fallback: string | null) =>
       v ? parseDateTime(v) : fallback ? parseDateTime(fallback) : null;

@@ -10,7 +10,7 @@ import {
   intervalSeconds,
   withOffset,
 } from "@/modules/task/cronjob/cron";
-import { runTaskNode } from "./run-node";
+import { recordMissedRun, runTaskNode } from "./run-node";
 import * as repo from "./runner.repo";
 import {
   FIRING_LOCK_MS,
@@ -635,19 +635,6 @@ export class TaskScheduler {
 
 function withoutOffset(d: Date) {
   return withOffset(d).slice(0, 19);
-}
-
-/** A `date` job whose moment passed while nothing ran: recorded as missed, its schedule cleared. */
-export async function recordMissedRun(deps: AppDeps, jobId: string, name: string) {
-  await repo.insertJobLog(deps.db, {
-    job_id: jobId,
-    job_name: name,
-    trigger_type: "date",
-    status: "timeout",
-    result: "timeout",
-    error: "任务错过执行时间",
-  });
-  await repo.clearNodeSchedules(deps.db, [Number(jobId)]);
 }
 
 const schedulers = new WeakMap<AppDeps, TaskScheduler>();

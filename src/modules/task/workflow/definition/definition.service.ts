@@ -6,7 +6,7 @@ import { batchIds } from "@/core/http/batch";
 import { badRequest, conflict, notFound } from "@/core/http/errors";
 import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
 import { conflictOnDuplicate } from "@/core/http/unique-conflict";
-import { requireHandler } from "@/modules/task/cronjob/runner/builtin-handlers";
+import { taskHandlerOf } from "@/modules/task/cronjob/runner/task-code";
 import { visibleNodeTypesByCode } from "@/modules/task/workflow/node-type/node-type.service";
 import { type NodeTemplate, orderedGraph, runGraph } from "./definition.engine";
 import * as repo from "./definition.repo";
@@ -149,7 +149,11 @@ export async function executeWorkflow(deps: AppDeps, p: Principal, input: Workfl
     // inactive types were still executable upstream (§14 #32)
     if (!type.is_active) throw badRequest(`编排节点类型已停用: ${code}`);
     if (!type.func?.trim()) throw badRequest(`编排节点类型未配置 func 代码块: ${code}`);
-    templates.set(code, { handler: requireHandler(type.func), args: type.args, kwargs: type.kwargs });
+    templates.set(code, {
+      handler: taskHandlerOf(deps.settings, type.func),
+      args: type.args,
+      kwargs: type.kwargs,
+    });
   }
   const variables = input.variables ?? {};
   const start = new Date();

@@ -8,8 +8,8 @@ import { conflict, notFound } from "@/core/http/errors";
 import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
 import { toBaseOut } from "@/core/http/schemas";
 import { conflictOnDuplicate } from "@/core/http/unique-conflict";
-import { requireHandler } from "@/modules/task/cronjob/runner/builtin-handlers";
 import { parseKwargs } from "@/modules/task/cronjob/runner/kwargs";
+import { checkTaskCode } from "@/modules/task/cronjob/runner/task-code";
 import * as repo from "./node-type.repo";
 import type { NodeTypeFilter, NodeTypeInput, NodeTypeOut } from "./node-type.schema";
 
@@ -92,13 +92,13 @@ async function requireFreeCode(deps: AppDeps, code: string, exceptId?: number) {
   if (await repo.nodeTypeCodeTaken(deps.db, code, exceptId)) throw conflict("节点编码已存在");
 }
 
-function checkRunnable(input: NodeTypeInput) {
-  requireHandler(input.func);
+async function checkRunnable(deps: AppDeps, input: NodeTypeInput) {
+  await checkTaskCode(deps.settings, input.func);
   parseKwargs(input.kwargs);
 }
 
 export async function createNodeType(deps: AppDeps, p: Principal, input: NodeTypeInput) {
-  checkRunnable(input);
+  await checkRunnable(deps, input);
   await requireFreeCode(deps, input.code);
   const id = await conflictOnDuplicate(deps.db, "节点编码已存在", async () =>
     repo.insertNodeType(deps.db, {
@@ -119,7 +119,7 @@ export async function createNodeType(deps: AppDeps, p: Principal, input: NodeTyp
 
 export async function updateNodeType(deps: AppDeps, p: Principal, id: number, input: NodeTypeInput) {
   if (!(await find(deps, p, id))) throw notFound("编排节点类型不存在");
-  checkRunnable(input);
+  await checkRunnable(deps, input);
   await requireFreeCode(deps, input.code, id);
   const values: Partial<NodeTypeRow> = {
     name: input.name,
