@@ -3,6 +3,7 @@ import type { Router } from "@/core/http/router";
 import { chatRouter } from "./ai/chat/chat.routes";
 import { portalRouter } from "./application/portal/portal.routes";
 import { fileRouter } from "./common/file/file.routes";
+import { gencodeRouter } from "./generator/gencode/gencode.routes";
 import { healthRouter } from "./common/health/health.routes";
 import { staticRouter } from "./common/static/static.routes";
 import { demo01Router, demoRouter } from "./example/demo/demo.routes";
@@ -61,6 +62,7 @@ export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/task/workflow/node-type", router: nodeTypeRouter },
   { path: "/task/workflow/definition", router: definitionRouter },
   { path: "/ai/chat", router: chatRouter },
+  { path: "/generator/gencode", router: gencodeRouter },
   // modules written by the code generator (POST /generator/gencode/output)
   ...generatedModules,
 ];

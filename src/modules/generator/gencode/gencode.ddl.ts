@@ -1,0 +1,225 @@
+import type { Dialect } from "@/core/db/database";
+import { badRequest } from "@/core/http/errors";
+
+/*
+ * POST /create (contract §7.6): user DDL is parsed with a real SQL parser (node-sql-parser, the
+ * connected database's dialect) and only an allow-list of statement shapes passes: CREATE TABLE
+ * with plain columns and keys, and ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY. What runs is the
+ * parser's rendering of the checked syntax tree, re-parsed once more, never the submitted text, so
+ * a statement hidden in a comment or a string cannot reach the database.
+ */
+
+export const DDL_PREFIX = "创建表结构失败: ";
+const MAX_SQL_CHARS = 64 * 1024;
+/** Table, column and constraint names: identifiers a generated module can use as they are. */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+const fail = (msg: string) => badRequest(`${DDL_PREFIX}${msg}`);
+
+const MSG_FORBIDDEN = "sql语句包含禁止的关键操作（DROP/DELETE/INSERT/UPDATE/TRUNCATE）";
+const MSG_NO_CREATE = "sql语句不是合法的建表语句：缺少 CREATE TABLE";
+const MSG_ALTER = "仅允许 ALTER TABLE ADD CONSTRAINT ... FOREIGN KEY ...（拒绝其它 ALTER）";
+const MSG_OTHER = "仅允许 CREATE TABLE 与 ALTER TABLE ADD CONSTRAINT ... FOREIGN KEY 语句";
+
+const FORBIDDEN = new Set(["drop", "delete", "insert", "update", "truncate", "replace"]);
+/** MySQL table options a generated table may carry; anything else (DATA DIRECTORY, UNION, …) is refused. */
+const TABLE_OPTIONS = new Set([
+  "engine",
+  "charset",
+  "default charset",
+  "character set",
+  "default character set",
+  "collate",
+  "default collate",
+  "comment",
+  "auto_increment",
+  "row_format",
+]);
+
+/** node-sql-parser's AST is loosely typed: read defensively. */
+type Node = any;
+
+export interface DdlPlan {
+  /** Tables the DDL creates, in order. */
+  tables: string[];
+  /** The statements to run, in order, as the parser renders them for the dialect. */
+  statements: string[];
+}
+
+interface SqlParser {
+  astify(sql: string): Node;
+  sqlify(ast: Node): string;
+}
+
+async function parserFor(dialect: Dialect): Promise<SqlParser> {
+  // Loaded on first use: only this route needs the grammar (~250 KB per dialect).
+  if (dialect === "mysql") {
+    const { Parser } = await import("node-sql-parser/build/mysql");
+    return new Parser();
+  }
+  const { Parser } = await import("node-sql-parser/build/sqlite");
+  return new Parser();
+}
+
+const nameOf = (v: Node): string => {
+  if (typeof v === "string") return v;
+  if (v && typeof v === "object") {
+    if (typeof v.column === "string") return v.column;
+    if (v.column) return nameOf(v.column);
+    if (v.expr) return nameOf(v.expr);
+    if (typeof v.value === "string") return v.value;
+  }
+  return "";
+};
+
+function requireIdentifier(name: string, what: string) {
+  if (!IDENTIFIER.test(name))
+    throw fail(`${what}「${name}」不合法：只能包含字母、数字和下划线，且不能以数字开头`);
+}
+
+/** A sub-select or a reference to tables anywhere in a definition (CHECK, DEFAULT, generated column). */
+function containsQuery(node: Node): boolean {
+  if (!node || typeof node !== "object") return false;
+  if (Array.isArray(node)) return node.some(containsQuery);
+  if (node.type === "select" || "tableList" in node || node.ast) return true;
+  return Object.values(node).some(containsQuery);
+}
+
+function tableRefOf(node: Node): { db: string | null; table: string } {
+  const ref = Array.isArray(node) ? node[0] : node;
+  return { db: ref?.db ?? null, table: nameOf(ref?.table ?? "") };
+}
+
+function checkCreateTable(stmt: Node, dialect: Dialect): string {
+  if (!Array.isArray(stmt.table) || stmt.table.length !== 1) throw fail(MSG_OTHER);
+  const { db, table } = tableRefOf(stmt.table);
+  if (db) throw fail(`表名不能指定数据库或模式: ${db}.${table}`);
+  requireIdentifier(table, "表名");
+  if (stmt.temporary) throw fail("不允许创建临时表");
+  if (stmt.as || stmt.query_expr || stmt.like) throw fail("不允许 CREATE TABLE ... AS/LIKE，请写出列定义");
+  const defs: Node[] = stmt.create_definitions ?? [];
+  if (!defs.length) throw fail(`表 ${table} 没有列定义`);
+  if (containsQuery(defs)) throw fail("列定义中不允许子查询");
+  for (const d of defs) {
+    if (d.resource === "column") requireIdentifier(nameOf(d.column), "列名");
+    else if (d.resource === "constraint" || d.resource === "index") {
+      if (d.constraint) requireIdentifier(nameOf(d.constraint), "约束名");
+      if (d.index) requireIdentifier(nameOf(d.index), "索引名");
+      for (const c of d.definition ?? []) requireIdentifier(nameOf(c), "列名");
+      const ref = d.reference_definition;
+      if (ref) requireIdentifier(tableRefOf(ref.table).table, "外键引用的表名");
+    } else {
+      throw fail(MSG_OTHER);
+    }
+    const ref = d.reference_definition;
+    if (d.resource === "column" && ref) requireIdentifier(tableRefOf(ref.table).table, "外键引用的表名");
+  }
+  for (const option of stmt.table_options ?? []) {
+    const keyword = String(option.keyword ?? "").toLowerCase();
+    // SQLite keeps no comments: a MySQL-style COMMENT is dropped there (see adaptForSqlite).
+    const allowed = dialect === "sqlite" ? keyword === "comment" : TABLE_OPTIONS.has(keyword);
+    if (!allowed) throw fail(`不允许的表选项: ${keyword}`);
+  }
+  return table;
+}
+
+function checkAlter(stmt: Node): { table: string; constraints: Node[] } {
+  const { db, table } = tableRefOf(stmt.table);
+  if (db) throw fail(MSG_ALTER);
+  requireIdentifier(table, "表名");
+  const items: Node[] = stmt.expr ?? [];
+  if (!items.length) throw fail(MSG_ALTER);
+  const constraints = items.map((e) => {
+    const def = e.create_definitions;
+    const isFk =
+      e.action === "add" &&
+      e.resource === "constraint" &&
+      def &&
+      String(def.constraint_type ?? "").toUpperCase() === "FOREIGN KEY";
+    if (!isFk) throw fail(MSG_ALTER);
+    if (def.constraint) requireIdentifier(nameOf(def.constraint), "约束名");
+    for (const c of def.definition ?? []) requireIdentifier(nameOf(c), "列名");
+    requireIdentifier(tableRefOf(def.reference_definition?.table).table, "外键引用的表名");
+    if (containsQuery(def)) throw fail(MSG_ALTER);
+    return def;
+  });
+  return { table, constraints };
+}
+
+/** SQLite has no column comments and spells the rowid key `INTEGER PRIMARY KEY`. */
+function adaptForSqlite(stmt: Node) {
+  for (const d of stmt.create_definitions ?? []) {
+    if (d.resource !== "column") continue;
+    delete d.comment;
+    // INTEGER PRIMARY KEY is the rowid: it fills itself, AUTOINCREMENT or not.
+    if (d.auto_increment) delete d.auto_increment;
+  }
+  stmt.table_options = null;
+}
+
+/**
+ * Checks user DDL and returns what to run, or throws a 400 naming the problem. Nothing here touches
+ * the database; the caller checks the table names against the catalogue and runs the statements.
+ */
+export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
+  const text = sql.trim();
+  if (!text) throw fail("SQL语句不能为空");
+  if (text.length > MAX_SQL_CHARS) throw fail(`SQL语句过长（最多 ${MAX_SQL_CHARS} 个字符）`);
+  const parser = await parserFor(dialect);
+  let parsed: Node;
+  try {
+    parsed = parser.astify(text);
+  } catch (err) {
+    const where = (err as { location?: { start?: { line?: number; column?: number } } }).location?.start;
+    throw fail(`SQL 解析失败${where ? `（第 ${where.line} 行第 ${where.column} 列）` : ""}，请检查语法`);
+  }
+  const statements: Node[] = (Array.isArray(parsed) ? parsed : [parsed]).filter(Boolean);
+  const kindOf = (s: Node) => String(s.type ?? "").toLowerCase();
+  if (statements.some((s) => FORBIDDEN.has(kindOf(s)))) throw fail(MSG_FORBIDDEN);
+  const creates = statements.filter(
+    (s) => kindOf(s) === "create" && String(s.keyword).toLowerCase() === "table",
+  );
+  if (!creates.length) throw fail(MSG_NO_CREATE);
+
+  const tables: string[] = [];
+  const createByTable = new Map<string, Node>();
+  const out: Node[] = [];
+  for (const stmt of statements) {
+    const kind = kindOf(stmt);
+    if (kind === "create" && String(stmt.keyword).toLowerCase() === "table") {
+      const table = checkCreateTable(stmt, dialect);
+      if (createByTable.has(table)) throw fail(`表 ${table} 重复定义`);
+      tables.push(table);
+      createByTable.set(table, stmt);
+      if (dialect === "sqlite") adaptForSqlite(stmt);
+      out.push(stmt);
+    } else if (kind === "alter") {
+      const { table, constraints } = checkAlter(stmt);
+      if (dialect === "sqlite") {
+        // SQLite cannot add a constraint to an existing table: fold it into this request's CREATE.
+        const create = createByTable.get(table);
+        if (!create) throw fail("SQLite 不支持 ALTER TABLE 添加外键：请把外键约束写进该表的 CREATE TABLE");
+        create.create_definitions.push(...constraints.map((c) => ({ ...c, resource: "constraint" })));
+      } else {
+        out.push(stmt);
+      }
+    } else {
+      throw fail(MSG_OTHER);
+    }
+  }
+
+  const rendered = out.map((stmt) => {
+    const sqlText = parser.sqlify(stmt);
+    // What runs must parse back to exactly one statement of the same kind.
+    let again: Node;
+    try {
+      again = parser.astify(sqlText);
+    } catch {
+      throw fail(MSG_OTHER);
+    }
+    const list = Array.isArray(again) ? again : [again];
+    if (list.length !== 1 || kindOf(list[0]) !== kindOf(stmt)) throw fail(MSG_OTHER);
+    return sqlText;
+  });
+  return { tables, statements: rendered };
+}
