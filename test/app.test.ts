@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
 import type { Cache } from "@/core/cache/cache";
 import { body, createTestApp, type TestApp } from "./support/app";
+import { authHeaders } from "./support/auth";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -246,4 +247,30 @@ test("a body over the upload limit is refused with a 413 envelope", async () => 
   } finally {
     await small.close();
   }
+});
+
+test("ok(c, data) answers the message its route declares; a message computed at run time still wins", async () => {
+  const { z, OpenAPIHono } = await import("@hono/zod-openapi");
+  const { ok } = await import("@/core/http/envelope");
+  const { jsonOk } = await import("@/core/http/openapi");
+  const { publicRoute } = await import("@/core/http/route");
+  const { createRouter } = await import("@/core/http/router");
+  const declared = (path: string) =>
+    publicRoute({ method: "get", path, responses: jsonOk(z.number(), "读取示例成功") });
+  const router = createRouter()
+    .openapi(declared("/declared"), (c) => ok(c, 1))
+    .openapi(declared("/computed"), (c) => ok(c, 2, `第${2}条读取成功`))
+    .openapi(publicRoute({ method: "get", path: "/default", responses: jsonOk(z.number()) }), (c) =>
+      ok(c, 3),
+    );
+  const plain = new OpenAPIHono().get("/plain", (c) => ok(c, 4));
+  const msgOf = async (app: { request: (p: string) => Response | Promise<Response> }, path: string) =>
+    (await (await app.request(path)).json()).msg;
+  expect(await msgOf(router, "/declared")).toBe("读取示例成功");
+  expect(await msgOf(router, "/computed")).toBe("第2条读取成功");
+  expect(await msgOf(router, "/default")).toBe("成功");
+  expect(await msgOf(plain, "/plain")).toBe("成功");
+  // a guarded route of the real app: the message is written only in its route
+  const res = await t.request("/api/v1/system/notice/list", { headers: await authHeaders(t, "admin") });
+  expect(await body(res)).toMatchObject({ code: 0, msg: "查询公告列表成功" });
 });

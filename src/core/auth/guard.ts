@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppDeps, AppEnv, AuthContext } from "@/core/context";
 import { forbidden, unauthenticated } from "@/core/http/errors";
 import { bearerSecurity, guardErrors } from "@/core/http/openapi";
+import { middlewareOf, successMessage } from "@/core/http/route";
 import { loadPrincipal } from "./principal";
 import { createSessionStore } from "./sessions";
 import { createTokenService } from "./tokens";
@@ -101,21 +102,17 @@ type Access = "login" | string | string[];
 /**
  * `createRoute` for a guarded route: adds the guard middleware, the bearer security requirement,
  * the guard's 401/403 responses and `x-permissions` (which the route-walk security test reads)
- * to the OpenAPI operation.
+ * to the OpenAPI operation, and the success-message middleware (its handler answers `ok(c, data)`
+ * with the message the route's 200 response declares).
  */
 export function guardedRoute<const R extends RouteConfig>(access: Access, config: R) {
   const permissions = access === "login" ? [] : Array.isArray(access) ? access : [access];
   const guard = access === "login" ? requireLogin : requirePermission(...permissions);
-  const existing = config.middleware
-    ? Array.isArray(config.middleware)
-      ? config.middleware
-      : [config.middleware]
-    : [];
   return createRoute({
     ...config,
     security: bearerSecurity,
     responses: { ...guardErrors, ...config.responses },
-    middleware: [guard, ...existing] as MiddlewareHandler[],
+    middleware: [guard, ...successMessage(config), ...middlewareOf(config)],
     "x-permissions": permissions,
   });
 }

@@ -108,25 +108,13 @@ export function chatRouter(deps: AppDeps) {
   router.get("/ws", (c) => chatSocket(c));
   return router
     .openapi(listRoute, async (c) =>
-      ok(
-        c,
-        await chat.listSessions(deps, currentAuth(c).principal, c.req.valid("query")),
-        "查询会话列表成功",
-      ),
+      ok(c, await chat.listSessions(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await chat.getSession(deps, currentAuth(c).principal, c.req.valid("param").session_id),
-        "获取会话详情成功",
-      ),
+      ok(c, await chat.getSession(deps, currentAuth(c).principal, c.req.valid("param").session_id)),
     )
     .openapi(createSessionRoute, async (c) =>
-      ok(
-        c,
-        await chat.createSession(deps, currentAuth(c).principal, c.req.valid("json").title),
-        "创建会话成功",
-      ),
+      ok(c, await chat.createSession(deps, currentAuth(c).principal, c.req.valid("json").title)),
     )
     .openapi(updateRoute, async (c) => {
       await chat.renameSession(
@@ -135,13 +123,13 @@ export function chatRouter(deps: AppDeps) {
         c.req.valid("param").session_id,
         c.req.valid("json").title,
       );
-      return ok(c, null, "更新会话成功");
+      return ok(c, null);
     })
     .openapi(deleteRoute, async (c) => {
       await chat.deleteSessions(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除会话成功");
+      return ok(c, null);
     })
     .openapi(chatRoute, async (c) =>
-      ok(c, await chat.chatOnce(deps, currentAuth(c).principal, c.req.valid("json")), "对话成功"),
+      ok(c, await chat.chatOnce(deps, currentAuth(c).principal, c.req.valid("json"))),
     );
 }

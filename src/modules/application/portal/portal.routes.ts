@@ -82,22 +82,14 @@ const statusRoute = guardedRoute("module_application:portal:patch", {
 export function portalRouter(deps: AppDeps, mounted: readonly { path: string }[] = []) {
   return createRouter()
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await portal.portalDetail(deps, currentAuth(c).principal, c.req.valid("param").id),
-        "获取应用详情成功",
-      ),
+      ok(c, await portal.portalDetail(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(listRoute, async (c) =>
-      ok(
-        c,
-        await portal.listPortals(deps, currentAuth(c).principal, c.req.valid("query")),
-        "查询应用列表成功",
-      ),
+      ok(c, await portal.listPortals(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
-    .openapi(pluginsRoute, (c) => ok(c, pluginsOf(mounted), "查询插件元数据成功"))
+    .openapi(pluginsRoute, (c) => ok(c, pluginsOf(mounted)))
     .openapi(createRoute, async (c) =>
-      ok(c, await portal.createPortal(deps, currentAuth(c).principal, c.req.valid("json")), "创建应用成功"),
+      ok(c, await portal.createPortal(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateRoute, async (c) =>
       ok(
@@ -108,16 +100,15 @@ export function portalRouter(deps: AppDeps, mounted: readonly { path: string }[]
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
-        "修改应用成功",
       ),
     )
     .openapi(deleteRoute, async (c) => {
       await portal.deletePortals(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除应用成功");
+      return ok(c, null);
     })
     .openapi(statusRoute, async (c) => {
       const { ids, status } = c.req.valid("json");
       await portal.setPortalsStatus(deps, currentAuth(c).principal, ids, status);
-      return ok(c, null, "批量修改应用状态成功");
+      return ok(c, null);
     });
 }

@@ -36,7 +36,7 @@ export function fileRouter(deps: AppDeps) {
     .openapi(uploadRoute, async (c) => {
       const { file } = c.req.valid("form") as { file?: unknown };
       const one = Array.isArray(file) ? file[0] : file;
-      return ok(c, await files.uploadFile(deps, one, publicOrigin(c)), "上传文件成功");
+      return ok(c, await files.uploadFile(deps, one, publicOrigin(c)));
     })
     .openapi(downloadRoute, async (c) => {
       const body = c.req.valid("json");

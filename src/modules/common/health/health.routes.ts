@@ -1,7 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { AppDeps } from "@/core/context";
 import { envelope, ok } from "@/core/http/envelope";
 import { envelopeOf } from "@/core/http/openapi";
+import { publicRoute } from "@/core/http/route";
 import { createRouter } from "@/core/http/router";
 
 const readiness = z.object({
@@ -9,7 +10,7 @@ const readiness = z.object({
   errors: z.array(z.string()).nullable(),
 });
 
-const live = createRoute({
+const live = publicRoute({
   method: "get",
   path: "/health/",
   tags: ["健康检查"],
@@ -19,7 +20,7 @@ const live = createRoute({
   },
 });
 
-const ready = createRoute({
+const ready = publicRoute({
   method: "get",
   path: "/health/ready/",
   tags: ["健康检查"],
@@ -49,7 +50,7 @@ async function probe(name: string, check: () => Promise<unknown>, ms = 3000): Pr
 
 export function healthRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(live, (c) => ok(c, true, "系统健康"))
+    .openapi(live, (c) => ok(c, true))
     .openapi(ready, async (c) => {
       const [dbError, cacheError] = await Promise.all([
         probe("database", () => deps.db.ping()),
@@ -64,6 +65,6 @@ export function healthRouter(deps: AppDeps) {
         deps.logger.warn("readiness check failed", { errors });
         return c.json({ ...envelope(503, "依赖未就绪", data, 503), success: false }, 503);
       }
-      return ok(c, data, "依赖就绪");
+      return ok(c, data);
     });
 }

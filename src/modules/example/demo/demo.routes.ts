@@ -122,17 +122,13 @@ function exampleRouter(spec: ExampleSpec, deps: AppDeps) {
 
   return createRouter()
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await demos.demoDetail(deps, spec, currentAuth(c).principal, c.req.valid("param").id),
-        msg.detail,
-      ),
+      ok(c, await demos.demoDetail(deps, spec, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(listRoute, async (c) =>
-      ok(c, await demos.listDemos(deps, spec, currentAuth(c).principal, c.req.valid("query")), msg.list),
+      ok(c, await demos.listDemos(deps, spec, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(createRoute, async (c) =>
-      ok(c, await demos.createDemo(deps, spec, currentAuth(c).principal, c.req.valid("json")), msg.create),
+      ok(c, await demos.createDemo(deps, spec, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateRoute, async (c) =>
       ok(
@@ -144,17 +140,16 @@ function exampleRouter(spec: ExampleSpec, deps: AppDeps) {
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
-        msg.update,
       ),
     )
     .openapi(deleteRoute, async (c) => {
       await demos.deleteDemos(deps, spec, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, msg.delete);
+      return ok(c, null);
     })
     .openapi(statusRoute, async (c) => {
       const { ids, status } = c.req.valid("json");
       await demos.setDemosStatus(deps, spec, currentAuth(c).principal, ids, status);
-      return ok(c, null, msg.status);
+      return ok(c, null);
     })
     .openapi(exportRoute, async (c) => {
       // the SPA sends its filters as a JSON body (upstream ignored them, §14 #44); query values win
@@ -166,7 +161,7 @@ function exampleRouter(spec: ExampleSpec, deps: AppDeps) {
       );
     })
     .openapi(importRoute, async (c) =>
-      ok(c, await importDemos(deps, spec, currentAuth(c).principal, await uploadedFile(c)), msg.import),
+      ok(c, await importDemos(deps, spec, currentAuth(c).principal, await uploadedFile(c))),
     )
     .openapi(templateRoute, async (c) => xlsxFile(c, await importTemplate(), spec.templateFile));
 }

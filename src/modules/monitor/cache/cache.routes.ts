@@ -80,8 +80,8 @@ const deleteAllRoute = guardedRoute(DELETE, {
 
 export function cacheRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(infoRoute, async (c) => ok(c, await caches.cacheInfo(deps), "获取缓存监控信息成功"))
-    .openapi(namesRoute, (c) => ok(c, caches.cacheNames(), "获取缓存名称列表成功"))
+    .openapi(infoRoute, async (c) => ok(c, await caches.cacheInfo(deps)))
+    .openapi(namesRoute, (c) => ok(c, caches.cacheNames()))
     .openapi(keysRoute, async (c) => {
       const { cache_name } = c.req.valid("param");
       return ok(c, await caches.cacheKeys(deps, cache_name), `获取缓存${cache_name}的键名列表成功`);
@@ -106,6 +106,6 @@ export function cacheRouter(deps: AppDeps) {
     })
     .openapi(deleteAllRoute, async (c) => {
       await caches.deleteAllCaches(deps);
-      return ok(c, true, "所有缓存清除成功");
+      return ok(c, true);
     });
 }

@@ -62,13 +62,13 @@ const clearRoute = guardedRoute("module_monitor:online:delete", {
 
 export function onlineRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(listRoute, async (c) => ok(c, await online.listSessions(deps, c.req.valid("query")), "获取成功"))
+    .openapi(listRoute, async (c) => ok(c, await online.listSessions(deps, c.req.valid("query"))))
     .openapi(deleteRoute, async (c) => {
       await online.endSession(deps, c.req.valid("json"));
-      return ok(c, null, "强制下线成功");
+      return ok(c, null);
     })
     .openapi(clearRoute, async (c) => {
       await online.endAllSessions(deps, currentAuth(c).session);
-      return ok(c, null, "清除所有在线用户成功");
+      return ok(c, null);
     });
 }

@@ -143,7 +143,7 @@ export function resourceRouter(deps: AppDeps) {
   return createRouter()
     .openapi(listRoute, async (c) => {
       const q = c.req.valid("query");
-      return ok(c, await resources.listResources(deps, originOf(c.req.url), q), "获取目录列表成功");
+      return ok(c, await resources.listResources(deps, originOf(c.req.url), q));
     })
     .openapi(uploadRoute, async (c) => {
       const form = c.req.valid("form") as { file?: unknown; target_path?: unknown };
@@ -156,7 +156,7 @@ export function resourceRouter(deps: AppDeps) {
         first(form.file),
         typeof target === "string" ? target : undefined,
       );
-      return ok(c, result, "上传文件成功");
+      return ok(c, result);
     })
     .openapi(downloadRoute, async (c) => {
       const file = await resources.downloadResource(deps, c.req.valid("query").path);
@@ -164,23 +164,23 @@ export function resourceRouter(deps: AppDeps) {
     })
     .openapi(deleteRoute, async (c) => {
       await resources.deleteResources(deps, c.req.valid("json"));
-      return ok(c, null, "删除文件成功");
+      return ok(c, null);
     })
     .openapi(moveRoute, async (c) => {
       await resources.moveResource(deps, c.req.valid("json"));
-      return ok(c, null, "移动文件成功");
+      return ok(c, null);
     })
     .openapi(copyRoute, async (c) => {
       await resources.copyResource(deps, c.req.valid("json"));
-      return ok(c, null, "复制文件成功");
+      return ok(c, null);
     })
     .openapi(renameRoute, async (c) => {
       await resources.renameResource(deps, c.req.valid("json"));
-      return ok(c, null, "重命名文件成功");
+      return ok(c, null);
     })
     .openapi(createDirRoute, async (c) => {
       await resources.createDirectory(deps, c.req.valid("json"));
-      return ok(c, null, "创建目录成功");
+      return ok(c, null);
     })
     .openapi(exportRoute, async (c) => {
       // the JSON body's filters (what the SPA sends) over the query string's

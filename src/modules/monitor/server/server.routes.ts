@@ -17,7 +17,5 @@ const infoRoute = guardedRoute("module_monitor:server:query", {
 });
 
 export function serverRouter(deps: AppDeps) {
-  return createRouter().openapi(infoRoute, async (c) =>
-    ok(c, await server.serverInfo(deps), "获取服务器监控信息成功"),
-  );
+  return createRouter().openapi(infoRoute, async (c) => ok(c, await server.serverInfo(deps)));
 }

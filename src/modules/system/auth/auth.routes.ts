@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { currentAuth, guardedRoute } from "@/core/auth/guard";
@@ -6,6 +6,7 @@ import type { AppDeps } from "@/core/context";
 import { publicOrigin } from "@/core/http/client-ip";
 import { ok } from "@/core/http/envelope";
 import { inputErrors, jsonOk } from "@/core/http/openapi";
+import { publicRoute } from "@/core/http/route";
 import { createRouter } from "@/core/http/router";
 import { clientInfo } from "@/core/log/operation-log";
 import {
@@ -28,7 +29,7 @@ import {
 
 const tags = ["系统管理 · 认证"];
 
-const loginRoute = createRoute({
+const loginRoute = publicRoute({
   method: "post",
   path: "/login",
   tags,
@@ -46,7 +47,7 @@ const loginRoute = createRoute({
   responses: jsonOk(tokenPair, "登录成功"),
 });
 
-const captchaRoute = createRoute({
+const captchaRoute = publicRoute({
   method: "get",
   path: "/captcha/get",
   tags,
@@ -54,7 +55,7 @@ const captchaRoute = createRoute({
   responses: jsonOk(captchaOut, "获取验证码成功"),
 });
 
-const refreshRoute = createRoute({
+const refreshRoute = publicRoute({
   method: "post",
   path: "/token/refresh",
   tags,
@@ -73,7 +74,7 @@ const logoutRoute = guardedRoute("login", {
   responses: jsonOk(z.null(), "退出成功"),
 });
 
-const autoUsersRoute = createRoute({
+const autoUsersRoute = publicRoute({
   method: "get",
   path: "/auto-login/users",
   tags,
@@ -81,7 +82,7 @@ const autoUsersRoute = createRoute({
   responses: jsonOk(z.array(autoLoginUser), "获取成功"),
 });
 
-const autoTokenRoute = createRoute({
+const autoTokenRoute = publicRoute({
   method: "post",
   path: "/auto-login/token",
   tags,
@@ -90,7 +91,7 @@ const autoTokenRoute = createRoute({
   responses: jsonOk(z.object({ token: z.string(), user: autoLoginUser }), "获取成功"),
 });
 
-const autoLoginRoute = createRoute({
+const autoLoginRoute = publicRoute({
   method: "post",
   path: "/auto-login",
   tags,
@@ -109,7 +110,7 @@ const unlockRoute = guardedRoute("module_system:user:update", {
   responses: jsonOk(z.object({ unlocked: z.boolean() }), "解除锁定成功"),
 });
 
-const oauthLoginRoute = createRoute({
+const oauthLoginRoute = publicRoute({
   method: "get",
   path: "/oauth/{provider}/login",
   tags,
@@ -123,7 +124,7 @@ const oauthLoginRoute = createRoute({
   responses: { 302: { description: "跳转" }, ...inputErrors },
 });
 
-const oauthCallbackRoute = createRoute({
+const oauthCallbackRoute = publicRoute({
   method: "get",
   path: "/oauth/{provider}/callback",
   tags,
@@ -173,22 +174,18 @@ export function authRouter(deps: AppDeps) {
       // OAuth2 clients (Swagger's Authorize) expect the bare token object.
       if (form.grant_type === "password" || /\/docs/.test(c.req.header("referer") ?? ""))
         return c.json(pair, 200) as never;
-      return ok(c, pair, "登录成功");
+      return ok(c, pair);
     })
-    .openapi(captchaRoute, async (c) => ok(c, await auth.getCaptcha(deps, clientInfo(c)), "获取验证码成功"))
-    .openapi(refreshRoute, async (c) =>
-      ok(c, await auth.refresh(deps, c.req.valid("json").refresh_token), "刷新成功"),
-    )
+    .openapi(captchaRoute, async (c) => ok(c, await auth.getCaptcha(deps, clientInfo(c))))
+    .openapi(refreshRoute, async (c) => ok(c, await auth.refresh(deps, c.req.valid("json").refresh_token)))
     .openapi(logoutRoute, async (c) => {
       await auth.logout(deps, currentAuth(c).session);
-      return ok(c, null, "退出成功");
+      return ok(c, null);
     })
     .openapi(unlockRoute, async (c) =>
-      ok(
-        c,
-        { unlocked: await auth.unlockAccount(deps, currentAuth(c).principal, c.req.valid("json").username) },
-        "解除锁定成功",
-      ),
+      ok(c, {
+        unlocked: await auth.unlockAccount(deps, currentAuth(c).principal, c.req.valid("json").username),
+      }),
     )
     .openapi(oauthLoginRoute, async (c) => {
       const { provider } = c.req.valid("param");
@@ -221,11 +218,11 @@ export function authRouter(deps: AppDeps) {
       );
       return c.redirect(location, 302);
     })
-    .openapi(autoUsersRoute, async (c) => ok(c, await auth.autoLoginUsers(deps), "获取成功"))
+    .openapi(autoUsersRoute, async (c) => ok(c, await auth.autoLoginUsers(deps)))
     .openapi(autoTokenRoute, async (c) =>
-      ok(c, await auth.autoLoginToken(deps, c.req.valid("query").user_id), "获取成功"),
+      ok(c, await auth.autoLoginToken(deps, c.req.valid("query").user_id)),
     )
     .openapi(autoLoginRoute, async (c) =>
-      ok(c, await auth.autoLogin(deps, clientInfo(c), c.req.valid("query").token), "登录成功"),
+      ok(c, await auth.autoLogin(deps, clientInfo(c), c.req.valid("query").token)),
     );
 }

@@ -72,32 +72,27 @@ const statusRoute = guardedRoute("module_system:dept:patch", {
 export function deptRouter(deps: AppDeps) {
   return createRouter()
     .openapi(treeRoute, async (c) =>
-      ok(c, await dept.deptTree(deps, currentAuth(c).principal, c.req.valid("query")), "查询部门树成功"),
+      ok(c, await dept.deptTree(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await dept.deptDetail(deps, currentAuth(c).principal, c.req.valid("param").id),
-        "查询部门详情成功",
-      ),
+      ok(c, await dept.deptDetail(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(createRoute, async (c) =>
-      ok(c, await dept.createDept(deps, currentAuth(c).principal, c.req.valid("json")), "创建部门成功"),
+      ok(c, await dept.createDept(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateRoute, async (c) =>
       ok(
         c,
         await dept.updateDept(deps, currentAuth(c).principal, c.req.valid("param").id, c.req.valid("json")),
-        "修改部门成功",
       ),
     )
     .openapi(deleteRoute, async (c) => {
       await dept.deleteDepts(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除部门成功");
+      return ok(c, null);
     })
     .openapi(statusRoute, async (c) => {
       const { ids, status } = c.req.valid("json");
       await dept.setDeptsStatus(deps, currentAuth(c).principal, ids, status);
-      return ok(c, null, "批量修改部门状态成功");
+      return ok(c, null);
     });
 }

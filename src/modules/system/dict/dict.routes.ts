@@ -1,10 +1,11 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { guardedRoute } from "@/core/auth/guard";
 import type { AppDeps } from "@/core/context";
 import { ok } from "@/core/http/envelope";
 import { jsonOk } from "@/core/http/openapi";
 import { pageSchema } from "@/core/http/pagination";
 import { jsonBody, overlayDefined } from "@/core/http/request";
+import { publicRoute } from "@/core/http/route";
 import { createRouter } from "@/core/http/router";
 import { buildXlsx, type SheetColumn, statusLabel, xlsxFile, xlsxResponses, yesNo } from "@/core/xlsx";
 import {
@@ -171,7 +172,7 @@ const dataExport = guardedRoute("module_system:dict_data:export", {
   responses: xlsxOk,
 });
 
-const dataInfo = createRoute({
+const dataInfo = publicRoute({
   method: "get",
   path: "/data/info/{dict_type}",
   tags: dataTags,
@@ -209,32 +210,24 @@ const dataColumns: SheetColumn<DictDataRow>[] = [
 export function dictRouter(deps: AppDeps) {
   return (
     createRouter()
-      .openapi(typeDetail, async (c) =>
-        ok(c, await dict.getType(deps, c.req.valid("param").id), "获取字典类型详情成功"),
-      )
+      .openapi(typeDetail, async (c) => ok(c, await dict.getType(deps, c.req.valid("param").id)))
       .openapi(typeList, async (c) => {
         const { page_no, page_size, order_by, ...filters } = c.req.valid("query");
-        return ok(
-          c,
-          await dict.pageTypes(deps, filters, { page_no, page_size, order_by }),
-          "查询字典类型列表成功",
-        );
+        return ok(c, await dict.pageTypes(deps, filters, { page_no, page_size, order_by }));
       })
-      .openapi(typeOptions, async (c) => ok(c, await dict.typeOptions(deps), "获取字典类型列表成功"))
-      .openapi(typeCreate, async (c) =>
-        ok(c, await dict.createType(deps, c.req.valid("json")), "创建字典类型成功"),
-      )
+      .openapi(typeOptions, async (c) => ok(c, await dict.typeOptions(deps)))
+      .openapi(typeCreate, async (c) => ok(c, await dict.createType(deps, c.req.valid("json"))))
       .openapi(typeUpdate, async (c) =>
-        ok(c, await dict.updateType(deps, c.req.valid("param").id, c.req.valid("json")), "修改字典类型成功"),
+        ok(c, await dict.updateType(deps, c.req.valid("param").id, c.req.valid("json"))),
       )
       .openapi(typeDelete, async (c) => {
         await dict.deleteTypes(deps, c.req.valid("json"));
-        return ok(c, null, "删除字典类型成功");
+        return ok(c, null);
       })
       .openapi(typeStatus, async (c) => {
         const { ids, status } = c.req.valid("json");
         await dict.setTypesStatus(deps, ids, status);
-        return ok(c, null, "批量修改字典类型状态成功");
+        return ok(c, null);
       })
       .openapi(typeExport, async (c) => {
         // export filters: the JSON body (what the SPA sends) over the query string
@@ -242,31 +235,23 @@ export function dictRouter(deps: AppDeps) {
         const rows = await dict.exportTypes(deps, filters);
         return xlsxFile(c, await buildXlsx(typeColumns, rows), "dict_type.xlsx");
       })
-      .openapi(dataDetail, async (c) =>
-        ok(c, await dict.getData(deps, c.req.valid("param").id), "获取字典数据详情成功"),
-      )
+      .openapi(dataDetail, async (c) => ok(c, await dict.getData(deps, c.req.valid("param").id)))
       .openapi(dataList, async (c) => {
         const { page_no, page_size, order_by, ...filters } = c.req.valid("query");
-        return ok(
-          c,
-          await dict.pageData(deps, filters, { page_no, page_size, order_by }),
-          "查询字典数据列表成功",
-        );
+        return ok(c, await dict.pageData(deps, filters, { page_no, page_size, order_by }));
       })
-      .openapi(dataCreate, async (c) =>
-        ok(c, await dict.createData(deps, c.req.valid("json")), "创建字典数据成功"),
-      )
+      .openapi(dataCreate, async (c) => ok(c, await dict.createData(deps, c.req.valid("json"))))
       .openapi(dataUpdate, async (c) =>
-        ok(c, await dict.updateData(deps, c.req.valid("param").id, c.req.valid("json")), "修改字典数据成功"),
+        ok(c, await dict.updateData(deps, c.req.valid("param").id, c.req.valid("json"))),
       )
       .openapi(dataDelete, async (c) => {
         await dict.deleteData(deps, c.req.valid("json"));
-        return ok(c, null, "删除字典数据成功");
+        return ok(c, null);
       })
       .openapi(dataStatus, async (c) => {
         const { ids, status } = c.req.valid("json");
         await dict.setDataStatus(deps, ids, status);
-        return ok(c, null, "批量修改字典数据状态成功");
+        return ok(c, null);
       })
       .openapi(dataExport, async (c) => {
         const { order_by, ...filters } = overlayDefined(c.req.valid("query"), c.req.valid("json"));
@@ -274,8 +259,6 @@ export function dictRouter(deps: AppDeps) {
         return xlsxFile(c, await buildXlsx(dataColumns, rows), "dict_data.xlsx");
       })
       // public: the SPA's dictionary store calls it without a token
-      .openapi(dataInfo, async (c) =>
-        ok(c, await dict.publicItems(deps, c.req.valid("param").dict_type), "获取初始化字典数据成功"),
-      )
+      .openapi(dataInfo, async (c) => ok(c, await dict.publicItems(deps, c.req.valid("param").dict_type)))
   );
 }

@@ -58,14 +58,14 @@ const exportRoute = guardedRoute("module_system:log:export", {
 export function logRouter(deps: AppDeps) {
   return createRouter()
     .openapi(listRoute, async (c) =>
-      ok(c, await logs.listLogs(deps, currentAuth(c).principal, c.req.valid("query")), "查询日志成功"),
+      ok(c, await logs.listLogs(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(detailRoute, async (c) =>
-      ok(c, await logs.getLog(deps, currentAuth(c).principal, c.req.valid("param").id), "获取日志详情成功"),
+      ok(c, await logs.getLog(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(deleteRoute, async (c) => {
       await logs.deleteLogs(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除日志成功");
+      return ok(c, null);
     })
     .openapi(exportRoute, async (c) => {
       // body values win over the query's

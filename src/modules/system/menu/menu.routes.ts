@@ -75,33 +75,25 @@ const statusRoute = guardedRoute("module_system:menu:patch", {
 export function menuRouter(deps: AppDeps) {
   return createRouter()
     .openapi(treeRoute, async (c) =>
-      ok(c, await menus.menuTree(deps, currentAuth(c).principal, c.req.valid("query")), "查询菜单树成功"),
+      ok(c, await menus.menuTree(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await menus.menuDetail(deps, currentAuth(c).principal, c.req.valid("param").id),
-        "查询菜单详情成功",
-      ),
+      ok(c, await menus.menuDetail(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(createMenuRoute, async (c) =>
-      ok(c, await menus.createMenu(deps, currentAuth(c).principal, c.req.valid("json")), "创建菜单成功"),
+      ok(c, await menus.createMenu(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateMenuRoute, async (c) => {
       const { id } = c.req.valid("param");
-      return ok(
-        c,
-        await menus.updateMenu(deps, currentAuth(c).principal, id, c.req.valid("json")),
-        "修改菜单成功",
-      );
+      return ok(c, await menus.updateMenu(deps, currentAuth(c).principal, id, c.req.valid("json")));
     })
     .openapi(deleteMenuRoute, async (c) => {
       await menus.deleteMenus(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除菜单成功");
+      return ok(c, null);
     })
     .openapi(statusRoute, async (c) => {
       const { ids, status } = c.req.valid("json");
       await menus.setMenuStatus(deps, currentAuth(c).principal, ids, status);
-      return ok(c, null, "批量修改菜单状态成功");
+      return ok(c, null);
     });
 }

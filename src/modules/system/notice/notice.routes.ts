@@ -95,25 +95,15 @@ const availableRoute = guardedRoute("login", {
 
 export function noticeRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(availableRoute, async (c) =>
-      ok(c, await notices.availableNotices(deps, c.req.valid("query")), "查询已启用公告列表成功"),
-    )
+    .openapi(availableRoute, async (c) => ok(c, await notices.availableNotices(deps, c.req.valid("query"))))
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await notices.getNotice(deps, currentAuth(c).principal, c.req.valid("param").id),
-        "获取公告详情成功",
-      ),
+      ok(c, await notices.getNotice(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(listRoute, async (c) =>
-      ok(
-        c,
-        await notices.listNotices(deps, currentAuth(c).principal, c.req.valid("query")),
-        "查询公告列表成功",
-      ),
+      ok(c, await notices.listNotices(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(createNoticeRoute, async (c) =>
-      ok(c, await notices.createNotice(deps, currentAuth(c).principal, c.req.valid("json")), "创建公告成功"),
+      ok(c, await notices.createNotice(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateRoute, async (c) =>
       ok(
@@ -124,17 +114,16 @@ export function noticeRouter(deps: AppDeps) {
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
-        "修改公告成功",
       ),
     )
     .openapi(deleteRoute, async (c) => {
       await notices.deleteNotices(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除公告成功");
+      return ok(c, null);
     })
     .openapi(statusRoute, async (c) => {
       const { ids, status } = c.req.valid("json");
       await notices.setNoticeStatus(deps, currentAuth(c).principal, ids, status);
-      return ok(c, null, "批量修改公告状态成功");
+      return ok(c, null);
     })
     .openapi(exportRoute, async (c) => {
       // body values win over the query's

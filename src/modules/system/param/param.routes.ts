@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { guardedRoute } from "@/core/auth/guard";
 import type { AppDeps } from "@/core/context";
 import { publicOrigin } from "@/core/http/client-ip";
@@ -6,6 +6,7 @@ import { ok } from "@/core/http/envelope";
 import { jsonOk } from "@/core/http/openapi";
 import { pageSchema } from "@/core/http/pagination";
 import { jsonBody, overlayDefined } from "@/core/http/request";
+import { publicRoute } from "@/core/http/route";
 import { createRouter } from "@/core/http/router";
 import { buildXlsx, type SheetColumn, xlsxFile, xlsxResponses, yesNo } from "@/core/xlsx";
 import {
@@ -112,7 +113,7 @@ const uploadRoute = guardedRoute("module_system:param:upload", {
   responses: jsonOk(uploadOut, "上传文件成功"),
 });
 
-const infoRoute = createRoute({
+const infoRoute = publicRoute({
   method: "get",
   path: "/info",
   tags,
@@ -135,37 +136,25 @@ const exportColumns: SheetColumn<ParamRow>[] = [
 export function paramRouter(deps: AppDeps) {
   return (
     createRouter()
-      .openapi(detailRoute, async (c) =>
-        ok(c, await params.getParam(deps, c.req.valid("param").id), "获取参数详情成功"),
-      )
+      .openapi(detailRoute, async (c) => ok(c, await params.getParam(deps, c.req.valid("param").id)))
       .openapi(byKeyRoute, async (c) =>
-        ok(
-          c,
-          await params.getParamByKey(deps, c.req.valid("param").config_key),
-          "根据配置键获取参数详情成功",
-        ),
+        ok(c, await params.getParamByKey(deps, c.req.valid("param").config_key)),
       )
       .openapi(valueRoute, async (c) => {
         const row = await params.getParamByKey(deps, c.req.valid("param").config_key);
-        return ok(c, row.config_value, "根据配置键获取参数值成功");
+        return ok(c, row.config_value);
       })
       .openapi(listRoute, async (c) => {
         const { page_no, page_size, order_by, ...filters } = c.req.valid("query");
-        return ok(
-          c,
-          await params.pageParams(deps, filters, { page_no, page_size, order_by }),
-          "查询参数列表成功",
-        );
+        return ok(c, await params.pageParams(deps, filters, { page_no, page_size, order_by }));
       })
-      .openapi(createParamRoute, async (c) =>
-        ok(c, await params.createParam(deps, c.req.valid("json")), "创建参数成功"),
-      )
+      .openapi(createParamRoute, async (c) => ok(c, await params.createParam(deps, c.req.valid("json"))))
       .openapi(updateRoute, async (c) =>
-        ok(c, await params.updateParam(deps, c.req.valid("param").id, c.req.valid("json")), "更新参数成功"),
+        ok(c, await params.updateParam(deps, c.req.valid("param").id, c.req.valid("json"))),
       )
       .openapi(deleteRoute, async (c) => {
         await params.deleteParams(deps, c.req.valid("json"));
-        return ok(c, null, "删除参数成功");
+        return ok(c, null);
       })
       .openapi(exportRoute, async (c) => {
         // the JSON body's filters over the query string's
@@ -178,9 +167,9 @@ export function paramRouter(deps: AppDeps) {
         // A repeated field arrives as a list: take one file, as upstream's single UploadFile did.
         const one = Array.isArray(file) ? file[0] : file;
         const result = await params.uploadParamFile(deps, one instanceof File ? one : null, publicOrigin(c));
-        return ok(c, result, "上传文件成功");
+        return ok(c, result);
       })
       // public: the SPA's config store calls it without a token
-      .openapi(infoRoute, async (c) => ok(c, await params.publicParams(deps), "获取初始化缓存参数成功"))
+      .openapi(infoRoute, async (c) => ok(c, await params.publicParams(deps)))
   );
 }

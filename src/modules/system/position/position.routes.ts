@@ -91,25 +91,13 @@ const exportRoute = guardedRoute("module_system:position:export", {
 export function positionRouter(deps: AppDeps) {
   return createRouter()
     .openapi(listRoute, async (c) =>
-      ok(
-        c,
-        await position.listPositions(deps, currentAuth(c).principal, c.req.valid("query")),
-        "查询岗位列表成功",
-      ),
+      ok(c, await position.listPositions(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await position.positionDetail(deps, currentAuth(c).principal, c.req.valid("param").id),
-        "获取岗位详情成功",
-      ),
+      ok(c, await position.positionDetail(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(createRoute, async (c) =>
-      ok(
-        c,
-        await position.createPosition(deps, currentAuth(c).principal, c.req.valid("json")),
-        "创建岗位成功",
-      ),
+      ok(c, await position.createPosition(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateRoute, async (c) =>
       ok(
@@ -120,17 +108,16 @@ export function positionRouter(deps: AppDeps) {
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
-        "修改岗位成功",
       ),
     )
     .openapi(deleteRoute, async (c) => {
       await position.deletePositions(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除岗位成功");
+      return ok(c, null);
     })
     .openapi(statusRoute, async (c) => {
       const { ids, status } = c.req.valid("json");
       await position.setPositionsStatus(deps, currentAuth(c).principal, ids, status);
-      return ok(c, null, "批量修改岗位状态成功");
+      return ok(c, null);
     })
     .openapi(exportRoute, async (c) => {
       // query values win over the body's

@@ -109,38 +109,30 @@ const exportRoute = guardedRoute("module_system:role:export", {
 export function roleRouter(deps: AppDeps) {
   return createRouter()
     .openapi(listRoute, async (c) =>
-      ok(c, await roles.listRoles(deps, currentAuth(c).principal, c.req.valid("query")), "查询角色成功"),
+      ok(c, await roles.listRoles(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await roles.roleDetail(deps, currentAuth(c).principal, c.req.valid("param").id),
-        "获取角色详情成功",
-      ),
+      ok(c, await roles.roleDetail(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(createRoleRoute, async (c) =>
-      ok(c, await roles.createRole(deps, currentAuth(c).principal, c.req.valid("json")), "创建角色成功"),
+      ok(c, await roles.createRole(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateRoleRoute, async (c) => {
       const { id } = c.req.valid("param");
-      return ok(
-        c,
-        await roles.updateRole(deps, currentAuth(c).principal, id, c.req.valid("json")),
-        "修改角色成功",
-      );
+      return ok(c, await roles.updateRole(deps, currentAuth(c).principal, id, c.req.valid("json")));
     })
     .openapi(deleteRoleRoute, async (c) => {
       await roles.deleteRoles(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除角色成功");
+      return ok(c, null);
     })
     .openapi(statusRoute, async (c) => {
       const { ids, status } = c.req.valid("json");
       await roles.setRoleStatus(deps, currentAuth(c).principal, ids, status);
-      return ok(c, null, "批量修改角色状态成功");
+      return ok(c, null);
     })
     .openapi(permissionRoute, async (c) => {
       await roles.setRolePermissions(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "授权角色成功");
+      return ok(c, null);
     })
     .openapi(exportRoute, async (c) => {
       // query values win over the body's

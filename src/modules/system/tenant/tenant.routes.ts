@@ -70,25 +70,19 @@ const statusRoute = guardedRoute("module_system:tenant:patch", {
 
 export function tenantRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(detailRoute, async (c) =>
-      ok(c, await tenants.getTenant(deps, c.req.valid("param").id), "获取租户详情成功"),
-    )
-    .openapi(listRoute, async (c) =>
-      ok(c, await tenants.listTenants(deps, c.req.valid("query")), "查询租户列表成功"),
-    )
-    .openapi(createTenantRoute, async (c) =>
-      ok(c, await tenants.createTenant(deps, c.req.valid("json")), "创建租户成功"),
-    )
+    .openapi(detailRoute, async (c) => ok(c, await tenants.getTenant(deps, c.req.valid("param").id)))
+    .openapi(listRoute, async (c) => ok(c, await tenants.listTenants(deps, c.req.valid("query"))))
+    .openapi(createTenantRoute, async (c) => ok(c, await tenants.createTenant(deps, c.req.valid("json"))))
     .openapi(updateRoute, async (c) =>
-      ok(c, await tenants.updateTenant(deps, c.req.valid("param").id, c.req.valid("json")), "修改租户成功"),
+      ok(c, await tenants.updateTenant(deps, c.req.valid("param").id, c.req.valid("json"))),
     )
     .openapi(deleteRoute, async (c) => {
       await tenants.deleteTenants(deps, c.req.valid("json"));
-      return ok(c, null, "删除租户成功");
+      return ok(c, null);
     })
     .openapi(statusRoute, async (c) => {
       const { ids, status } = c.req.valid("json");
       await tenants.setTenantStatus(deps, ids, status);
-      return ok(c, null, "批量修改租户状态成功");
+      return ok(c, null);
     });
 }

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { currentAuth, guardedRoute } from "@/core/auth/guard";
 import type { AppDeps, AppEnv } from "@/core/context";
@@ -7,6 +7,7 @@ import { ok } from "@/core/http/envelope";
 import { jsonOk } from "@/core/http/openapi";
 import { pageSchema } from "@/core/http/pagination";
 import { jsonBody, overlayDefined } from "@/core/http/request";
+import { publicRoute } from "@/core/http/route";
 import { createRouter } from "@/core/http/router";
 import { idList } from "@/core/http/schemas";
 import { clientInfo } from "@/core/log/operation-log";
@@ -97,7 +98,7 @@ const resetPasswordRoute = guardedRoute("module_system:user:update", {
   responses: jsonOk(userOut, "重置密码成功"),
 });
 
-const registerRoute = createRoute({
+const registerRoute = publicRoute({
   method: "post",
   path: "/register",
   tags,
@@ -107,7 +108,7 @@ const registerRoute = createRoute({
   responses: jsonOk(userOut, "注册用户成功"),
 });
 
-const forgetPasswordRoute = createRoute({
+const forgetPasswordRoute = publicRoute({
   method: "post",
   path: "/forget/password",
   tags,
@@ -120,7 +121,7 @@ const forgetPasswordRoute = createRoute({
   responses: jsonOk(recoveryRequestOut, CODE_SENT_MSG),
 });
 
-const forgetPasswordResetRoute = createRoute({
+const forgetPasswordResetRoute = publicRoute({
   method: "post",
   path: "/forget/password/reset",
   tags,
@@ -258,74 +259,57 @@ const uploadedFile = async (c: Context<AppEnv>): Promise<unknown> => {
 
 export function userRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(currentInfoRoute, async (c) =>
-      ok(c, await users.currentInfo(deps, currentAuth(c).principal), "获取当前用户信息成功"),
-    )
+    .openapi(currentInfoRoute, async (c) => ok(c, await users.currentInfo(deps, currentAuth(c).principal)))
     .openapi(avatarRoute, async (c) =>
-      ok(c, await users.uploadAvatar(deps, await uploadedFile(c), publicOrigin(c)), "上传头像成功"),
+      ok(c, await users.uploadAvatar(deps, await uploadedFile(c), publicOrigin(c))),
     )
     .openapi(currentUpdateRoute, async (c) =>
-      ok(
-        c,
-        await users.updateCurrentInfo(deps, currentAuth(c).principal, c.req.valid("json")),
-        "更新当前用户基本信息成功",
-      ),
+      ok(c, await users.updateCurrentInfo(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(changePasswordRoute, async (c) =>
-      ok(
-        c,
-        await users.changePassword(deps, currentAuth(c), c.req.valid("json")),
-        "修改密码成功, 请重新登录",
-      ),
+      ok(c, await users.changePassword(deps, currentAuth(c), c.req.valid("json"))),
     )
-    .openapi(ownSessionsRoute, async (c) =>
-      ok(c, await listOwnSessions(deps, currentAuth(c)), "查询会话成功"),
-    )
+    .openapi(ownSessionsRoute, async (c) => ok(c, await listOwnSessions(deps, currentAuth(c))))
     .openapi(endOwnSessionRoute, async (c) => {
       await endOwnSession(deps, currentAuth(c), c.req.valid("param").session_id);
-      return ok(c, null, "结束会话成功");
+      return ok(c, null);
     })
     .openapi(resetPasswordRoute, async (c) =>
-      ok(c, await users.resetPassword(deps, currentAuth(c).principal, c.req.valid("json")), "重置密码成功"),
+      ok(c, await users.resetPassword(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(registerRoute, async (c) =>
-      ok(c, await users.register(deps, clientInfo(c).ip, c.req.valid("json")), "注册用户成功"),
+      ok(c, await users.register(deps, clientInfo(c).ip, c.req.valid("json"))),
     )
     .openapi(forgetPasswordRoute, async (c) =>
-      ok(
-        c,
-        await requestRecoveryCode(deps, clientInfo(c).ip, c.req.valid("json"), inBackground(c)),
-        CODE_SENT_MSG,
-      ),
+      ok(c, await requestRecoveryCode(deps, clientInfo(c).ip, c.req.valid("json"), inBackground(c))),
     )
     .openapi(forgetPasswordResetRoute, async (c) => {
       await resetWithCode(deps, clientInfo(c).ip, c.req.valid("json"));
-      return ok(c, null, "重置密码成功");
+      return ok(c, null);
     })
     .openapi(listRoute, async (c) =>
-      ok(c, await users.listUsers(deps, currentAuth(c).principal, c.req.valid("query")), "查询用户成功"),
+      ok(c, await users.listUsers(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(detailRoute, async (c) =>
-      ok(c, await users.getUser(deps, currentAuth(c).principal, c.req.valid("param").id), "获取用户详情成功"),
+      ok(c, await users.getUser(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(createUserRoute, async (c) =>
-      ok(c, await users.createUser(deps, currentAuth(c).principal, c.req.valid("json")), "创建用户成功"),
+      ok(c, await users.createUser(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateRoute, async (c) =>
       ok(
         c,
         await users.updateUser(deps, currentAuth(c).principal, c.req.valid("param").id, c.req.valid("json")),
-        "修改用户成功",
       ),
     )
     .openapi(deleteRoute, async (c) => {
       await users.deleteUsers(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除用户成功");
+      return ok(c, null);
     })
     .openapi(statusRoute, async (c) => {
       const { ids, status } = c.req.valid("json");
       await users.setStatus(deps, currentAuth(c).principal, ids, status);
-      return ok(c, null, "批量修改用户状态成功");
+      return ok(c, null);
     })
     .openapi(templateRoute, async (c) => xlsxFile(c, await importTemplate(), "用户导入模板.xlsx"))
     .openapi(exportRoute, async (c) => {
@@ -335,6 +319,6 @@ export function userRouter(deps: AppDeps) {
       return xlsxFile(c, await exportWorkbook(rows), "user.xlsx");
     })
     .openapi(importRoute, async (c) =>
-      ok(c, await importUsers(deps, currentAuth(c).principal, await uploadedFile(c)), "导入用户成功"),
+      ok(c, await importUsers(deps, currentAuth(c).principal, await uploadedFile(c))),
     );
 }
