@@ -149,6 +149,7 @@ async function addRows() {
   const form = new FormData();
   form.append("file", new File(["hello"], "note.txt", { type: "text/plain" }));
   await call("POST", "/ai/chat/create", { title: "会话" });
+  await call("POST", "/generator/gencode/import", ["gen_demo01"]);
   await call("POST", "/monitor/resource/upload", form).catch(() => null); // only where .txt is accepted
 }
 
@@ -159,6 +160,8 @@ async function fill(path: string): Promise<string> {
     config_key: async () => first(await call("GET", "/system/param/list")).config_key,
     dict_type: async () => first(await call("GET", "/system/dict/type/list")).dict_type,
     cache_name: async () => "session",
+    table_id: async () => String(first(await call("GET", "/generator/gencode/list")).id),
+    table_name: async () => "gen_demo01",
     cache_key: async () => first(await call("GET", "/monitor/cache/get/keys/session")),
     session_id: async () =>
       first(await call("GET", path.includes("/ai/") ? "/ai/chat/list" : "/monitor/online/list")).session_id,
