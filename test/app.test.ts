@@ -274,3 +274,11 @@ test("ok(c, data) answers the message its route declares; a message computed at 
   const res = await t.request("/api/v1/system/notice/list", { headers: await authHeaders(t, "admin") });
   expect(await body(res)).toMatchObject({ code: 0, msg: "查询公告列表成功" });
 });
+
+test("found(): a value read back is returned; its absence is an error naming what is missing", async () => {
+  const { found } = await import("@/core/http/errors");
+  expect(found({ id: 1 }, "menu 1")).toEqual({ id: 1 });
+  expect(found(0, "zero")).toBe(0);
+  expect(() => found(null, "menu 7")).toThrow("menu 7: expected to exist, found none");
+  expect(() => found(undefined, "dept 3")).toThrow("dept 3");
+});

@@ -86,8 +86,7 @@ export function descendantsOf(root: number, depts: { id: number; parent_id: numb
   const out: number[] = [];
   const seen = new Set<number>();
   const stack = [root];
-  while (stack.length) {
-    const id = stack.pop()!;
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
     if (seen.has(id)) continue; // a corrupt cycle must not loop forever
     seen.add(id);
     out.push(id);

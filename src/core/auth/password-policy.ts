@@ -48,7 +48,7 @@ function isTrivial(text: string): boolean {
   for (let unit = 1; unit <= 3; unit++) {
     if (chars.length > unit && chars.every((ch, i) => ch === chars[i % unit])) return true;
   }
-  const codes = chars.map((ch) => ch.codePointAt(0)!);
+  const codes = chars.map((ch) => ch.codePointAt(0) ?? 0);
   const step = codes[1] - codes[0];
   return Math.abs(step) === 1 && codes.every((c, i) => i === 0 || c - codes[i - 1] === step);
 }

@@ -48,3 +48,13 @@ export const conflict = (msg: string) => new AppError("conflict", msg);
 export const forbidden = (msg = "无权限操作") => new AppError("forbidden", msg);
 export const unauthenticated = (msg = "认证已失效") => new AppError("unauthenticated", msg);
 export const validationError = (msg: string, data: unknown = null) => new AppError("validation", msg, data);
+
+/**
+ * `value`, which the caller knows exists — typically a row it has just written or checked, read
+ * back. Its absence is a bug or a concurrent delete, not the client's fault: a plain error (logged,
+ * answered with the generic 500) that names what was missing.
+ */
+export function found<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`${what}: expected to exist, found none`);
+  return value;
+}

@@ -12,9 +12,8 @@ export function buildTree<T extends { id: number; parent_id: number | null }>(ro
   for (const row of rows) nodes.set(row.id, { ...row, children: null });
   const roots: TreeNode<T>[] = [];
   const attached = new Set<number>();
-  for (const row of rows) {
-    const node = nodes.get(row.id)!;
-    const parent = row.parent_id === null ? undefined : nodes.get(row.parent_id);
+  for (const node of nodes.values()) {
+    const parent = node.parent_id === null ? undefined : nodes.get(node.parent_id);
     if (parent && parent !== node) {
       if (!parent.children) parent.children = [];
       parent.children.push(node);
@@ -31,9 +30,8 @@ export function buildTree<T extends { id: number; parent_id: number | null }>(ro
     }
   };
   visit(roots);
-  for (const row of rows) {
-    if (attached.has(row.id)) continue;
-    const node = nodes.get(row.id)!;
+  for (const node of nodes.values()) {
+    if (attached.has(node.id)) continue;
     for (const other of nodes.values()) {
       if (other.children?.includes(node)) other.children = other.children.filter((c) => c !== node);
       if (other.children?.length === 0) other.children = null;

@@ -21,11 +21,11 @@ const consoleSink: LogSink = (line, level) => {
 };
 
 // Drizzle puts a failed query's parameters (password hashes, tokens…) into its error messages.
-const withoutParams = (text: string | undefined) =>
-  text?.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/, "\nparams: [redacted]");
+const withoutParams = (text: string) =>
+  text.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/, "\nparams: [redacted]");
 
 const scrubbed = (text: string | undefined) =>
-  text === undefined ? undefined : scrubText(withoutParams(text)!);
+  text === undefined ? undefined : scrubText(withoutParams(text));
 
 /** An error as a log field: name, code, message and stack (secrets masked), and its cause. */
 function errorFields(value: Error, depth: number): unknown {

@@ -72,7 +72,7 @@ export function pluginsOf(mounted: readonly { path: string }[]): PluginInfo[] {
       version: manifest?.version ?? null,
       description: manifest?.description ?? null,
       optional: manifest ? true : null,
-      tags: manifest ? [...manifest.tags!] : null,
+      tags: manifest?.tags ? [...manifest.tags] : null,
       manifest_name_mismatch: manifest ? false : null,
     };
   });

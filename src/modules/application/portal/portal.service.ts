@@ -4,7 +4,7 @@ import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, softDeleted, withAuditUsers, within } from "@/core/db/query";
 import { batchIds } from "@/core/http/batch";
-import { conflict, notFound } from "@/core/http/errors";
+import { conflict, found, notFound } from "@/core/http/errors";
 import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
 import { toBaseOut } from "@/core/http/schemas";
 import * as repo from "./portal.repo";
@@ -46,7 +46,7 @@ async function toOut(deps: AppDeps, rows: repo.PortalRow[]): Promise<PortalOut[]
 }
 
 const one = async (deps: AppDeps, id: number) =>
-  (await toOut(deps, [(await repo.findPortal(deps.db, id))!]))[0];
+  (await toOut(deps, [found(await repo.findPortal(deps.db, id), `portal ${id}`)]))[0];
 
 export async function listPortals(
   deps: AppDeps,

@@ -4,7 +4,7 @@ import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, softDeleted, withAuditUsers, within } from "@/core/db/query";
 import { batchIds } from "@/core/http/batch";
-import { conflict, notFound } from "@/core/http/errors";
+import { conflict, found, notFound } from "@/core/http/errors";
 import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
 import { toBaseOut } from "@/core/http/schemas";
 import { exportWorkbook } from "./demo.excel";
@@ -60,7 +60,7 @@ async function toOut(deps: AppDeps, spec: ExampleSpec, rows: repo.DemoRow[]): Pr
 }
 
 const one = async (deps: AppDeps, spec: ExampleSpec, id: number) =>
-  (await toOut(deps, spec, [(await repo.findDemo(deps.db, spec, id))!]))[0];
+  (await toOut(deps, spec, [found(await repo.findDemo(deps.db, spec, id), `${spec.table} ${id}`)]))[0];
 
 export async function listDemos(
   deps: AppDeps,

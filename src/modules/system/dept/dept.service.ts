@@ -4,7 +4,7 @@ import { forgetPrincipals, type Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, within } from "@/core/db/query";
 import { batchIds, requireAll } from "@/core/http/batch";
-import { badRequest, conflict, forbidden, notFound } from "@/core/http/errors";
+import { badRequest, conflict, forbidden, found, notFound } from "@/core/http/errors";
 import { toBaseOut } from "@/core/http/schemas";
 import { buildTree } from "@/core/http/tree";
 import { conflictOnDuplicate } from "@/core/http/unique-conflict";
@@ -139,8 +139,7 @@ export async function createDept(deps: AppDeps, p: Principal, input: DeptInput):
       description: input.description ?? null,
     }),
   );
-  const row = await repo.findDept(db, id);
-  return toDeptOut(row!);
+  return toDeptOut(found(await repo.findDept(db, id), `dept ${id}`));
 }
 
 export async function updateDept(
@@ -191,7 +190,7 @@ export async function updateDept(
   );
   // Scope 3 (department and below) depends on the hierarchy.
   if (moved) await forgetPrincipals(deps.cache);
-  return toDeptOut((await repo.findDept(db, id))!);
+  return toDeptOut(found(await repo.findDept(db, id), `dept ${id}`));
 }
 
 /**

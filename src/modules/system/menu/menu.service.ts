@@ -4,7 +4,7 @@ import { forgetPrincipals, type Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, within } from "@/core/db/query";
 import { batchIds, requireAll } from "@/core/http/batch";
-import { badRequest, conflict, notFound, validationError } from "@/core/http/errors";
+import { badRequest, conflict, found, notFound, validationError } from "@/core/http/errors";
 import { toBaseOut } from "@/core/http/schemas";
 import { buildTree } from "@/core/http/tree";
 import type { MenuRow, MenuValues } from "./menu.repo";
@@ -94,14 +94,13 @@ const DEFAULTS = {
 type Merged = Required<Pick<MenuFields, keyof typeof DEFAULTS | "name" | "type" | "order">>;
 
 /** The input over a base row; keys the request left out keep the base's value. */
-function merge(base: Merged, input: MenuInput): Merged {
+function merge(base: Merged, input: MenuInput): Merged & { title: string } {
   const merged = { ...base } as Record<string, unknown>;
   for (const [k, v] of Object.entries(input)) if (v !== undefined) merged[k] = v;
   const m = merged as Merged;
   // A menu without a title shows nothing in the SPA (and upstream's duplicate check then
   // matched every sibling), so the name stands in for it.
-  if (!m.title) m.title = m.name.slice(0, 50);
-  return m;
+  return { ...m, title: m.title || m.name.slice(0, 50) };
 }
 
 function pickFields(row: MenuRow): Merged {
@@ -168,10 +167,9 @@ export async function createMenu(deps: AppDeps, principal: Principal, input: Men
   }
   checkPlacement(parent, m);
   checkPermissionGrant(principal, m.permission, null);
-  if (await repo.titleTaken(db, m.title!, m.parent_id)) throw conflict("创建失败，该菜单已存在");
+  if (await repo.titleTaken(db, m.title, m.parent_id)) throw conflict("创建失败，该菜单已存在");
   const id = await repo.insertMenu(db, m);
-  const row = await repo.selectMenu(db, id, undefined);
-  return toMenuOut(row!);
+  return toMenuOut(found(await repo.selectMenu(db, id, undefined), `menu ${id}`));
 }
 
 export async function updateMenu(
@@ -207,7 +205,7 @@ export async function updateMenu(
   // title, and saving them unchanged must keep working.
   if (
     (m.title !== existing.title || m.parent_id !== existing.parent_id) &&
-    (await repo.titleTaken(db, m.title!, m.parent_id, id))
+    (await repo.titleTaken(db, m.title, m.parent_id, id))
   ) {
     throw conflict("更新失败，菜单标题重复");
   }
@@ -215,8 +213,7 @@ export async function updateMenu(
   await repo.updateMenu(db, id, m);
   if (m.status !== existing.status) await cascadeStatus(deps, scope, [id], m.status);
   await forgetPrincipals(deps.cache);
-  const row = await repo.selectMenu(db, id, undefined);
-  return toMenuOut(row!);
+  return toMenuOut(found(await repo.selectMenu(db, id, undefined), `menu ${id}`));
 }
 
 /** Menus among `ids` within `scope` (out-of-scope ids behave as missing). */

@@ -4,7 +4,7 @@ import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, softDeleted, withAuditUsers, within } from "@/core/db/query";
 import { batchIds, requireAll } from "@/core/http/batch";
-import { conflict, notFound } from "@/core/http/errors";
+import { conflict, found, notFound } from "@/core/http/errors";
 import { type Page, type PageQuery, pageOf } from "@/core/http/pagination";
 import { toBaseOut } from "@/core/http/schemas";
 import { positionWorkbook } from "./position.export";
@@ -77,7 +77,7 @@ export async function createPosition(
     created_id: p.id,
     updated_id: p.id,
   });
-  return (await toOut(deps, [(await repo.findPosition(db, id))!]))[0];
+  return (await toOut(deps, [found(await repo.findPosition(db, id), `position ${id}`)]))[0];
 }
 
 export async function updatePosition(
@@ -95,7 +95,7 @@ export async function updatePosition(
   if (input.status !== undefined) values.status = input.status;
   if (input.description !== undefined) values.description = input.description;
   await repo.updatePositions(db, [id], values);
-  return (await toOut(deps, [(await repo.findPosition(db, id))!]))[0];
+  return (await toOut(deps, [found(await repo.findPosition(db, id), `position ${id}`)]))[0];
 }
 
 /** Live positions among `ids` the caller can see. */

@@ -103,7 +103,7 @@ async function present(deps: AppDeps, rows: UserRow[], current = false): Promise
 
   return audited.map((u) => {
     const dept = u.dept_id !== null ? (deptById.get(u.dept_id) ?? null) : null;
-    const userRoles = (rolesByUser.get(u.id) ?? []).map((l) => roles.get(l.role.id)!);
+    const userRoles = (rolesByUser.get(u.id) ?? []).flatMap((l) => roles.get(l.role.id) ?? []);
     const userPositions = (positionsByUser.get(u.id) ?? []).map((p) => ({ id: p.id, name: p.name }));
     return {
       tenant: tenantById.get(u.tenant_id) ?? null,
@@ -417,7 +417,7 @@ export async function listUsers(deps: AppDeps, p: Principal, q: UserQuery): Prom
     id !== null && name !== null ? { id, name } : null;
   const items = rows.map((u): UserOut => {
     const own = linksByUser.get(u.id) ?? [];
-    const userRoles = own.flatMap((l) => (l.kind === 1 && roles.has(l.id) ? [roles.get(l.id)!] : []));
+    const userRoles = own.flatMap((l) => (l.kind === 1 ? (roles.get(l.id) ?? []) : []));
     const userPositions = own.filter((l) => l.kind === 2).map((l) => ({ id: l.id, name: l.name }));
     const dept = ref(u.dept_id, u.dept_name);
     return {
