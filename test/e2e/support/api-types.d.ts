@@ -669,6 +669,225 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/generator/gencode/batch/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 批量生成代码 (ZIP) */
+        patch: operations["generatorGencodeBatchOutput"];
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 创建表结构
+         * @description DDL 先经 SQL 解析器 (当前数据库方言) 解析，只允许 CREATE TABLE 与 ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY；执行的是解析结果重新生成的语句。生产环境需 GENERATOR_DDL_ENABLE=true。
+         */
+        post: operations["generatorGencodeCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/db/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询数据库表列表
+         * @description 当前数据库的物理表 (MySQL: information_schema; SQLite: sqlite_master)，按表名排序。
+         */
+        get: operations["generatorGencodeDbList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 删除业务表信息 */
+        delete: operations["generatorGencodeDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/detail/{table_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取业务表详细信息 */
+        get: operations["generatorGencodeDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 导入表结构
+         * @description 请求体为表名数组；数据库中不存在的表名被忽略。
+         */
+        post: operations["generatorGencodeImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查询代码生成业务表列表 */
+        get: operations["generatorGencodeList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/output/{table_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 生成代码到指定路径
+         * @description 创建目录/功能/按钮菜单并把后端文件写入 GENERATOR_OUTPUT_DIR (默认工作目录)，前端两个文件写入 GENERATOR_SPA_DIR (若设置)。生产环境与 Workers 上拒绝。不覆盖非生成器写的文件。
+         */
+        post: operations["generatorGencodeOutput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/preview/{table_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预览代码 */
+        get: operations["generatorGencodePreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/sync_db/{table_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 同步数据库 */
+        post: operations["generatorGencodeSyncDb"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/sync_db/preview/{table_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 同步差异预览 */
+        get: operations["generatorGencodeSyncDbPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/generator/gencode/update/{table_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 编辑业务表信息
+         * @description 只写入请求体中出现的字段；columns 中只更新带 id 且属于该表的字段。
+         */
+        put: operations["generatorGencodeUpdate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitor/cache/delete/all": {
         parameters: {
             query?: never;
@@ -2699,6 +2918,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/user/current/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 当前用户两步验证状态 */
+        get: operations["systemUserCurrentTotp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/user/current/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 两步验证：用第一个动态码确认并启用
+         * @description 启用并返回 10 个一次性恢复码 (仅此一次)。启用后登录：在密码后直接输入 6 位动态码 (「密码123456」) 或一个恢复码 (「密码abcde-fghij」)；API 客户端也可单独提交 otp 字段。
+         */
+        post: operations["systemUserCurrentTotpConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/user/current/totp/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 两步验证：停用
+         * @description 需要当前密码与一个动态码 (或恢复码)；错误计入账号锁定。
+         */
+        post: operations["systemUserCurrentTotpDisable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/user/current/totp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 两步验证：获取绑定密钥
+         * @description 需要当前密码 (错误计入账号锁定)。返回新的 TOTP 密钥 (RFC 6238, SHA1, 6 位, 30 秒)：otpauth:// 链接与其 SVG 二维码，仅此一次；再次调用将替换尚未确认的密钥。已启用时 409。
+         */
+        post: operations["systemUserCurrentTotpSetup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/user/delete": {
         parameters: {
             query?: never;
@@ -2884,6 +3180,26 @@ export interface paths {
          */
         put: operations["systemUserResetPassword"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/user/totp/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重置用户的两步验证
+         * @description 管理员移除用户的两步验证与恢复码 (如设备丢失)：用户须在数据权限内，且其权限与数据范围不超过调用者；不能重置自己的。被重置用户的会话全部结束。
+         */
+        post: operations["systemUserTotpReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3216,7 +3532,7 @@ export interface paths {
         put?: never;
         /**
          * 创建节点
-         * @description `func` 为已注册的处理函数名 (demo_handler, process_data, echo, sleep_ms, raise_error)。
+         * @description `func` 为已注册的处理函数名 (demo_handler, process_data, echo, sleep_ms, raise_error)，或 JavaScript：`function handler(args, kwargs, ctx) { … }` / `export default function (args, kwargs, ctx) { … }`，在 QuickJS 沙箱中运行（时间、内存、输出有上限；无网络、文件、数据库与进程访问；ctx.log 写入执行日志）。Python 代码返回 422 并说明改写方式。
          */
         post: operations["taskCronjobNodeCreate"];
         delete?: never;
@@ -4003,6 +4319,178 @@ export interface components {
             new_password: string;
             username: string;
         };
+        GenColumn: {
+            column_comment: string | null;
+            column_default: string | null;
+            column_length: string | null;
+            column_name: string;
+            column_type: string;
+            created_time: string | null;
+            deleted_time: string | null;
+            description: string | null;
+            dict_type: string | null;
+            html_type: string | null;
+            id: number;
+            is_deleted: boolean;
+            is_edit: boolean | null;
+            is_increment: boolean;
+            is_insert: boolean | null;
+            is_list: boolean | null;
+            is_nullable: boolean;
+            is_pk: boolean;
+            is_query: boolean | null;
+            is_unique: boolean;
+            /** @description camelCase 字段名 */
+            python_field: string | null;
+            /** @description TypeScript 类型 (字段名沿用上游) */
+            python_type: string | null;
+            query_type: string | null;
+            sort: number;
+            status: string;
+            super_column: string;
+            table_id: number;
+            updated_time: string | null;
+            uuid: string;
+        };
+        GenCreateTableSql: {
+            /** @example CREATE TABLE shop_order (...) */
+            sql: string;
+        };
+        GenDbTable: {
+            database_name: string;
+            table_comment: string;
+            table_name: string;
+            table_type: string;
+        };
+        /** @description 输出路径 → 文件内容；后端路径以 backend/ 开头，前端以 frontend/ 开头 */
+        GenPreview: {
+            [key: string]: string;
+        };
+        GenSyncPreview: {
+            added: string[];
+            changed: {
+                after: {
+                    [key: string]: unknown;
+                };
+                before: {
+                    [key: string]: unknown;
+                };
+                change_fields: string[];
+                column_name: string;
+            }[];
+            removed: string[];
+            sub: {
+                added: string[];
+                changed: {
+                    after: {
+                        [key: string]: unknown;
+                    };
+                    before: {
+                        [key: string]: unknown;
+                    };
+                    change_fields: string[];
+                    column_name: string;
+                }[];
+                removed: string[];
+                sub: null;
+                sub_table_name: string | null;
+                table_name: string;
+                unchanged: number;
+            } | null;
+            sub_table_name: string | null;
+            table_name: string;
+            unchanged: number;
+        };
+        GenTable: {
+            business_name: string | null;
+            class_name: string | null;
+            columns: components["schemas"]["GenColumn"][] | null;
+            created_time: string | null;
+            deleted_time: string | null;
+            description: string | null;
+            function_name: string | null;
+            id: number;
+            is_deleted: boolean;
+            master_sub_hint: string | null;
+            module_name: string | null;
+            package_name: string | null;
+            parent_menu_id: number | null;
+            pk_column: components["schemas"]["GenColumn"] & (Record<string, never> | null);
+            status: string;
+            sub: boolean | null;
+            sub_table: {
+                business_name: string | null;
+                class_name: string | null;
+                columns: components["schemas"]["GenColumn"][] | null;
+                created_time: string | null;
+                deleted_time: string | null;
+                description: string | null;
+                function_name: string | null;
+                id: number;
+                is_deleted: boolean;
+                master_sub_hint: string | null;
+                module_name: string | null;
+                package_name: string | null;
+                parent_menu_id: number | null;
+                pk_column: components["schemas"]["GenColumn"] & (Record<string, never> | null);
+                status: string;
+                sub: boolean | null;
+                sub_table: null;
+                sub_table_fk_name: string | null;
+                sub_table_name: string | null;
+                table_comment: string | null;
+                table_name: string;
+                updated_time: string | null;
+                uuid: string;
+            } | null;
+            sub_table_fk_name: string | null;
+            sub_table_name: string | null;
+            table_comment: string | null;
+            table_name: string;
+            updated_time: string | null;
+            uuid: string;
+        };
+        /**
+         * @example [
+         *       "gen_demo01"
+         *     ]
+         */
+        GenTableNames: string[];
+        GenTableUpdate: {
+            business_name?: string | null;
+            class_name?: string | null;
+            columns?: {
+                column_comment?: string | null;
+                column_default?: string | null;
+                column_length?: string | null;
+                column_name?: string;
+                column_type?: string;
+                dict_type?: string | null;
+                html_type?: string | null;
+                id?: number | null;
+                is_edit?: boolean | null;
+                is_increment?: boolean | null;
+                is_insert?: boolean | null;
+                is_list?: boolean | null;
+                is_nullable?: boolean | null;
+                is_pk?: boolean | null;
+                is_query?: boolean | null;
+                is_unique?: boolean | null;
+                python_field?: string | null;
+                python_type?: string | null;
+                query_type?: string | null;
+                sort?: number | null;
+            }[] | null;
+            description?: string | null;
+            function_name?: string | null;
+            module_name?: string | null;
+            package_name?: string | null;
+            parent_menu_id?: number | null;
+            sub_table_fk_name?: string | null;
+            sub_table_name?: string | null;
+            table_comment?: string | null;
+            table_name: string;
+        };
         /**
          * @example [
          *       1,
@@ -4038,7 +4526,13 @@ export interface components {
             grant_type?: "password";
             login_type?: string;
             /**
+             * @description 两步验证码 (6 位动态码或恢复码)；提交时密码字段只含密码
+             * @example 123456
+             */
+            otp?: string;
+            /**
              * Format: password
+             * @description 密码；已启用两步验证的账号在密码后直接输入 6 位动态码或恢复码 (「密码123456」)
              * @example 123456
              */
             password: string;
@@ -4145,9 +4639,16 @@ export interface components {
             deleted_id: number | null;
             deleted_time: string | null;
             description: string | null;
+            /** @description 在 Cloudflare Workers 上（Cron Trigger 每分钟一次）调度如何执行：秒级调度按分钟取整时给出说明；null 表示与调度一致或未调度 */
+            edge_schedule: string | null;
             end_date: string | null;
             executor: string | null;
             func: string | null;
+            /**
+             * @description func 的种类：handler 为已注册的处理函数名，javascript 为在 QuickJS 沙箱中运行的代码
+             * @enum {string}
+             */
+            func_kind: "handler" | "javascript";
             id: number;
             is_deleted: boolean;
             jobstore: string | null;
@@ -4196,7 +4697,7 @@ export interface components {
             end_date?: string | null;
             executor?: string | null;
             /**
-             * @description 已注册的处理函数名，如 demo_handler
+             * @description 已注册的处理函数名（如 demo_handler），或在沙箱中运行的 JavaScript：`function handler(args, kwargs, ctx) { … }` 或 `export default function (args, kwargs, ctx) { … }`（ctx.log 写入执行日志）。Python 代码返回 422。
              * @example demo_handler
              */
             func: string;
@@ -4483,6 +4984,7 @@ export interface components {
             name: string;
             order: number;
             status: string;
+            totp_required: boolean;
             updated_time: string | null;
             uuid: string;
         };
@@ -4509,6 +5011,11 @@ export interface components {
             order?: number | null;
             /** @enum {string} */
             status?: "0" | "1";
+            /**
+             * @description 要求该角色的用户启用两步验证 (TOTP)；未绑定的用户登录后只能访问绑定接口
+             * @example false
+             */
+            totp_required?: boolean | null;
         };
         /**
          * @example {
@@ -4647,8 +5154,80 @@ export interface components {
             access_token: string;
             expires_in: number;
             refresh_token: string;
+            /**
+             * @description enrol：所属角色要求两步验证而尚未绑定，此令牌只能访问绑定接口 (/system/user/current/totp/…)
+             * @enum {string}
+             */
+            second_factor?: "enrol";
             /** @enum {string} */
             token_type: "bearer";
+        };
+        TotpConfirm: {
+            /**
+             * @description 10 个一次性恢复码 (xxxxx-xxxxx)，仅此一次返回，服务器只保存其散列
+             * @example [
+             *       "abcde-fghij"
+             *     ]
+             */
+            recovery_codes: string[];
+        };
+        TotpConfirmBody: {
+            /**
+             * @description 身份验证器上的 6 位动态码
+             * @example 123456
+             */
+            otp: string;
+        };
+        TotpDisableBody: {
+            /**
+             * @description 6 位动态码或一个未用过的恢复码
+             * @example 123456
+             */
+            otp: string;
+            /** Format: password */
+            password: string;
+        };
+        TotpResetBody: {
+            /**
+             * @description 用户 ID
+             * @example 2
+             */
+            id: number;
+        };
+        TotpSetup: {
+            /**
+             * @description otpauth:// 链接 (身份验证器 App 扫码或打开)；仅此一次返回
+             * @example otpauth://totp/hono-admin:admin?issuer=hono-admin&secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30
+             */
+            otpauth_uri: string;
+            /**
+             * @description otpauth_uri 的二维码：SVG 的 data URL (可直接作为 <img src>)
+             * @example data:image/svg+xml;base64,PHN2ZyB4bWxucz0i…
+             */
+            qr_svg: string;
+            /**
+             * @description Base32 密钥 (手动输入用)；仅此一次返回
+             * @example JBSWY3DPEHPK3PXP
+             */
+            secret: string;
+        };
+        TotpSetupBody: {
+            /** Format: password */
+            password: string;
+        };
+        TotpStatus: {
+            enabled: boolean;
+            enabled_time: string | null;
+            /** @description 已获取密钥、尚未用第一个动态码确认 */
+            pending: boolean;
+            recovery_codes_left: number;
+            /** @description 所属角色要求启用两步验证 */
+            required: boolean;
+            /**
+             * @description 本会话受限的原因：enrol 需先绑定；verify 登录时未验证动态码 (第三方登录)
+             * @enum {string|null}
+             */
+            session_restricted: "enrol" | "verify" | null;
         };
         UnlockBody: {
             username: string;
@@ -4799,6 +5378,7 @@ export interface components {
             name: string;
             order: number;
             status: string;
+            totp_required: boolean;
             updated_time: string | null;
             uuid: string;
         };
@@ -6622,6 +7202,495 @@ export interface operations {
                         /** @example 0 */
                         code: number;
                         data: components["schemas"]["Demo01"];
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeBatchOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenTableNames"];
+            };
+        };
+        responses: {
+            /** @description code.zip */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenCreateTableSql"];
+            };
+        };
+        responses: {
+            /** @description 创建表结构成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: boolean;
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeDbList: {
+        parameters: {
+            query?: {
+                order_by?: string;
+                page_no?: number;
+                page_size?: number;
+                /** @description 表描述 (模糊) */
+                table_comment?: string;
+                /** @description 表名称 (模糊) */
+                table_name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 获取数据库表列表成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: {
+                            has_next: boolean;
+                            items: components["schemas"]["GenDbTable"][];
+                            page_no: number;
+                            page_size: number;
+                            total: number;
+                        };
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdList"];
+            };
+        };
+        responses: {
+            /** @description 删除业务表信息成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: null;
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeDetail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                table_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 获取业务表详细信息成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: components["schemas"]["GenTable"];
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenTableNames"];
+            };
+        };
+        responses: {
+            /** @description 导入表结构成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: boolean;
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeList: {
+        parameters: {
+            query?: {
+                order_by?: string;
+                page_no?: number;
+                page_size?: number;
+                /** @description 表描述 (模糊) */
+                table_comment?: string;
+                /** @description 表名称 (模糊) */
+                table_name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 获取代码生成业务表列表成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: {
+                            has_next: boolean;
+                            items: components["schemas"]["GenTable"][];
+                            page_no: number;
+                            page_size: number;
+                            total: number;
+                        };
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                table_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 生成代码到指定路径成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: boolean;
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodePreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                table_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 预览代码成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: components["schemas"]["GenPreview"];
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeSyncDb: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                table_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 同步数据库成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: null;
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeSyncDbPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                table_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 获取同步差异预览成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: components["schemas"]["GenSyncPreview"];
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatorGencodeUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                table_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenTableUpdate"];
+            };
+        };
+        responses: {
+            /** @description 编辑业务表信息成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: components["schemas"]["GenTable"];
                         msg: string;
                         /** @example 200 */
                         status_code: number;
@@ -11353,6 +12422,164 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    systemUserCurrentTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 获取成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: components["schemas"]["TotpStatus"];
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    systemUserCurrentTotpConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpConfirmBody"];
+            };
+        };
+        responses: {
+            /** @description 两步验证已启用 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: components["schemas"]["TotpConfirm"];
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    systemUserCurrentTotpDisable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpDisableBody"];
+            };
+        };
+        responses: {
+            /** @description 两步验证已停用 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: null;
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    systemUserCurrentTotpSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpSetupBody"];
+            };
+        };
+        responses: {
+            /** @description 获取成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: components["schemas"]["TotpSetup"];
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     systemUserDelete: {
         parameters: {
             query?: never;
@@ -11746,6 +12973,49 @@ export interface operations {
                         /** @example 0 */
                         code: number;
                         data: components["schemas"]["UserOut"];
+                        msg: string;
+                        /** @example 200 */
+                        status_code: number;
+                        success: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    systemUserTotpReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpResetBody"];
+            };
+        };
+        responses: {
+            /** @description 重置成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 0 */
+                        code: number;
+                        data: {
+                            reset: boolean;
+                        };
                         msg: string;
                         /** @example 200 */
                         status_code: number;
