@@ -4,7 +4,8 @@ import type { AppDeps, AppEnv, AuthContext } from "@/core/context";
 import { forbidden, unauthenticated } from "@/core/http/errors";
 import { bearerSecurity, guardErrors } from "@/core/http/openapi";
 import { middlewareOf, successMessage } from "@/core/http/route";
-import { loadPrincipal } from "./principal";
+import { op } from "@/core/cache/cache";
+import { loadPrincipal, principalKey } from "./principal";
 import { createSessionStore } from "./sessions";
 import { createTokenService } from "./tokens";
 
@@ -34,13 +35,32 @@ export function authServices(deps: AppDeps) {
 export async function authenticate(c: Context<AppEnv>): Promise<AuthContext> {
   const existing = c.get("auth");
   if (existing) return existing;
-  const deps = c.get("deps");
-  const header = c.req.header("authorization") ?? "";
-  const match = /^bearer\s+(\S+)$/i.exec(header.trim());
-  if (!match) throw unauthenticated("认证失败,请登录后再试");
-  const auth = await authenticateToken(deps, match[1]);
+  const started = early.get(c.req.raw);
+  const token = bearerToken(c);
+  if (!token) throw unauthenticated("认证失败,请登录后再试");
+  const auth = await (started ?? authenticateToken(c.get("deps"), token));
   c.set("auth", auth);
   return auth;
+}
+
+const bearerToken = (c: Context<AppEnv>) =>
+  /^bearer\s+(\S+)$/i.exec((c.req.header("authorization") ?? "").trim())?.[1];
+
+/** Authentications started ahead of the guard, by request (`authenticateEarly`). */
+const early = new WeakMap<Request, Promise<AuthContext>>();
+
+/**
+ * Starts authenticating the request's bearer token now, for a middleware that runs before the
+ * guard (the API rate limit): the guard's cache read then overlaps the round trips of the
+ * middleware in between instead of following them. `authenticate` takes the outcome; a request
+ * whose route is public just drops it.
+ */
+export function authenticateEarly(c: Context<AppEnv>): void {
+  const token = bearerToken(c);
+  if (!token || early.has(c.req.raw)) return;
+  const pending = authenticateToken(c.get("deps"), token);
+  pending.catch(() => {}); // rejected here means refused by `authenticate`, if the route asks
+  early.set(c.req.raw, pending);
 }
 
 /**
@@ -51,13 +71,15 @@ export async function authenticateToken(deps: AppDeps, token: string): Promise<A
   const { tokens, sessions } = authServices(deps);
   const claims = await tokens.verifyAccess(token);
   const userId = Number(claims.sub);
-  // The session and the principal are read together: one cache round trip (the principal is
-  // used only once the session is known to be live).
-  const [session, principal] = await Promise.all([
-    sessions.get(userId, claims.sid),
-    loadPrincipal(deps.db, deps.cache, userId),
+  // The session and the cached principal in one cache round trip; the database is asked for the
+  // principal only when it is not cached and the session is live.
+  const [storedSession, cachedPrincipal] = await deps.cache.pipeline([
+    op.get(sessions.keyOf(userId, claims.sid)),
+    op.get(principalKey(userId)),
   ]);
+  const session = sessions.parse(storedSession);
   if (!session) throw unauthenticated("认证已失效");
+  const principal = await loadPrincipal(deps.db, deps.cache, userId, cachedPrincipal);
   if (!principal) {
     await sessions.endAllOf(userId);
     throw unauthenticated("用户不存在");

@@ -25,14 +25,34 @@ export interface Principal {
 }
 
 const TTL_SECONDS = 300;
-const key = (userId: number) => `principal:${userId}`;
+/** The cache key of a user's principal (read together with the session by the guard). */
+export const principalKey = (userId: number) => `principal:${userId}`;
+const key = principalKey;
 
-export async function loadPrincipal(db: Database, cache: Cache, userId: number): Promise<Principal | null> {
-  const cached = await getJson<Principal>(cache, key(userId));
-  if (cached) return cached;
+/**
+ * The user's principal from the cache, else from the database (then cached). `cached`: the cache
+ * entry when the caller has read it already (`undefined`: not read yet).
+ */
+export async function loadPrincipal(
+  db: Database,
+  cache: Cache,
+  userId: number,
+  cached?: string | null,
+): Promise<Principal | null> {
+  const hit = cached === undefined ? await getJson<Principal>(cache, key(userId)) : parseCached(cached);
+  if (hit) return hit;
   const principal = await queryPrincipal(db, userId);
   if (principal) await setJson(cache, key(userId), principal, TTL_SECONDS);
   return principal;
+}
+
+function parseCached(raw: string | null): Principal | null {
+  if (raw === null || raw === "") return null;
+  try {
+    return JSON.parse(raw) as Principal;
+  } catch {
+    return null;
+  }
 }
 
 /**

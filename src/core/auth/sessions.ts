@@ -1,5 +1,5 @@
 import type { Settings } from "@/config";
-import { type Cache, getJson, setJson } from "@/core/cache/cache";
+import { type Cache, op, setJson } from "@/core/cache/cache";
 
 /** What the online-user list shows (contract §4.3), plus what the server needs to police it. */
 export interface Session {
@@ -46,6 +46,9 @@ async function sha256Hex(text: string): Promise<string> {
 const newestFirst = (a: Session, b: Session) =>
   b.created_at - a.created_at || b.session_id.localeCompare(a.session_id);
 
+/** Keys read per pipeline when listing sessions (one script must not hold Redis for long). */
+const READ_CHUNK = 500;
+
 // A rotation retries when another writer (a twin refresh, a sliding touch) got in between.
 const MAX_ROTATION_ATTEMPTS = 8;
 
@@ -69,8 +72,8 @@ export function createSessionStore(
   /** The stored JSON a session was read from: what a compare-and-set must find unchanged. */
   const readFrom = new WeakMap<Session, string>();
 
-  async function read(k: string): Promise<Session | null> {
-    const raw = await cache.get(k);
+  /** A stored session from its JSON (remembered for a later compare-and-set). */
+  function parse(raw: string | null): Session | null {
     if (raw === null || raw === "") return null;
     try {
       const s = JSON.parse(raw) as Session;
@@ -79,6 +82,18 @@ export function createSessionStore(
     } catch {
       return null;
     }
+  }
+
+  async function read(k: string): Promise<Session | null> {
+    return parse(await cache.get(k));
+  }
+
+  /** Many sessions, a pipeline (one round trip) per READ_CHUNK keys. */
+  async function readMany(keys: string[]): Promise<(Session | null)[]> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < keys.length; i += READ_CHUNK) chunks.push(keys.slice(i, i + READ_CHUNK));
+    const read = await Promise.all(chunks.map((chunk) => cache.pipeline(chunk.map((k) => op.get(k)))));
+    return read.flat().map(parse);
   }
 
   async function save(s: Session): Promise<boolean> {
@@ -107,8 +122,7 @@ export function createSessionStore(
   }
 
   async function listOf(userId: number): Promise<Session[]> {
-    const keys = await cache.keys(userPrefix(userId));
-    const sessions = await Promise.all(keys.map(read));
+    const sessions = await readMany(await cache.keys(userPrefix(userId)));
     return sessions.filter((s): s is Session => s !== null && s.user_id === userId).sort(newestFirst);
   }
 
@@ -127,6 +141,10 @@ export function createSessionStore(
       return extra.map((o) => o.session_id);
     },
     get: (userId: number, sessionId: string) => read(key(userId, sessionId)),
+    /** The cache key of a session (for callers that read it in a pipeline with other keys). */
+    keyOf: key,
+    /** A session from the JSON a pipeline read under `keyOf(...)`. */
+    parse,
     save,
     /** Slides the idle timeout at most once a minute, so most requests only read. */
     async touch(s: Session): Promise<boolean> {
@@ -187,8 +205,7 @@ export function createSessionStore(
       return keys.length ? cache.del(...keys) : 0;
     },
     async list(): Promise<Session[]> {
-      const keys = await cache.keys("session:");
-      const sessions = await Promise.all(keys.map((k) => getJson<Session>(cache, k)));
+      const sessions = await readMany(await cache.keys("session:"));
       return sessions.filter((s): s is Session => s !== null);
     },
     async endAll(): Promise<number> {

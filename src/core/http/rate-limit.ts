@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { Settings } from "@/config";
+import { authenticateEarly } from "@/core/auth/guard";
 import type { Cache } from "@/core/cache/cache";
 import type { AppEnv } from "@/core/context";
 import { clientIp, trustedProxies } from "./client-ip";
@@ -49,6 +50,9 @@ export function apiRateLimit(settings?: Settings): MiddlewareHandler<AppEnv> {
   // made of addresses stops the app from starting instead of failing every request.
   if (settings?.TRUST_PROXY) trustedProxies(settings.TRUSTED_PROXIES);
   return async (c, next) => {
+    // The guard's session and principal read starts now: it overlaps this limit's round trip and
+    // those of the middleware after it (at the edge each is a network hop).
+    authenticateEarly(c);
     const { cache, settings } = c.get("deps");
     const ip = clientIp(c);
     if (LOOPBACK.test(ip)) return next();

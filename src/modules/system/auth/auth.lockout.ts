@@ -1,3 +1,4 @@
+import { op } from "@/core/cache/cache";
 import type { AppDeps } from "@/core/context";
 import { rateLimited } from "@/core/http/rate-limit";
 
@@ -72,21 +73,21 @@ export function createLockout(deps: Pick<AppDeps, "cache" | "settings">) {
 
   const locked = (seconds: number) => rateLimited(seconds, `账号已锁定，请 ${seconds} 秒后重试`);
 
-  async function levelOf(k: ReturnType<typeof keys>): Promise<number> {
-    return Number((await cache.get(k.level)) ?? 0) || 0;
-  }
-
-  /** Throws 429 while the source is locked out of the account. */
-  async function assertSourceNotLocked(k: ReturnType<typeof keys>, level: number) {
-    const ttl = await cache.ttl(k.lock);
+  /**
+   * The source's back-off level; throws 429 while the source is locked out of the account. Level
+   * and lock are read in one round trip, as one snapshot.
+   */
+  async function levelUnlessLocked(k: ReturnType<typeof keys>): Promise<number> {
+    const [stored, ttl] = await cache.pipeline([op.get(k.level), op.ttl(k.lock)]);
+    const level = Number(stored ?? 0) || 0;
     if (ttl > 0 || ttl === -1) throw locked(ttl > 0 ? ttl : lockSeconds(level + 1));
+    return level;
   }
 
-  /** Locks the source out (the lock first, then the level: see `tries`). */
+  /** Locks the source out: the lock and the next level together (see `tries`). */
   async function lockSource(k: ReturnType<typeof keys>, level: number): Promise<number> {
     const seconds = lockSeconds(level + 1);
-    await cache.set(k.lock, "1", seconds);
-    await cache.set(k.level, String(level + 1), 24 * 3600);
+    await cache.pipeline([op.set(k.lock, "1", seconds), op.set(k.level, String(level + 1), 24 * 3600)]);
     return seconds;
   }
 
@@ -114,8 +115,7 @@ export function createLockout(deps: Pick<AppDeps, "cache" | "settings">) {
      */
     async begin(account: LockoutAccount, source: string): Promise<LoginAttempt> {
       const k = keys(account, source);
-      const level = await levelOf(k);
-      await assertSourceNotLocked(k, level);
+      const level = await levelUnlessLocked(k);
       const tries = await reserve(k, level);
       return {
         async failed() {
