@@ -1,10 +1,10 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
+import { op } from "@/core/cache/cache";
 import type { AppDeps, AppEnv, AuthContext } from "@/core/context";
 import { forbidden, unauthenticated } from "@/core/http/errors";
 import { bearerSecurity, guardErrors } from "@/core/http/openapi";
 import { middlewareOf, successMessage } from "@/core/http/route";
-import { op } from "@/core/cache/cache";
 import { loadPrincipal, principalKey } from "./principal";
 import { createSessionStore } from "./sessions";
 import { createTokenService } from "./tokens";
