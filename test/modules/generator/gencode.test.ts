@@ -558,6 +558,20 @@ describe("/generator/gencode", () => {
     expect((await admin.post(`${BASE}/import`, ["gen_demo01"])).status).toBe(200);
   });
 
+  test("data scope: a user limited to own rows sees none of the admin's configs", async () => {
+    const own = await createScopedUser(t, {
+      permissions: ["module_generator:gencode:query", "module_generator:gencode:operate"],
+      dataScope: 1,
+    });
+    const me = client(t, own.headers);
+    const adminRows = (await body(await admin.get(`${BASE}/list?page_size=100`))).data.items;
+    expect(adminRows.length).toBeGreaterThan(0);
+    expect((await body(await me.get(`${BASE}/list`))).data.total).toBe(0);
+    expect((await me.get(`${BASE}/detail/${adminRows[0].id}`)).status).toBe(404);
+    expect((await me.get(`${BASE}/preview/${adminRows[0].id}`)).status).toBe(404);
+    expect((await me.patch(`${BASE}/batch/output`, [adminRows[0].table_name])).status).toBe(400);
+  });
+
   test("a user with only the query permission can list but not import", async () => {
     const reader = client(
       t,

@@ -15,22 +15,26 @@ export function pageTables(db: Database, where: SQL | undefined, orderBy: SQL[],
   return selectPage<GenTableRow>(db, gen_table, allOf(notDeleted(gen_table), where), orderBy, page);
 }
 
-export async function findTable(db: Database, id: number): Promise<GenTableRow | undefined> {
+export async function findTable(db: Database, id: number, scope?: SQL): Promise<GenTableRow | undefined> {
   const { gen_table } = db.t;
   const [row] = await db.orm
     .select()
     .from(gen_table)
-    .where(allOf(eq(gen_table.id, id), notDeleted(gen_table)))
+    .where(allOf(eq(gen_table.id, id), notDeleted(gen_table), scope))
     .limit(1);
   return row;
 }
 
-export async function findTableByName(db: Database, name: string): Promise<GenTableRow | undefined> {
+export async function findTableByName(
+  db: Database,
+  name: string,
+  scope?: SQL,
+): Promise<GenTableRow | undefined> {
   const { gen_table } = db.t;
   const [row] = await db.orm
     .select()
     .from(gen_table)
-    .where(allOf(eq(gen_table.table_name, name), notDeleted(gen_table)))
+    .where(allOf(eq(gen_table.table_name, name), notDeleted(gen_table), scope))
     .orderBy(asc(gen_table.id))
     .limit(1);
   return row;
@@ -47,12 +51,12 @@ export async function importedNames(db: Database, names: string[]): Promise<stri
   return rows.map((r) => r.name);
 }
 
-export async function liveTableIds(db: Database, ids: number[]): Promise<number[]> {
+export async function liveTableIds(db: Database, ids: number[], scope?: SQL): Promise<number[]> {
   const { gen_table } = db.t;
   const rows = await db.orm
     .select({ id: gen_table.id })
     .from(gen_table)
-    .where(allOf(inArray(gen_table.id, ids), notDeleted(gen_table)));
+    .where(allOf(inArray(gen_table.id, ids), notDeleted(gen_table), scope));
   return rows.map((r) => r.id);
 }
 

@@ -147,7 +147,11 @@ const syncPreviewRoute = guardedRoute("module_generator:db:sync", {
 export function gencodeRouter(deps: AppDeps) {
   return createRouter()
     .openapi(listRoute, async (c) =>
-      ok(c, await gencode.listTables(deps, c.req.valid("query")), "获取代码生成业务表列表成功"),
+      ok(
+        c,
+        await gencode.listTables(deps, currentAuth(c).principal, c.req.valid("query")),
+        "获取代码生成业务表列表成功",
+      ),
     )
     .openapi(dbListRoute, async (c) =>
       ok(c, await gencode.listDatabaseTables(deps, c.req.valid("query")), "获取数据库表列表成功"),
@@ -160,7 +164,11 @@ export function gencodeRouter(deps: AppDeps) {
       ),
     )
     .openapi(detailRoute, async (c) =>
-      ok(c, await gencode.tableDetail(deps, c.req.valid("param").table_id), "获取业务表详细信息成功"),
+      ok(
+        c,
+        await gencode.tableDetail(deps, currentAuth(c).principal, c.req.valid("param").table_id),
+        "获取业务表详细信息成功",
+      ),
     )
     .openapi(createRoute, async (c) =>
       ok(c, await gencode.createTablesFromSql(deps, c.req.valid("json").sql), "创建表结构成功"),
@@ -182,7 +190,7 @@ export function gencodeRouter(deps: AppDeps) {
       return ok(c, null, "删除业务表信息成功");
     })
     .openapi(zipRoute, async (c) => {
-      const zip = await gencode.batchZip(deps, c.req.valid("json"));
+      const zip = await gencode.batchZip(deps, currentAuth(c).principal, c.req.valid("json"));
       return c.body(zip as Uint8Array<ArrayBuffer>, 200, {
         "Content-Type": "application/zip",
         "Content-Disposition": 'attachment; filename="code.zip"',
@@ -191,16 +199,28 @@ export function gencodeRouter(deps: AppDeps) {
       }) as never;
     })
     .openapi(outputRoute, async (c) =>
-      ok(c, await gencode.outputTable(deps, c.req.valid("param").table_name), "生成代码到指定路径成功"),
+      ok(
+        c,
+        await gencode.outputTable(deps, currentAuth(c).principal, c.req.valid("param").table_name),
+        "生成代码到指定路径成功",
+      ),
     )
     .openapi(previewRoute, async (c) =>
-      ok(c, await gencode.previewTable(deps, c.req.valid("param").table_id), "预览代码成功"),
+      ok(
+        c,
+        await gencode.previewTable(deps, currentAuth(c).principal, c.req.valid("param").table_id),
+        "预览代码成功",
+      ),
     )
     .openapi(syncRoute, async (c) => {
       await gencode.syncTable(deps, currentAuth(c).principal, c.req.valid("param").table_name);
       return ok(c, null, "同步数据库成功");
     })
     .openapi(syncPreviewRoute, async (c) =>
-      ok(c, await gencode.syncPreview(deps, c.req.valid("param").table_name), "获取同步差异预览成功"),
+      ok(
+        c,
+        await gencode.syncPreview(deps, currentAuth(c).principal, c.req.valid("param").table_name),
+        "获取同步差异预览成功",
+      ),
     );
 }

@@ -1,4 +1,5 @@
 import type { z } from "@hono/zod-openapi";
+import { dataScopeFilter } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, orderByOf } from "@/core/db/query";
@@ -78,12 +79,21 @@ type TableOut = z.infer<typeof genTableOut>;
 
 const pkOf = (columns: ColumnOut[]) => columns.find((c) => c.is_pk) ?? columns[0] ?? null;
 
+/** Generation configs are visible by their creator's department, like every audited table (§1.7). */
+function scopeOf(deps: AppDeps, principal: Principal) {
+  return dataScopeFilter(deps.db, principal, { kind: "creator", creator: deps.db.t.gen_table.created_id });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lists
 
-export async function listTables(deps: AppDeps, q: TableListQuery & PageQuery) {
+export async function listTables(deps: AppDeps, principal: Principal, q: TableListQuery & PageQuery) {
   const { gen_table: t } = deps.db.t;
-  const where = allOf(contains(t.table_name, q.table_name), contains(t.table_comment, q.table_comment));
+  const where = allOf(
+    contains(t.table_name, q.table_name),
+    contains(t.table_comment, q.table_comment),
+    await scopeOf(deps, principal),
+  );
   const { rows, total } = await repo.pageTables(deps.db, where, orderByOf(t, q.order_by), q);
   const columns = await repo.columnsOf(
     deps.db,
@@ -179,8 +189,8 @@ export async function importTables(deps: AppDeps, principal: Principal, names: s
 // ---------------------------------------------------------------------------------------------
 // Detail, master–detail (§7.5)
 
-async function loadTable(deps: AppDeps, id: number): Promise<TableOut> {
-  const row = await repo.findTable(deps.db, id);
+async function loadTable(deps: AppDeps, principal: Principal, id: number): Promise<TableOut> {
+  const row = await repo.findTable(deps.db, id, await scopeOf(deps, principal));
   if (!row) throw notFound("业务表不存在");
   const columns = (await repo.columnsOf(deps.db, [id])).get(id) ?? [];
   return toTableOut(row, columns);
@@ -279,8 +289,8 @@ async function hydrateSub(deps: AppDeps, table: TableOut): Promise<{ ok: boolean
   return { ok: true };
 }
 
-export async function tableDetail(deps: AppDeps, id: number) {
-  const table = await loadTable(deps, id);
+export async function tableDetail(deps: AppDeps, principal: Principal, id: number) {
+  const table = await loadTable(deps, principal, id);
   table.pk_column = pkOf(table.columns ?? []);
   await hydrateSub(deps, table);
   return table;
@@ -290,7 +300,7 @@ export async function tableDetail(deps: AppDeps, id: number) {
 // Update (§7.2 GenTableSchema)
 
 export async function updateTable(deps: AppDeps, principal: Principal, id: number, input: GenTableUpdate) {
-  const existing = await repo.findTable(deps.db, id);
+  const existing = await repo.findTable(deps.db, id, await scopeOf(deps, principal));
   if (!existing) throw notFound("业务表不存在");
   const subName = input.sub_table_name === undefined ? existing.sub_table_name : input.sub_table_name;
   const subFk = input.sub_table_fk_name === undefined ? existing.sub_table_fk_name : input.sub_table_fk_name;
@@ -338,13 +348,13 @@ export async function updateTable(deps: AppDeps, principal: Principal, id: numbe
     columnUpdates.push({ id: colId, values: v });
   }
   await repo.updateTableAndColumns(deps.db, id, values, columnUpdates);
-  return tableDetail(deps, id);
+  return tableDetail(deps, principal, id);
 }
 
 export async function deleteTables(deps: AppDeps, principal: Principal, ids: number[]) {
   const unique = [...new Set(ids)];
   if (!unique.length) throw badRequest("ID列表不能为空");
-  const live = await repo.liveTableIds(deps.db, unique);
+  const live = await repo.liveTableIds(deps.db, unique, await scopeOf(deps, principal));
   if (live.length !== unique.length) throw notFound("业务表不存在");
   await repo.softDeleteTables(deps.db, unique, principal.id);
 }
@@ -424,22 +434,22 @@ async function renderInput(deps: AppDeps, table: TableOut): Promise<RenderTable>
   return input;
 }
 
-export async function previewTable(deps: AppDeps, id: number) {
-  const table = await loadTable(deps, id);
+export async function previewTable(deps: AppDeps, principal: Principal, id: number) {
+  const table = await loadTable(deps, principal, id);
   const files = await renderFiles(await renderInput(deps, table));
   return Object.fromEntries(files.map((f) => [f.path, f.content]));
 }
 
-export async function batchZip(deps: AppDeps, names: string[]) {
+export async function batchZip(deps: AppDeps, principal: Principal, names: string[]) {
   const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
   if (!wanted.length) throw badRequest("表名列表不能为空");
   const files: { path: string; content: string }[] = [];
   const seen = new Set<string>();
   for (const name of wanted) {
-    const row = await repo.findTableByName(deps.db, name);
+    const row = await repo.findTableByName(deps.db, name, await scopeOf(deps, principal));
     if (!row) continue;
     try {
-      const table = await loadTable(deps, row.id);
+      const table = await loadTable(deps, principal, row.id);
       for (const f of await renderFiles(await renderInput(deps, table))) {
         if (seen.has(f.path)) continue;
         seen.add(f.path);
@@ -479,10 +489,10 @@ const BUTTONS: [string, string][] = [
   ["下载导入模板", "download"],
 ];
 
-export async function outputTable(deps: AppDeps, tableName: string) {
-  const row = await repo.findTableByName(deps.db, tableName);
+export async function outputTable(deps: AppDeps, principal: Principal, tableName: string) {
+  const row = await repo.findTableByName(deps.db, tableName, await scopeOf(deps, principal));
   if (!row) throw notFound(`业务表 ${tableName} 不存在`);
-  const table = await loadTable(deps, row.id);
+  const table = await loadTable(deps, principal, row.id);
   const moduleName = moduleNameOf(table.module_name);
   if (!moduleName) throw badRequest("模块名不能为空");
   const fn = table.function_name?.trim();
@@ -666,8 +676,8 @@ function diffColumns(name: string, config: repo.GenColumnRow[], db: Introspected
   };
 }
 
-async function configAndDb(deps: AppDeps, tableName: string) {
-  const row = await repo.findTableByName(deps.db, tableName);
+async function configAndDb(deps: AppDeps, principal: Principal, tableName: string) {
+  const row = await repo.findTableByName(deps.db, tableName, await scopeOf(deps, principal));
   if (!row) throw notFound("业务表不存在");
   const config = (await repo.columnsOf(deps.db, [row.id])).get(row.id) ?? [];
   const db = await introspectColumns(deps.db, tableName);
@@ -675,8 +685,12 @@ async function configAndDb(deps: AppDeps, tableName: string) {
   return { row, config, db };
 }
 
-export async function syncPreview(deps: AppDeps, tableName: string): Promise<SyncPreview> {
-  const { row, config, db } = await configAndDb(deps, tableName);
+export async function syncPreview(
+  deps: AppDeps,
+  principal: Principal,
+  tableName: string,
+): Promise<SyncPreview> {
+  const { row, config, db } = await configAndDb(deps, principal, tableName);
   const main = diffColumns(tableName, config, db);
   let sub: SyncPreview["sub"] = null;
   if (row.sub_table_name && row.sub_table_fk_name) {
@@ -689,7 +703,7 @@ export async function syncPreview(deps: AppDeps, tableName: string): Promise<Syn
 }
 
 async function syncOne(deps: AppDeps, principal: Principal, tableName: string) {
-  const { row, config, db } = await configAndDb(deps, tableName);
+  const { row, config, db } = await configAndDb(deps, principal, tableName);
   const byName = new Map(config.map((c) => [c.column_name, c]));
   const update: { id: number; values: Record<string, unknown> }[] = [];
   const insert: ReturnType<typeof columnValues>[] = [];
