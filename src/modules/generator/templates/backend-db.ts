@@ -1,3 +1,4 @@
+import { fits } from "./format";
 import type { ColumnModel, TableModel } from "./model";
 
 /*
@@ -30,6 +31,62 @@ function builder(c: ColumnModel): string {
   return c.nullable ? base : `${base}.notNull()`;
 }
 
+const SQLITE_TYPE: Record<ColumnModel["kind"], string> = {
+  int: "INTEGER",
+  bigint: "INTEGER",
+  float: "REAL",
+  bool: "INTEGER",
+  str: "TEXT",
+  text: "TEXT",
+  longtext: "TEXT",
+  datetime: "TEXT",
+  date: "TEXT",
+  time: "TEXT",
+  json: "TEXT",
+};
+
+const MYSQL_TYPE = (c: ColumnModel) =>
+  ({
+    int: "INT",
+    bigint: "BIGINT",
+    float: "DOUBLE",
+    bool: "TINYINT(1)",
+    str: `VARCHAR(${c.length})`,
+    text: "TEXT",
+    longtext: "LONGTEXT",
+    datetime: "DATETIME",
+    date: "DATE",
+    time: "TIME",
+    json: "JSON",
+  })[c.kind];
+
+/** A literal server default worth repeating in DDL (numbers and quoted strings only). */
+function defaultOf(c: ColumnModel): string | null {
+  if (c.name === "status") return "'0'";
+  if (c.name === "is_deleted") return "0";
+  const d = (c.columnDefault ?? "").trim().replace(/^\((.*)\)$/, "$1");
+  if (["text", "longtext", "json"].includes(c.kind)) return null;
+  return /^(-?\d+(\.\d+)?|'[^'\\]*')$/.test(d) ? d : null;
+}
+
+/** `CREATE TABLE IF NOT EXISTS` of the table on each dialect (for fresh databases and tests). */
+export function tableDdl(m: TableModel, dialect: "sqlite" | "mysql"): string {
+  // both dialects read back-quoted names (SQLite for MySQL's sake)
+  const quote = (n: string) => `\`${n}\``;
+  const cols = m.columns.map((c) => {
+    if (c.pk)
+      return `${quote(c.name)} ${dialect === "mysql" ? "INT AUTO_INCREMENT PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"}`;
+    const d = defaultOf(c);
+    return `${quote(c.name)} ${dialect === "mysql" ? MYSQL_TYPE(c) : SQLITE_TYPE[c.kind]}${c.nullable ? "" : " NOT NULL"}${d ? ` DEFAULT ${d}` : ""}`;
+  });
+  return `CREATE TABLE IF NOT EXISTS ${quote(m.tableName)} (${cols.join(", ")})`;
+}
+
+const ddlProp = (key: string, text: string) =>
+  fits(`${key}: ${JSON.stringify(text)},`, 2)
+    ? `  ${key}: ${JSON.stringify(text)},`
+    : `  ${key}:\n    ${JSON.stringify(text)},`;
+
 export function renderTableDefinition(m: TableModel, now: string): string {
   const usesNow = m.columns.some((c) => c.name === "created_time" || c.name === "updated_time");
   const cols = m.columns.map((c) => `    ${c.key}: ${builder(c)},`).join("\n");
@@ -43,6 +100,15 @@ export const ${m.tableFactory} = <D extends KitDialect>(k: Kit<D>) =>
   k.table(${JSON.stringify(m.tableName)}, {
 ${cols}
   });
+
+/**
+ * The table's DDL on each dialect, for a database that lacks it (a fresh install, a test
+ * database): the migrations do not create generated tables.
+ */
+export const ${m.tableFactory}Ddl = {
+${ddlProp("sqlite", tableDdl(m, "sqlite"))}
+${ddlProp("mysql", tableDdl(m, "mysql"))}
+};
 `;
 }
 

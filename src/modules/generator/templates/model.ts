@@ -32,6 +32,7 @@ export interface ColumnModel {
   nullable: boolean;
   /** The database fills it when left out (a server default), so create need not send it. */
   hasDefault: boolean;
+  columnDefault: string | null;
   pk: boolean;
   unique: boolean;
   /** ModelMixin / UserMixin column: filled by the server, never part of a body. */
@@ -62,6 +63,8 @@ export interface TableModel {
   label: string;
   routerName: string;
   tableFactory: string;
+  /** The table's definition is generated (db/generated/), not hand-written in db/tables.ts. */
+  generated: boolean;
   columns: ColumnModel[];
   pk: ColumnModel;
   has: {
@@ -211,6 +214,7 @@ function columnModel(c: GenColumnInput): ColumnModel {
     length,
     nullable: pk ? false : c.is_nullable !== false,
     hasDefault: (c.column_default ?? "") !== "" || name === "status",
+    columnDefault: c.column_default ?? null,
     pk,
     unique: Boolean(c.is_unique) && !pk && !managed,
     managed,
@@ -268,6 +272,7 @@ function tableModel(input: GenTableInput, packageName: string, moduleName: strin
     label: (input.function_name ?? "").trim() || (input.table_comment ?? "").trim() || tableName,
     routerName: `${camel}Router`,
     tableFactory: `${camelCase(tableName)}Table`,
+    generated: true,
     columns,
     pk,
     has: {
