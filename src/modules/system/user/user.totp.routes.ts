@@ -76,19 +76,19 @@ const resetRoute = guardedRoute("module_system:user:update", {
 /** Mounted at /system/user, beside the user router. */
 export function userTotpRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(statusRoute, async (c) => ok(c, await totp.totpStatus(deps, currentAuth(c)), "获取成功"))
+    .openapi(statusRoute, async (c) => ok(c, await totp.totpStatus(deps, currentAuth(c))))
     .openapi(setupRoute, async (c) =>
-      ok(c, await totp.setupTotp(deps, currentAuth(c), c.req.valid("json").password), "获取成功"),
+      ok(c, await totp.setupTotp(deps, currentAuth(c), c.req.valid("json").password)),
     )
     .openapi(confirmRoute, async (c) =>
-      ok(c, await totp.confirmTotp(deps, currentAuth(c), c.req.valid("json").otp), "两步验证已启用"),
+      ok(c, await totp.confirmTotp(deps, currentAuth(c), c.req.valid("json").otp)),
     )
     .openapi(disableRoute, async (c) => {
       await totp.disableTotp(deps, currentAuth(c), c.req.valid("json"));
-      return ok(c, null, "两步验证已停用");
+      return ok(c, null);
     })
     .openapi(resetRoute, async (c) =>
-      ok(c, await totp.resetTotp(deps, currentAuth(c).principal, c.req.valid("json").id), "重置成功"),
+      ok(c, await totp.resetTotp(deps, currentAuth(c).principal, c.req.valid("json").id)),
     );
 }
 
