@@ -14,6 +14,7 @@ export const {
   sys_user_totp,
   sys_user_totp_recovery,
   sys_role,
+  sys_role_totp,
   sys_role_menus,
   sys_role_depts,
   sys_menu,

@@ -52,6 +52,9 @@ describe(`migrations (${testDialect()})`, () => {
         "task_workflow_node_type",
         "ai_chat_session",
         "ai_chat_message",
+        "sys_role_totp",
+        "sys_user_totp",
+        "sys_user_totp_recovery",
       ].sort(),
     );
   });

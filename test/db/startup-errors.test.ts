@@ -11,7 +11,7 @@ describe("a migration that fails at start", () => {
   test("names the step, the driver's code and message, and the statement (not its parameters)", async () => {
     const { db, drop } = await createTestDatabase({ seed: false });
     try {
-      // As if the last migration (0005, the code generator's tables) had never been recorded: the
+      // As if the last migration (0006, the second factor's tables) had never been recorded: the
       // migrator runs it again and its first CREATE TABLE fails.
       await db.raw.run(
         "DELETE FROM __drizzle_migrations WHERE created_at = (SELECT m FROM (SELECT MAX(created_at) AS m FROM __drizzle_migrations) AS last)",
@@ -31,7 +31,7 @@ describe("a migration that fails at start", () => {
         expect(e.message).toMatch(/^database migrate failed: SQLITE_ERROR: .*already exists/);
       }
       // mysql2 fails one statement (drizzle names it); libSQL fails the migration's batch
-      if (db.dialect === "mysql") expect(e.message).toContain("[statement: CREATE TABLE `gen_table`");
+      if (db.dialect === "mysql") expect(e.message).toContain("[statement: CREATE TABLE `sys_role_totp`");
       expect(e.message).not.toContain("params:");
     } finally {
       await drop();
@@ -81,10 +81,11 @@ for (const dialect of dialects) {
         "0003_ai_chat",
         "0004_list_indexes",
         "0005_gencode",
+        "0006_totp",
       ]);
       expect(result.applied).toBe(0);
       const [row] = await db.raw.all("SELECT COUNT(*) AS n FROM __drizzle_migrations");
-      expect(Number(row.n)).toBe(6);
+      expect(Number(row.n)).toBe(7);
     }, 30_000);
   });
 }

@@ -1,3 +1,11 @@
+CREATE TABLE `sys_role_totp` (
+	`id` int AUTO_INCREMENT NOT NULL,
+	`role_id` int NOT NULL,
+	`created_time` datetime NOT NULL,
+	CONSTRAINT `sys_role_totp_id` PRIMARY KEY(`id`),
+	CONSTRAINT `uq_sys_role_totp_role_id` UNIQUE(`role_id`)
+);
+--> statement-breakpoint
 CREATE TABLE `sys_user_totp` (
 	`id` int AUTO_INCREMENT NOT NULL,
 	`user_id` int NOT NULL,
@@ -21,6 +29,6 @@ CREATE TABLE `sys_user_totp_recovery` (
 	CONSTRAINT `uq_sys_user_totp_recovery_code` UNIQUE(`user_id`,`code_hash`)
 );
 --> statement-breakpoint
-ALTER TABLE `sys_role` ADD `totp_required` boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE `sys_role_totp` ADD CONSTRAINT `fk_sys_role_totp_role_id` FOREIGN KEY (`role_id`) REFERENCES `sys_role`(`id`) ON DELETE cascade ON UPDATE cascade;--> statement-breakpoint
 ALTER TABLE `sys_user_totp` ADD CONSTRAINT `fk_sys_user_totp_user_id` FOREIGN KEY (`user_id`) REFERENCES `sys_user`(`id`) ON DELETE cascade ON UPDATE cascade;--> statement-breakpoint
 ALTER TABLE `sys_user_totp_recovery` ADD CONSTRAINT `fk_sys_user_totp_recovery_user_id` FOREIGN KEY (`user_id`) REFERENCES `sys_user`(`id`) ON DELETE cascade ON UPDATE cascade;

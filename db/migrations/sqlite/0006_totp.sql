@@ -1,3 +1,11 @@
+CREATE TABLE `sys_role_totp` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`role_id` integer NOT NULL,
+	`created_time` text NOT NULL,
+	FOREIGN KEY (`role_id`) REFERENCES `sys_role`(`id`) ON UPDATE cascade ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `uq_sys_role_totp_role_id` ON `sys_role_totp` (`role_id`);--> statement-breakpoint
 CREATE TABLE `sys_user_totp` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`user_id` integer NOT NULL,
@@ -20,5 +28,4 @@ CREATE TABLE `sys_user_totp_recovery` (
 	FOREIGN KEY (`user_id`) REFERENCES `sys_user`(`id`) ON UPDATE cascade ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `uq_sys_user_totp_recovery_code` ON `sys_user_totp_recovery` (`user_id`,`code_hash`);--> statement-breakpoint
-ALTER TABLE `sys_role` ADD `totp_required` integer DEFAULT false NOT NULL;
+CREATE UNIQUE INDEX `uq_sys_user_totp_recovery_code` ON `sys_user_totp_recovery` (`user_id`,`code_hash`);

@@ -25,6 +25,7 @@ const ROLE_KEYS = [
   "code",
   "order",
   "data_scope",
+  "totp_required", // ours: the second-factor requirement (README "Second factor")
   "menus",
   "depts",
 ];

@@ -97,8 +97,24 @@ export async function roleTaken(
   return !!row;
 }
 
-export async function insertRole(db: Database, values: RoleValues): Promise<number> {
-  return db.insertId(await db.orm.insert(db.t.sys_role).values(values));
+/** Inserts a role and, when `totpRequired`, its second-factor requirement, in one transaction. */
+export async function insertRole(db: Database, values: RoleValues, totpRequired = false): Promise<number> {
+  return db.transaction(async (tx) => {
+    const id = db.insertId(await tx.insert(db.t.sys_role).values(values));
+    if (totpRequired) await tx.insert(db.t.sys_role_totp).values({ role_id: id });
+    return id;
+  });
+}
+
+/** The ids among `roleIds` whose members must enrol a second factor. */
+export async function selectTotpRequired(db: Database, roleIds: number[]): Promise<Set<number>> {
+  if (!roleIds.length) return new Set();
+  const { sys_role_totp } = db.t;
+  const rows = await db.orm
+    .select({ role_id: sys_role_totp.role_id })
+    .from(sys_role_totp)
+    .where(inArray(sys_role_totp.role_id, roleIds));
+  return new Set(rows.map((r) => r.role_id));
 }
 
 /** Updates a role; `dropDepts` also removes its custom departments, in the same transaction. */
@@ -107,11 +123,15 @@ export async function updateRole(
   id: number,
   values: Partial<RoleValues>,
   dropDepts: boolean,
+  totpRequired?: boolean,
 ): Promise<void> {
-  const { sys_role, sys_role_depts } = db.t;
+  const { sys_role, sys_role_depts, sys_role_totp } = db.t;
   await db.transaction(async (tx) => {
     await tx.update(sys_role).set(values).where(eq(sys_role.id, id));
     if (dropDepts) await tx.delete(sys_role_depts).where(eq(sys_role_depts.role_id, id));
+    // `totpRequired` left out: the requirement stays as it is
+    if (totpRequired !== undefined) await tx.delete(sys_role_totp).where(eq(sys_role_totp.role_id, id));
+    if (totpRequired) await tx.insert(sys_role_totp).values({ role_id: id });
   });
 }
 
@@ -122,9 +142,10 @@ export async function updateRoleStatus(db: Database, ids: number[], status: stri
 
 /** Physical delete with every link (users, menus, departments), in one transaction. */
 export async function deleteRoles(db: Database, ids: number[]): Promise<void> {
-  const { sys_role, sys_role_menus, sys_role_depts, sys_user_roles } = db.t;
+  const { sys_role, sys_role_menus, sys_role_depts, sys_role_totp, sys_user_roles } = db.t;
   await db.transaction(async (tx) => {
     await tx.delete(sys_user_roles).where(inArray(sys_user_roles.role_id, ids));
+    await tx.delete(sys_role_totp).where(inArray(sys_role_totp.role_id, ids));
     await tx.delete(sys_role_menus).where(inArray(sys_role_menus.role_id, ids));
     await tx.delete(sys_role_depts).where(inArray(sys_role_depts.role_id, ids));
     await tx.delete(sys_role).where(inArray(sys_role.id, ids));

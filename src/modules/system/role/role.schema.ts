@@ -88,7 +88,8 @@ export const roleOut = z
     code: z.string(),
     order: z.number().int(),
     data_scope: z.number().int(),
-    totp_required: z.boolean(),
+    /** Role endpoints say it; a user's embedded roles leave it out. */
+    totp_required: z.boolean().optional().openapi({ description: "该角色的用户须启用两步验证 (TOTP)" }),
     menus: z.array(menuOut),
     depts: z.array(deptOut),
   })

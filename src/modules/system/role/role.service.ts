@@ -32,9 +32,10 @@ function deptScope(deps: AppDeps, principal: Principal): Promise<SQL | undefined
  */
 export async function toRoleObjects(deps: AppDeps, rows: RoleRow[]): Promise<RoleOut[]> {
   const ids = rows.map((r) => r.id);
-  const [menus, depts] = await Promise.all([
+  const [menus, depts, totpRequired] = await Promise.all([
     repo.selectRoleMenus(deps.db, ids),
     repo.selectRoleDepts(deps.db, ids),
+    repo.selectTotpRequired(deps.db, ids),
   ]);
   return rows.map((r) => ({
     ...toBaseOut(r),
@@ -42,7 +43,7 @@ export async function toRoleObjects(deps: AppDeps, rows: RoleRow[]): Promise<Rol
     code: r.code,
     order: r.order,
     data_scope: r.data_scope,
-    totp_required: r.totp_required,
+    totp_required: totpRequired.has(r.id),
     menus: menus.filter((m) => m.role_id === r.id).map((m) => toMenuOut(m.menu)),
     depts: depts.filter((d) => d.role_id === r.id).map((d) => toDeptOut(d.dept)),
   }));
@@ -126,12 +127,13 @@ export async function createRole(deps: AppDeps, principal: Principal, input: Rol
     data_scope: input.data_scope ?? DATA_SCOPE.SELF,
     status: input.status ?? "0",
     description: input.description ?? null,
-    totp_required: input.totp_required ?? false,
   };
   checkGrantableScope(principal, values.data_scope);
   if (await repo.roleTaken(db, "name", values.name)) throw conflict("创建失败，该角色已存在");
   if (await repo.roleTaken(db, "code", values.code)) throw conflict("创建失败，编码已存在");
-  const id = await conflictOnDuplicate(db, "创建失败，编码已存在", () => repo.insertRole(db, values));
+  const id = await conflictOnDuplicate(db, "创建失败，编码已存在", () =>
+    repo.insertRole(db, values, input.totp_required ?? false),
+  );
   return roleObject(deps, id);
 }
 
@@ -151,7 +153,6 @@ export async function updateRole(
     data_scope: input.data_scope ?? existing.data_scope,
     status: input.status ?? existing.status,
     description: input.description === undefined ? existing.description : input.description,
-    totp_required: input.totp_required ?? existing.totp_required,
   };
   if (values.data_scope !== existing.data_scope) {
     checkGrantableScope(principal, values.data_scope);
@@ -165,7 +166,9 @@ export async function updateRole(
   }
   // custom departments only mean something under scope 5 (as R7 does, they go with it)
   const dropDepts = values.data_scope !== DATA_SCOPE.CUSTOM;
-  await conflictOnDuplicate(db, "更新失败，角色编码已存在", () => repo.updateRole(db, id, values, dropDepts));
+  await conflictOnDuplicate(db, "更新失败，角色编码已存在", () =>
+    repo.updateRole(db, id, values, dropDepts, input.totp_required ?? undefined),
+  );
   // status and data scope feed every holder's permissions and row filters
   await forgetPrincipals(deps.cache);
   return roleObject(deps, id);

@@ -13,19 +13,13 @@ export async function findTotp(db: Database, userId: number): Promise<TotpRow | 
 
 /** Whether any enabled, live role of the user asks for a second factor. */
 export async function totpRequiredFor(db: Database, userId: number): Promise<boolean> {
-  const { sys_user_roles, sys_role } = db.t;
+  const { sys_user_roles, sys_role, sys_role_totp } = db.t;
   const [row] = await db.orm
     .select({ id: sys_role.id })
     .from(sys_user_roles)
     .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
-    .where(
-      and(
-        eq(sys_user_roles.user_id, userId),
-        eq(sys_role.totp_required, true),
-        eq(sys_role.status, "0"),
-        eq(sys_role.is_deleted, false),
-      ),
-    )
+    .innerJoin(sys_role_totp, eq(sys_role_totp.role_id, sys_role.id))
+    .where(and(eq(sys_user_roles.user_id, userId), eq(sys_role.status, "0"), eq(sys_role.is_deleted, false)))
     .limit(1);
   return !!row;
 }
