@@ -148,6 +148,9 @@ describe("the Cron Trigger runs the task nodes due in its minute", () => {
     expect(ranIn(await runDueTaskNodes(t.deps, new Date(T + 40 * MINUTE)), node.id)).toEqual(["ran"]);
     expect((await rowsOf(node.id)).map((r) => [r.status, r.trigger_type])).toEqual([["success", "date"]]);
     expect((await body(await admin.get(`${NODE}/detail/${node.id}`))).data.trigger).toBeNull();
+    // the API's view follows what the tick did
+    const jobs = (await body(await admin.get(`${JOB}/scheduler/jobs`))).data as { id: string }[];
+    expect(jobs.map((j) => j.id)).not.toContain(String(node.id));
 
     const late = await scheduledNode("date", formatDateTime(new Date(T + 41 * MINUTE)));
     expect(ranIn(await runDueTaskNodes(t.deps, new Date(T + 45 * MINUTE)), late.id)).toEqual(["missed"]);

@@ -132,7 +132,9 @@ export class TaskScheduler {
   /** The loaded scheduler, brought up to date with changes made through other processes. */
   private async current(): Promise<void> {
     await this.ready();
-    await this.reconcile();
+    // Without timers (Workers) the Cron Trigger changes schedules too (a date job done, a missed
+    // one cleared) without moving the shared version: re-read them at every operation.
+    await this.reconcile(!this.timers);
   }
 
   private startPolling() {
