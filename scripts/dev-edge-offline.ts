@@ -352,8 +352,8 @@ async function main(): Promise<number> {
       "sqld",
       [sqldPath, "--db-path", join(o.dataDir, "sqld"), "--http-listen-addr", `127.0.0.1:${o.dbPort}`],
       envWithoutSettings({ RUST_LOG: "warn" }),
-      // Its banner is noise; warnings and errors once it serves are not.
-      { echo: () => sqldServing },
+      // Its banner is noise, and so is its complaint when stopped; warnings while it serves are not.
+      { echo: () => sqldServing && !abandoned() },
     );
     await waitUntil(async () => (await fetch(`${dbUrl}/health`)).ok, {
       timeoutMs: 20_000,
