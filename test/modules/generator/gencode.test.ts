@@ -354,6 +354,30 @@ describe("/generator/gencode", () => {
       expect(names).toContain("shop_order");
       expect(names).toContain("shop_order_item");
       expect((await admin.post(`${BASE}/import`, ["shop_order", "shop_order_item"])).status).toBe(200);
+      // master–detail: the order with its items (imported config) previews and zips both modules
+      const order = (await body(await admin.get(`${BASE}/list?table_name=shop_order`))).data.items.find(
+        (i: { table_name: string }) => i.table_name === "shop_order",
+      );
+      const upd = await admin.put(`${BASE}/update/${order.id}`, {
+        table_name: "shop_order",
+        function_name: "订单",
+        sub_table_name: "shop_order_item",
+        sub_table_fk_name: "order_id",
+      });
+      expect(await body(upd)).toMatchObject({
+        code: 0,
+        data: { sub: true, sub_table: { table_name: "shop_order_item" } },
+      });
+      const preview = (await body<Record<string, string>>(await admin.get(`${BASE}/preview/${order.id}`)))
+        .data;
+      const keys = Object.keys(preview);
+      expect(keys.some((k) => k.startsWith("frontend/src/views/module_shop_order/shop_order/"))).toBe(true);
+      expect(keys.some((k) => k.startsWith("frontend/src/views/module_shop_order/shop_order_item/"))).toBe(
+        true,
+      );
+      const zip = await admin.patch(`${BASE}/batch/output`, ["shop_order"]);
+      expect(zip.headers.get("content-type")).toBe("application/zip");
+      expect(new TextDecoder().decode(new Uint8Array(await zip.arrayBuffer()))).toContain("shop_order_item");
       const again = await admin.post(`${BASE}/create`, { sql: orderDdl("shop_order") });
       expect(again.status).toBe(409);
       expect((await body(again)).msg).toBe("创建表结构失败: 表 shop_order 已存在，请检查并修改表名后重试");

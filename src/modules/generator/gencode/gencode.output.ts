@@ -11,9 +11,13 @@ import type { GeneratedFile } from "../templates/types";
  * generator (no marker near its top) is never overwritten — the whole output is refused first.
  */
 
-/** Every generated file carries this text in its first lines (see src/modules/generator/templates). */
+/**
+ * Every generated file carries this text in a comment near its top (after the imports at most; see
+ * src/modules/generator/templates). A file without it is someone's own and is never overwritten.
+ */
 export const GENERATED_MARKER = "written by the code generator";
-const MARKER_LINES = 10;
+const MARKER_LINES = 40;
+const MARKER_LINE = /^\s*(\/\/|\/\*|\*|<!--|#).*written by the code generator/;
 
 /** Where backend output may go: a generated module, its table definition and its test. */
 const BACKEND_PREFIXES = ["src/modules/", "db/generated/", "test/modules/"];
@@ -23,7 +27,10 @@ export const OUTPUT_REFUSED =
   "当前环境不能把代码写入磁盘（生产环境或 Cloudflare Workers）：请使用「预览」或「下载 ZIP」";
 
 export function hasMarker(text: string): boolean {
-  return text.split("\n").slice(0, MARKER_LINES).join("\n").includes(GENERATED_MARKER);
+  return text
+    .split("\n")
+    .slice(0, MARKER_LINES)
+    .some((line) => MARKER_LINE.test(line));
 }
 
 /** A relative path whose every segment is a plain name (no `..`, no empty, no absolute). */
