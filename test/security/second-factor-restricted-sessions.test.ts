@@ -89,6 +89,13 @@ test("every secured route but the allowed ones answers 403 with the message to e
   expect(wrong).toEqual([]);
 });
 
+test("the AI chat socket's ?token= is gated too", async () => {
+  const token = restricted.Authorization.slice("Bearer ".length);
+  const res = await t.request(`/api/v1/ai/chat/ws?token=${encodeURIComponent(token)}`);
+  expect(res.status).toBe(403);
+  expect((await body(res)).msg).toBe(ENROL_MESSAGE);
+});
+
 test("the allowed routes and the public ones are not refused by the gate", async () => {
   const open = operations.filter((op) => ALLOWED.has(op.key) || !op.secured);
   expect(open.filter((op) => ALLOWED.has(op.key))).toHaveLength(ALLOWED.size);

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "@/core/context";
 import { forbidden } from "@/core/http/errors";
-import { authenticate } from "./guard";
+import { authenticate, authenticateToken } from "./guard";
 import type { Session } from "./sessions";
 
 /*
@@ -57,16 +57,25 @@ export function openToRestricted(method: string, path: string): boolean {
 }
 
 /**
- * Middleware before every module's routes: a request whose bearer token belongs to a restricted
- * session is refused (403) outside what `openToRestricted` allows. A missing or bad token is left
- * to the route's own guard (public routes ignore it, guarded ones answer 401).
+ * Middleware before every module's routes: a request whose bearer token (or `?token=`, which the
+ * AI chat socket takes) belongs to a restricted session is refused (403) outside what
+ * `openToRestricted` allows. A missing or bad token is left to the route's own guard (public
+ * routes ignore it, guarded ones answer 401).
  */
 export function secondFactorGate(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!c.req.header("authorization")) return next();
+    const header = c.req.header("authorization");
+    const queryToken = header
+      ? undefined
+      : c.req
+          .query("token")
+          ?.trim()
+          .replace(/^bearer\s+/i, "");
+    if (!header && !queryToken) return next();
     let due: SecondFactorDue | undefined;
     try {
-      due = secondFactorDueOf((await authenticate(c)).session);
+      const auth = header ? await authenticate(c) : await authenticateToken(c.get("deps"), queryToken!);
+      due = secondFactorDueOf(auth.session);
     } catch {
       return next();
     }
