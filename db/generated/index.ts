@@ -1,3 +1,4 @@
+// Registry written by the code generator: it rewrites this file, merging its entries.
 import type { Kit, KitDialect } from "../kit/types";
 
 /**

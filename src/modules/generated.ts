@@ -1,3 +1,4 @@
+// Registry written by the code generator: it rewrites this file, merging its entries.
 import type { AppDeps } from "@/core/context";
 import type { Router } from "@/core/http/router";
 

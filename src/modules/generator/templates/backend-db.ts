@@ -124,7 +124,8 @@ export function renderTableRegistry(entries: TableRegistryEntry[]): string {
   const body = sorted.length
     ? `{\n${sorted.map((e) => `    ${e.table}: ${e.factory}(k),`).join("\n")}\n  }`
     : "{}";
-  return `import type { Kit, KitDialect } from "../kit/types";
+  return `// Registry written by the code generator: it rewrites this file, merging its entries.
+import type { Kit, KitDialect } from "../kit/types";
 ${imports}
 /**
  * Tables of modules written by the code generator, spread into db/tables.ts's table set. The

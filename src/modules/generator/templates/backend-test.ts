@@ -157,13 +157,13 @@ const ROUTES: GuardedCall[] = [
 ${routeLines.join("\n")}
 ];
 
-describe("${m.label}: happy path", () => {
+describe(${q(`${m.label}: happy path`)}, () => {
   test("create returns the row, detail and list find it", async () => {
     const values = await fields();
     const res = await admin.post(\`\${API}/create\`, values);
     const b = await body(res);
     expect(res.status).toBe(200);
-    expect(b).toMatchObject({ code: 0, msg: "创建${m.label}成功" });
+    expect(b).toMatchObject({ code: 0, msg: ${q(`创建${m.label}成功`)} });
     expect(b.data).toMatchObject(values);
     const detail = await body(await admin.get(\`\${API}/detail/\${b.data.${m.pk.name}}\`));
     expect(detail).toMatchObject({ code: 0, data: { ${m.pk.key}: b.data.${m.pk.name} } });
@@ -247,7 +247,7 @@ ${fields
   });
 });
 
-describe("${m.label}: errors", () => {
+describe(${q(`${m.label}: errors`)}, () => {
   test("a missing row is 404", async () => {
     const res = await admin.get(\`\${API}/detail/999999999\`);
     expect(res.status).toBe(404);
@@ -292,7 +292,7 @@ ${
   });
 });
 
-describe("${m.label}: security", () => {
+describe(${q(`${m.label}: security`)}, () => {
   test("no token → 401 code 10401 on every route", async () => {
     await expectUnauthenticated(t, ROUTES);
   });

@@ -117,6 +117,21 @@ export const camelCase = (s: string) => {
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/**
+ * A label (table or column comment) as it is printed into comments, template literals and
+ * strings of the generated code: one line, nothing that ends a comment or starts interpolation.
+ */
+export const safeLabel = (s: string) =>
+  [...s]
+    .map((ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? " " : ch))
+    .join("")
+    .replace(/\\/g, "/")
+    .replace(/`/g, "'")
+    .replace(/\$\{/g, "$ {")
+    .replace(/\*\//g, "* /")
+    .replace(/-->/g, "-- >")
+    .trim();
+
 /** The base type of a column type text: `VARCHAR(64)` → `varchar`, `TINYINT(1)` → `bool`. */
 export function kindOf(columnType: string, name: string): { kind: ColumnKind; length: number | null } {
   const text = columnType
@@ -209,7 +224,7 @@ function columnModel(c: GenColumnInput): ColumnModel {
     name,
     prop: IDENT.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`,
     key: IDENT.test(name) ? name : JSON.stringify(name),
-    label: (c.column_comment ?? "").trim() || name,
+    label: safeLabel(c.column_comment ?? "") || name,
     kind,
     length,
     nullable: pk ? false : c.is_nullable !== false,
@@ -269,7 +284,7 @@ function tableModel(input: GenTableInput, packageName: string, moduleName: strin
     area,
     mountPath: `/${area}/${moduleName}`,
     permissionPrefix: `${packageName}:${moduleName}`,
-    label: (input.function_name ?? "").trim() || (input.table_comment ?? "").trim() || tableName,
+    label: safeLabel(input.function_name ?? "") || safeLabel(input.table_comment ?? "") || tableName,
     routerName: `${camel}Router`,
     tableFactory: `${camelCase(tableName)}Table`,
     generated: true,

@@ -30,7 +30,8 @@ export function renderModuleRegistry(entries: ModuleRegistryEntry[]): string {
   const list = mounts.length
     ? `[\n${mounts.map((e) => `  { path: ${JSON.stringify(e.path)}, router: ${e.router} },`).join("\n")}\n]`
     : "[]";
-  return `import type { AppDeps } from "@/core/context";
+  return `// Registry written by the code generator: it rewrites this file, merging its entries.
+import type { AppDeps } from "@/core/context";
 import type { Router } from "@/core/http/router";
 ${imports}
 /**
