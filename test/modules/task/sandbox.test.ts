@@ -286,3 +286,39 @@ describe("workflow node types run JavaScript the same way", () => {
     expect(run.data.node_results.n2.kwargs.upstream).toEqual({ n1: { sum: 5 } });
   });
 });
+
+describe("a long-lived server runs task code off its event loop", () => {
+  test("requests are answered while an endless loop runs; the loop still ends at its limit", async () => {
+    const slow = await createTestApp({ TASK_SANDBOX_TIMEOUT_MS: "3000" });
+    try {
+      const c = client(slow, await authHeaders(slow, "admin"));
+      const created = await body(
+        await c.post(`${NODE}/create`, {
+          name: "空转",
+          code: "spin",
+          func: "function handler() { for (;;) {} }",
+        }),
+      );
+      expect((await c.post(`${NODE}/execute/${created.data.id}`, { trigger: "now" })).status).toBe(200);
+      await Bun.sleep(300); // the run is under way
+      const asked = Date.now();
+      expect((await c.get(`${NODE}/list`)).status).toBe(200);
+      expect(Date.now() - asked).toBeLessThan(1500);
+      const { task_job } = slow.deps.db.t;
+      const during = await slow.deps.db.orm
+        .select()
+        .from(task_job)
+        .where(eq(task_job.job_id, String(created.data.id)));
+      expect(during.map((r) => r.status)).toEqual(["running"]);
+      await taskScheduler(slow.deps).idle();
+      const [row] = await slow.deps.db.orm
+        .select()
+        .from(task_job)
+        .where(eq(task_job.job_id, String(created.data.id)));
+      expect(row).toMatchObject({ status: "failed", error: "任务代码执行超时（超过 3000 ms），已中止" });
+    } finally {
+      await stopTaskScheduler(slow.deps);
+      await slow.close();
+    }
+  });
+});

@@ -35,7 +35,7 @@ export async function runTaskNode(
   });
   let run: TaskCodeRun;
   try {
-    run = await runTaskCode(deps.settings, node.func ?? "", splitArgs(node.args), parseKwargs(node.kwargs));
+    run = await runTaskCode(deps, node.func ?? "", splitArgs(node.args), parseKwargs(node.kwargs));
   } catch (err) {
     const error = err instanceof Error ? err.message : "未知错误";
     run = { kind: taskCodeKind(node.func), ok: false, value: null, error, logs: [], ms: 0 };

@@ -67,8 +67,8 @@ export function provideSandboxWasm(module: WebAssembly.Module) {
   engine = undefined;
 }
 
-/** The QuickJS engine, compiled once per process or isolate (no state is shared between runs). */
-function quickjs(): Promise<QuickJSWASMModule> {
+/** The QuickJS engine, compiled once per process, thread or isolate (no state is shared between runs). */
+export function quickjs(): Promise<QuickJSWASMModule> {
   engine ??= newQuickJSWASMModuleFromVariant(
     compiledWasm ? newVariant(releaseSync, { wasmModule: compiledWasm }) : releaseSync,
   ).catch((err) => {

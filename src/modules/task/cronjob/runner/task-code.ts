@@ -1,7 +1,9 @@
 import type { Settings } from "@/config";
+import type { AppDeps } from "@/core/context";
 import { validationError } from "@/core/http/errors";
 import { handlerNames, requireHandler, type TaskHandler } from "./builtin-handlers";
 import { compileError, runInSandbox, type SandboxLimits } from "./sandbox";
+import { runInSandboxThread } from "./sandbox-thread";
 
 /*
  * What a node's (or workflow node type's) `func` holds: the name of a built-in handler
@@ -78,9 +80,13 @@ export interface TaskCodeRun {
   ms: number;
 }
 
-/** Runs `func` once with these arguments; a failure of the code is an outcome, not a throw. */
+/**
+ * Runs `func` once with these arguments; a failure of the code is an outcome, not a throw. A
+ * long-lived server runs JavaScript in its sandbox thread (its event loop stays free); a Worker
+ * isolate, which has no threads and serves one invocation at a time, runs it in place.
+ */
 export async function runTaskCode(
-  settings: Settings,
+  deps: Pick<AppDeps, "settings" | "runtime">,
   func: string,
   args: string[],
   kwargs: Record<string, unknown>,
@@ -107,15 +113,16 @@ export async function runTaskCode(
       ms: 0,
     };
   }
-  const outcome = await runInSandbox(code, { args, kwargs }, sandboxLimits(settings));
+  const run = deps.runtime === "bun" ? runInSandboxThread : runInSandbox;
+  const outcome = await run(code, { args, kwargs }, sandboxLimits(deps.settings));
   return { kind, ...outcome };
 }
 
 /** `func` as a workflow node's handler: JavaScript failures throw, as a handler's would. */
-export function taskHandlerOf(settings: Settings, func: string): TaskHandler {
+export function taskHandlerOf(deps: Pick<AppDeps, "settings" | "runtime">, func: string): TaskHandler {
   if (taskCodeKind(func) === "handler") return requireHandler(func.trim());
   return async (args, kwargs) => {
-    const run = await runTaskCode(settings, func, args, kwargs);
+    const run = await runTaskCode(deps, func, args, kwargs);
     if (!run.ok) throw new Error(run.error);
     return run.value;
   };

@@ -150,7 +150,7 @@ export async function executeWorkflow(deps: AppDeps, p: Principal, input: Workfl
     if (!type.is_active) throw badRequest(`编排节点类型已停用: ${code}`);
     if (!type.func?.trim()) throw badRequest(`编排节点类型未配置 func 代码块: ${code}`);
     templates.set(code, {
-      handler: taskHandlerOf(deps.settings, type.func),
+      handler: taskHandlerOf(deps, type.func),
       args: type.args,
       kwargs: type.kwargs,
     });
