@@ -120,14 +120,24 @@ export function pageIds(
   orderBy: SQL[],
   page: { page_no: number; page_size: number },
 ) {
+  return pageIdsQuery(db, table, where, orderBy, page).as("page_ids");
+}
+
+/** The query of `pageIds`, for a statement that names it as a common table expression instead. */
+export function pageIdsQuery(
+  db: Database,
+  table: SQLiteTable & { id: SQLiteColumn },
+  where: SQL | undefined,
+  orderBy: SQL[],
+  page: { page_no: number; page_size: number },
+) {
   return db.orm
     .select({ id: table.id })
     .from(table)
     .where(where)
     .orderBy(...orderBy)
     .limit(page.page_size)
-    .offset((page.page_no - 1) * page.page_size)
-    .as("page_ids");
+    .offset((page.page_no - 1) * page.page_size);
 }
 
 /** `count(*)` of the rows matching `where` (read from an index where one covers the filter). */

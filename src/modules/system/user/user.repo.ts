@@ -2,7 +2,15 @@ import { and, asc, eq, getTableColumns, inArray, ne, or, type SQL, sql } from "d
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database, Orm } from "@/core/db/database";
-import { allOf, liveCountOf, notDeleted, pageIds, readTogether, softDeleted } from "@/core/db/query";
+import {
+  allOf,
+  liveCountOf,
+  notDeleted,
+  pageIds,
+  pageIdsQuery,
+  readTogether,
+  softDeleted,
+} from "@/core/db/query";
 
 /* Drizzle queries of the user module; no rules here. */
 
@@ -86,7 +94,14 @@ export async function pageUsers(
     .leftJoin(updater, eq(updater.id, sys_user.updated_id))
     .leftJoin(deleter, eq(deleter.id, sys_user.deleted_id))
     .orderBy(...orderBy);
-  const links = linksQuery(db, pageIds(db, sys_user, allOf(notDeleted(sys_user), filter), orderBy, page));
+  // The links statement reads the page's ids once, as a common table expression both its arms
+  // join (a derived table in each arm would find the page twice: with a LIKE filter, two scans).
+  const links = linksQuery(
+    db,
+    db.orm
+      .$with("page_ids")
+      .as(pageIdsQuery(db, sys_user, allOf(notDeleted(sys_user), filter), orderBy, page)),
+  );
   const [list, [{ total }], linkRows] = await readTogether(db, [
     rows,
     liveCountOf(db, sys_user, filter),
@@ -95,11 +110,15 @@ export async function pageUsers(
   return { rows: list as ListedUser[], total: Number(total), links: sortLinks(linkRows) };
 }
 
+type PageIdsCte = ReturnType<ReturnType<Database["orm"]["$with"]>["as"]> & { id: unknown };
+
 export type UserLink = { user_id: number; kind: number; id: number; name: string; ord: number };
 
-/** Role (kind 1) and position (kind 2) links of the users of a page (its page-ids table). */
-function linksQuery(db: Database, users: ReturnType<typeof pageIds>) {
+/** Role (kind 1) and position (kind 2) links of the users of a page (its page-ids CTE). */
+function linksQuery(db: Database, users: PageIdsCte) {
   const { sys_user_roles, sys_role, sys_user_positions, sys_position } = db.t;
+  // Each arm starts from the page (CROSS JOIN keeps SQLite from driving from a whole link table
+  // and probing the page, as it does for a materialised CTE it cannot size).
   const roles = db.orm
     .select({
       user_id: sys_user_roles.user_id,
@@ -108,8 +127,10 @@ function linksQuery(db: Database, users: ReturnType<typeof pageIds>) {
       name: sys_role.name,
       ord: sys_role.order,
     })
-    .from(sys_user_roles)
-    .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id));
+    .from(users)
+    .crossJoin(sys_user_roles)
+    .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
+    .where(and(eq(sys_user_roles.user_id, users.id), notDeleted(sys_role)));
   const positions = db.orm
     .select({
       user_id: sys_user_positions.user_id,
@@ -118,14 +139,16 @@ function linksQuery(db: Database, users: ReturnType<typeof pageIds>) {
       name: sys_position.name,
       ord: sys_position.order,
     })
-    .from(sys_user_positions)
-    .innerJoin(sys_position, eq(sys_position.id, sys_user_positions.position_id));
-  return roles
-    .innerJoin(users, eq(users.id, sys_user_roles.user_id))
-    .where(notDeleted(sys_role))
-    .unionAll(
-      positions.innerJoin(users, eq(users.id, sys_user_positions.user_id)).where(notDeleted(sys_position)),
-    );
+    .from(users)
+    .crossJoin(sys_user_positions)
+    .innerJoin(sys_position, eq(sys_position.id, sys_user_positions.position_id))
+    .where(and(eq(sys_user_positions.user_id, users.id), notDeleted(sys_position)));
+  // The WITH heads the whole statement (MySQL parenthesises each arm of a union).
+  const links = roles.unionAll(positions).as("links");
+  return db.orm
+    .with(users)
+    .select({ user_id: links.user_id, kind: links.kind, id: links.id, name: links.name, ord: links.ord })
+    .from(links);
 }
 
 /** Links in display order: roles then positions, each by its `order`, then id. */
