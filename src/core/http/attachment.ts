@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { commonErrors } from "./openapi";
+import { sharedErrors } from "./openapi";
 
 /** RFC 5987 `ext-value` characters: encodeURIComponent leaves `'()*` alone, which it must not. */
 const rfc5987 = (text: string) =>
@@ -46,6 +46,6 @@ export function attachmentResponses(description: string) {
         "application/octet-stream": { schema: z.string().openapi({ type: "string", format: "binary" }) },
       },
     },
-    ...commonErrors,
+    ...sharedErrors,
   };
 }
