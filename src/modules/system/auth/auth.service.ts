@@ -114,7 +114,8 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
     // Keyed by the row the database found (its collation may match other spellings of the name),
     // and counted before the password is checked, so parallel guesses cannot outrun the count.
     const attempt = await lockout.begin(user ? { userId: user.id } : { username: input.username }, client.ip);
-    const factor = user ? await loginFactorOf(deps, user.id) : { enrolled: false, required: false };
+    // Looked up for an unknown name too (id 0 has no rows), so the work does not tell them apart.
+    const factor = await loginFactorOf(deps, user?.id ?? 0);
     const { password, code } = credentialsOf(input, factor.enrolled);
     // An unknown user costs one argon2 verification too, so timing does not tell them apart.
     const valid = await deps.hasher.verify(user?.password ?? UNKNOWN_USER_HASH, password);
