@@ -294,8 +294,8 @@ async function main(): Promise<number> {
   mkdirSync(o.dataDir, { recursive: true });
   const shown = (path: string) => (relative(ROOT, path).startsWith("..") ? path : relative(ROOT, path));
 
-  // What to undo, newest first. Nothing is started once stopping has begun (`own` refuses), so
-  // every child is either here or was never spawned.
+  // What to undo, newest first. No child is spawned once stopping has begun (`spawnOwned`
+  // refuses), so every child is either here or was never started.
   const stops: (() => unknown)[] = [];
   let stopping: Promise<void> | undefined;
   const stopAll = () => {
