@@ -55,8 +55,8 @@ export const inputErrors = { 422: errorRef(422) } as const;
 export const bodyErrors = { 415: errorRef(415) } as const;
 
 /**
- * Kept for response helpers that spread it (xlsx, attachments): the shared map. The guard's and
- * the input's errors are added where they apply (`guardedRoute`, `finishOpenApiDocument`).
+ * The shared map under its older name (the xlsx helper spreads it). The guard's and the input's
+ * errors are added where they apply (`guardedRoute`, `finishOpenApiDocument`).
  */
 export const commonErrors = sharedErrors;
 
@@ -80,7 +80,10 @@ export function registerErrorResponses(registry: OpenAPIHono["openAPIRegistry"])
   }
 }
 
-/** `responses` of a route whose success is the envelope around `data` (`description`: its msg). */
+/**
+ * `responses` of a route whose success is the envelope around `data`. `description` is the
+ * success message: the `msg` its handler's `ok(c, data)` answers (see core/http/route.ts).
+ */
 export function jsonOk<T extends z.ZodType>(data: T, description = "成功") {
   return {
     200: { description, content: { "application/json": { schema: envelopeOf(data) } } },
