@@ -345,6 +345,23 @@ describe("login with a second factor", () => {
   });
 });
 
+describe("a changed key", () => {
+  test("a secret that no longer decrypts refuses codes (400, logged), it does not fail the login (500)", async () => {
+    const u = await enrol(await userWithPassword());
+    const { sys_user_totp } = t.deps.db.t;
+    const other = await encryptTotpSecret({ SECRET_KEY: "another-key-".repeat(4) }, u.id, u.secret);
+    await t.deps.db.orm.update(sys_user_totp).set({ secret: other }).where(eq(sys_user_totp.user_id, u.id));
+    await awayFromStepEdge();
+    const res = await login({
+      username: u.username,
+      password: `${u.password}${totpCode(u.secret, Date.now())}`,
+    });
+    expect(res.status).toBe(400);
+    expect((await body(res)).msg).toBe(BAD_CREDENTIALS);
+    expect(t.logger.lines.some((l) => String(l.msg).includes("does not decrypt"))).toBe(true);
+  });
+});
+
 describe("disable", () => {
   test("needs the password and a code; afterwards the password alone logs in", async () => {
     const u = await enrol(await userWithPassword());

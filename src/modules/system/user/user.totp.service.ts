@@ -54,6 +54,20 @@ export async function secondFactorDueFor(
 }
 
 /**
+ * The stored secret in clear, or null (logged) when it does not decrypt: TOTP_ENCRYPTION_KEY or
+ * SECRET_KEY changed since enrolment. Such a factor refuses every code until an administrator
+ * resets it.
+ */
+async function secretOf(deps: AppDeps, userId: number, row: repo.TotpRow): Promise<string | null> {
+  try {
+    return await decryptTotpSecret(deps.settings, userId, row.secret);
+  } catch {
+    deps.logger.error("second factor secret does not decrypt (was the key changed?)", { user_id: userId });
+    return null;
+  }
+}
+
+/**
  * Checks and spends a code of an enabled second factor: a TOTP code of the current step ±1 that
  * is newer than every step used before, or an unused recovery code. Answers whether it was one.
  */
@@ -67,7 +81,8 @@ export async function useSecondFactorCode(
     return repo.useRecoveryCode(deps.db, userId, await hashRecoveryCode(deps.settings, code.code));
   const row = await repo.findTotp(deps.db, userId);
   if (!row?.enabled) return false;
-  const step = matchTotp(await decryptTotpSecret(deps.settings, userId, row.secret), code.code, now);
+  const secret = await secretOf(deps, userId, row);
+  const step = secret === null ? null : matchTotp(secret, code.code, now);
   return step !== null && repo.useTimeStep(deps.db, userId, step);
 }
 
@@ -140,8 +155,8 @@ export async function confirmTotp(deps: AppDeps, auth: AuthContext, otp: string)
   const row = await repo.findTotp(deps.db, userId);
   if (!row || row.enabled) throw badRequest(row ? "两步验证已启用" : "请先获取绑定密钥 (setup)");
   const code = parseSecondFactorCode(otp);
-  const secret = await decryptTotpSecret(deps.settings, userId, row.secret);
-  const step = code?.kind === "totp" ? matchTotp(secret, code.code, Date.now()) : null;
+  const secret = await secretOf(deps, userId, row);
+  const step = secret !== null && code?.kind === "totp" ? matchTotp(secret, code.code, Date.now()) : null;
   if (step === null) throw badRequest("验证码错误");
   const codes = newRecoveryCodes();
   const hashes = await Promise.all(codes.map((c) => hashRecoveryCode(deps.settings, c)));
