@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createApp } from "@/app";
+import type { Cache } from "@/core/cache/cache";
+import { createTestApp, type TestApp } from "../../support/app";
+
+/*
+ * Round trips, not just calls: at the edge every cache call is a network hop. A recorder in
+ * front of the real cache delays each call a little and numbers the "rounds" (a call that starts
+ * while no other is in flight opens a new one), so calls that overlap share a round.
+ */
+
+interface Call {
+  round: number;
+  name: string;
+  keys: string[];
+}
+
+function recording(cache: Cache) {
+  const calls: Call[] = [];
+  let inFlight = 0;
+  let round = 0;
+  const wrapped = { ...cache } as Record<string, unknown>;
+  for (const name of [
+    "get",
+    "set",
+    "del",
+    "incr",
+    "compareAndSet",
+    "expire",
+    "ttl",
+    "keys",
+    "lock",
+    "pipeline",
+  ]) {
+    const method = (cache as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name];
+    wrapped[name] = async (...args: unknown[]) => {
+      if (inFlight === 0) round++;
+      inFlight++;
+      const first = args[0];
+      const keys = Array.isArray(first)
+        ? first.map((o) => (o as { key: string }).key)
+        : name === "del"
+          ? (args as string[])
+          : [String(first)];
+      calls.push({ round, name, keys });
+      try {
+        await Bun.sleep(3);
+        return await method.apply(cache, args);
+      } finally {
+        inFlight--;
+      }
+    };
+  }
+  return {
+    cache: wrapped as unknown as Cache,
+    calls,
+    reset() {
+      calls.length = 0;
+      round = 0;
+    },
+  };
+}
+
+let t: TestApp;
+let rec: ReturnType<typeof recording>;
+let request: (path: string, init?: RequestInit) => Promise<Response>;
+
+beforeAll(async () => {
+  t = await createTestApp({ CAPTCHA_ENABLE: "false" });
+  rec = recording(t.deps.cache);
+  const app = createApp({ ...t.deps, cache: rec.cache });
+  // not a loopback peer: the general API rate limit counts it
+  request = async (path, init) => app.request(`/api/v1${path}`, init, { clientIp: "10.9.8.7" });
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+const login = async () => {
+  const res = await request("/system/auth/login", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: "username=admin&password=123456",
+  });
+  return ((await res.json()) as { data: { access_token: string } }).data.access_token;
+};
+
+describe("cache round trips", () => {
+  test("an authenticated request reads session and principal in one pipeline, beside the rate limit", async () => {
+    const token = await login();
+    const headers = { Authorization: `Bearer ${token}` };
+    expect((await request("/system/user/list?page_no=1&page_size=10", { headers })).status).toBe(200);
+    rec.reset();
+    expect((await request("/system/user/list?page_no=1&page_size=10", { headers })).status).toBe(200);
+
+    const auth = rec.calls.filter((c) => c.keys.some((k) => k.startsWith("session:")));
+    expect(auth).toHaveLength(1);
+    expect(auth[0].name).toBe("pipeline");
+    expect(auth[0].keys.map((k) => k.split(":")[0]).sort()).toEqual(["principal", "session"]);
+    // started with the rate limit's counter, before anything after that middleware
+    const rate = rec.calls.find((c) => c.keys.some((k) => k.startsWith("rate:ip:")));
+    expect(rate?.round).toBe(1);
+    expect(auth[0].round).toBe(1);
+    expect(rec.calls.filter((c) => c.round === 1).map((c) => c.name)).toEqual(
+      expect.arrayContaining(["incr", "pipeline"]),
+    );
+  });
+
+  test("a request without a token reads no session", async () => {
+    rec.reset();
+    expect((await request("/system/user/list?page_no=1&page_size=10")).status).toBe(401);
+    expect(rec.calls.some((c) => c.keys.some((k) => k.startsWith("session:")))).toBe(false);
+  });
+
+  test("a forged token is refused by the guard, and the early read does not leak an unhandled rejection", async () => {
+    const headers = { Authorization: "Bearer not-a-token" };
+    expect((await request("/system/user/list?page_no=1&page_size=10", { headers })).status).toBe(401);
+    // a public route with the same header answers normally
+    expect((await request("/common/health/", { headers })).status).toBe(200);
+  });
+
+  test("a login reads the lockout level and lock in one round trip", async () => {
+    rec.reset();
+    await login();
+    // (the success's clean-up deletes them too)
+    const lockout = rec.calls.filter(
+      (c) => c.name !== "del" && c.keys.some((k) => /^login:.*:(level|lock)$/.test(k)),
+    );
+    expect(lockout).toHaveLength(1);
+    expect(lockout[0].name).toBe("pipeline");
+    expect(lockout[0].keys).toHaveLength(2);
+  });
+});
