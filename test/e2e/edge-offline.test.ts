@@ -120,6 +120,8 @@ if (problem && process.env.CI && process.env.CI !== "false") {
   console.warn(`skipping ${LABEL}: ${problem}`);
   describe.skip(LABEL, () => {
     test("starts the stack, serves an admin login and the user list, stops every process on SIGTERM", () => {});
+    test("without Redis it says how to get one and leaves nothing running", () => {});
+    test("a port in use is named with the option that moves it, and nothing starts", () => {});
   });
 } else {
   describe(LABEL, () => {
@@ -227,5 +229,65 @@ if (problem && process.env.CI && process.env.CI !== "false") {
         rmSync(dir, { recursive: true, force: true });
       }
     }, 180_000);
+
+    /** Runs the command to its end (it must not get far); answers its exit code and output. */
+    async function refusedRun(args: string[]): Promise<{ code: number; output: string; dir: string }> {
+      const dir = mkdtempSync(join(tmpdir(), "hono-admin-edge-offline-"));
+      const run = spawnLogged(
+        "bun run dev:edge:offline",
+        [process.execPath, "run", "dev:edge:offline", "--data-dir", dir, ...args],
+        {
+          cwd: ROOT,
+        },
+      );
+      try {
+        const code = await Promise.race([run.exited, Bun.sleep(20_000).then(() => -1)]);
+        return { code, output: run.lines.join("\n"), dir };
+      } finally {
+        await run.stop(1000);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    test("without Redis it says how to get one and leaves nothing running", async () => {
+      const [port, dbPort, cachePort, nothing] = [freePort(), freePort(), freePort(), freePort()];
+      const { code, output } = await refusedRun([
+        "--port",
+        String(port),
+        "--db-port",
+        String(dbPort),
+        "--cache-port",
+        String(cachePort),
+        "--redis-url",
+        `redis://127.0.0.1:${nothing}/0`,
+      ]);
+      expect(code).toBe(1);
+      expect(output).toContain(`✗ Redis is not reachable at redis://127.0.0.1:${nothing}/0`);
+      expect(output).toContain("--redis-url");
+      expect(output).not.toContain("▸ libSQL server");
+      for (const p of [port, dbPort, cachePort]) expect(portFree(p)).toBe(true);
+    });
+
+    test("a port in use is named with the option that moves it, and nothing starts", async () => {
+      const held = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+      try {
+        const [port, cachePort] = [freePort(), freePort()];
+        const { code, output } = await refusedRun([
+          "--port",
+          String(port),
+          "--db-port",
+          String(held.port),
+          "--cache-port",
+          String(cachePort),
+        ]);
+        expect(code).toBe(1);
+        expect(output).toContain(`✗ port ${held.port} (the libSQL server) is in use`);
+        expect(output).toContain("--db-port");
+        expect(output).not.toContain("▸ Upstash-protocol proxy");
+        expect(portFree(cachePort)).toBe(true);
+      } finally {
+        held.stop(true);
+      }
+    });
   });
 }
