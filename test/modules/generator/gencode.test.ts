@@ -254,6 +254,48 @@ describe("/generator/gencode", () => {
       });
     });
 
+    test("update: names that become code are identifiers, form settings from their lists (422)", async () => {
+      const detail = (await body(await admin.get(`${BASE}/detail/${demoId}`))).data;
+      const col = detail.columns.find((c: { column_name: string }) => c.column_name === "name");
+      const bad: Record<string, unknown>[] = [
+        { table_name: "../gen_demo01" },
+        { table_name: "gen_demo01; DROP TABLE sys_user" },
+        { table_name: "gen_demo01", sub_table_name: "a/b", sub_table_fk_name: "id" },
+        { table_name: "gen_demo01", columns: [{ ...col, column_name: "name; DROP TABLE x" }] },
+        { table_name: "gen_demo01", columns: [{ ...col, python_field: "a-b`+x`" }] },
+        { table_name: "gen_demo01", columns: [{ ...col, html_type: "<script>" }] },
+        { table_name: "gen_demo01", columns: [{ ...col, query_type: "1=1" }] },
+        { table_name: "gen_demo01", columns: [{ ...col, dict_type: "x'); alert(1); ('" }] },
+      ];
+      for (const payload of bad) {
+        const res = await admin.put(`${BASE}/update/${demoId}`, payload);
+        expect({ payload, status: res.status }).toEqual({ payload, status: 422 });
+      }
+      const after = (await body(await admin.get(`${BASE}/detail/${demoId}`))).data;
+      expect(after.table_name).toBe("gen_demo01");
+      expect(after.columns).toEqual(detail.columns);
+      // a null flag from the form keeps the stored value (the columns are NOT NULL)
+      const ok = await admin.put(`${BASE}/update/${demoId}`, {
+        table_name: "gen_demo01",
+        columns: [{ ...col, is_insert: null, sort: null }],
+      });
+      expect(ok.status).toBe(200);
+    });
+
+    test("a table whose names are not identifiers imports but does not generate", async () => {
+      await t.deps.db.raw.run(
+        t.deps.db.dialect === "mysql"
+          ? "CREATE TABLE `odd t` (`na me` int)"
+          : 'CREATE TABLE "odd t" ("na me" int)',
+      );
+      expect((await admin.post(`${BASE}/import`, ["odd t"])).status).toBe(200);
+      const row = (await body(await admin.get(`${BASE}/list?table_name=odd`))).data.items[0];
+      const preview = await admin.get(`${BASE}/preview/${row.id}`);
+      expect(preview.status).toBe(400);
+      expect((await body(preview)).msg).toContain("不是合法的标识符");
+      expect((await admin.delete(`${BASE}/delete`, [row.id])).status).toBe(200);
+    });
+
     test("master–detail hints on detail", async () => {
       await admin.put(`${BASE}/update/${demoId}`, {
         table_name: "gen_demo01",

@@ -45,27 +45,82 @@ const trimmedOrNull = (max: number, label: string) =>
 
 const flag = z.boolean().nullable().optional();
 
+/** Names that end up as identifiers in generated code and SQL: letters, digits, `_`. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const identifier = (label: string, max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label}长度不能超过${max}个字符`)
+    .regex(IDENTIFIER, `${label}只能包含字母、数字和下划线，且不能以数字开头`);
+/** Like `identifier`, but empty text (a cleared field) means null. */
+const optionalIdentifier = (label: string, max: number) =>
+  z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => (v == null ? v : v.trim() || null))
+    .pipe(identifier(label, max).nullable().optional());
+const pick = (values: readonly string[], label: string) =>
+  z
+    .string()
+    .nullable()
+    .optional()
+    .refine((v) => v == null || v === "" || values.includes(v), `${label}只能是 ${values.join("/")}`);
+
+export const HTML_TYPES = [
+  "input",
+  "textarea",
+  "select",
+  "radio",
+  "checkbox",
+  "datetime",
+  "imageUpload",
+  "fileUpload",
+  "editor",
+] as const;
+export const QUERY_TYPES = ["EQ", "NE", "GT", "GTE", "LT", "LTE", "LIKE", "BETWEEN"] as const;
+
 /** A column as the SPA sends it back in an update: only ones with an id are written. */
 export const genColumnInput = z.object({
   id: z.number().int().nullable().optional(),
-  column_name: z.string().max(200).optional(),
+  column_name: identifier("列名", 200).optional(),
   column_comment: z.string().max(500).nullable().optional(),
-  column_type: z.string().max(100).optional(),
+  column_type: z
+    .string()
+    .max(100)
+    .regex(/^[A-Za-z0-9_(), ]*$/, "列类型只能包含字母、数字、括号、逗号和空格")
+    .optional(),
   column_length: z.string().max(50).nullable().optional(),
   column_default: z.string().max(200).nullable().optional(),
   is_pk: flag,
   is_increment: flag,
   is_nullable: flag,
   is_unique: flag,
-  python_type: z.string().max(100).nullable().optional(),
-  python_field: z.string().max(200).nullable().optional(),
+  python_type: z
+    .string()
+    .max(100)
+    .regex(/^[A-Za-z0-9_<>[\], .]*$/, "类型只能包含字母、数字和 <>[], 等类型符号")
+    .nullable()
+    .optional(),
+  python_field: z
+    .string()
+    .max(200)
+    .regex(/^([A-Za-z_$][A-Za-z0-9_$]*)?$/, "属性名只能包含字母、数字、_ 和 $，且不能以数字开头")
+    .nullable()
+    .optional(),
   is_insert: flag,
   is_edit: flag,
   is_list: flag,
   is_query: flag,
-  query_type: z.string().max(50).nullable().optional(),
-  html_type: z.string().max(100).nullable().optional(),
-  dict_type: z.string().max(200).nullable().optional(),
+  query_type: pick(QUERY_TYPES, "查询方式"),
+  html_type: pick(HTML_TYPES, "显示类型"),
+  dict_type: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_:.-]*$/, "字典类型只能包含字母、数字和 _:.-")
+    .nullable()
+    .optional(),
   sort: z.number().int().nullable().optional(),
 });
 export type GenColumnInput = z.infer<typeof genColumnInput>;
@@ -76,7 +131,7 @@ export const genTableUpdate = z
     table_name: z
       .string({ error: "表名称不能为空" })
       .transform((s) => s.trim())
-      .pipe(z.string().min(1, "表名称不能为空").max(200)),
+      .pipe(z.string().min(1, "表名称不能为空").pipe(identifier("表名称", 200))),
     table_comment: trimmedOrNull(500, "表描述"),
     class_name: trimmedOrNull(100, "实体类名称"),
     function_name: trimmedOrNull(100, "功能名称"),
@@ -84,8 +139,8 @@ export const genTableUpdate = z
     package_name: z.string().max(100).nullable().optional(),
     module_name: z.string().max(100).nullable().optional(),
     business_name: z.string().max(100).nullable().optional(),
-    sub_table_name: trimmedOrNull(64, "子表表名"),
-    sub_table_fk_name: trimmedOrNull(64, "子表外键列"),
+    sub_table_name: optionalIdentifier("子表表名", 64),
+    sub_table_fk_name: optionalIdentifier("子表外键列", 64),
     parent_menu_id: z.number().int().nullable().optional(),
     columns: z.array(genColumnInput).max(500).nullable().optional(),
   })

@@ -7,7 +7,7 @@ import { AppError, badRequest, conflict, notFound } from "@/core/http/errors";
 import { type PageQuery, pageOf } from "@/core/http/pagination";
 import { toBaseOut } from "@/core/http/schemas";
 import type { GenColumnInput as RenderColumn, GenTableInput as RenderTable } from "../templates/types";
-import { planDdl } from "./gencode.ddl";
+import { IDENTIFIER, planDdl } from "./gencode.ddl";
 import {
   businessNameOf,
   classNameOf,
@@ -299,6 +299,18 @@ export async function tableDetail(deps: AppDeps, principal: Principal, id: numbe
 // ---------------------------------------------------------------------------------------------
 // Update (§7.2 GenTableSchema)
 
+const NOT_NULL_COLUMN_KEYS = new Set([
+  "is_pk",
+  "is_increment",
+  "is_nullable",
+  "is_unique",
+  "is_insert",
+  "is_edit",
+  "is_list",
+  "is_query",
+  "sort",
+]);
+
 export async function updateTable(deps: AppDeps, principal: Principal, id: number, input: GenTableUpdate) {
   const existing = await repo.findTable(deps.db, id, await scopeOf(deps, principal));
   if (!existing) throw notFound("业务表不存在");
@@ -342,6 +354,8 @@ export async function updateTable(deps: AppDeps, principal: Principal, id: numbe
     const v: Record<string, unknown> = { updated_id: principal.id };
     for (const [key, value] of Object.entries(rest)) {
       if (value === undefined) continue;
+      // NOT NULL columns: a null from the form leaves the stored value
+      if (value === null && NOT_NULL_COLUMN_KEYS.has(key)) continue;
       if ((key === "column_name" || key === "column_type") && !value) continue;
       v[key] = value;
     }
@@ -418,7 +432,18 @@ function renderTable(t: Omit<TableOut, "sub_table">, pkg: string): RenderTable {
 }
 
 /** The renderer's input for a stored config: package resolved, master–detail checked. */
+/** Table and column names become identifiers in the generated code: anything else is refused. */
+function requireIdentifiers(table: Pick<TableOut, "table_name" | "columns">) {
+  if (!IDENTIFIER.test(table.table_name))
+    throw badRequest(`表名「${table.table_name}」不是合法的标识符，不能生成代码`);
+  for (const c of table.columns ?? []) {
+    if (!IDENTIFIER.test(c.column_name))
+      throw badRequest(`表「${table.table_name}」的列名「${c.column_name}」不是合法的标识符，不能生成代码`);
+  }
+}
+
 async function renderInput(deps: AppDeps, table: TableOut): Promise<RenderTable> {
+  requireIdentifiers(table);
   const pkg = await effectivePackage(deps, table);
   if (!moduleNameOf(table.module_name)) throw badRequest("无法为模板生成文件名：模块名未设置");
   const { ok } = await hydrateSub(deps, table);
@@ -428,6 +453,7 @@ async function renderInput(deps: AppDeps, table: TableOut): Promise<RenderTable>
     );
   const input = renderTable(table, pkg);
   if (table.sub && table.sub_table) {
+    requireIdentifiers(table.sub_table);
     const sub = renderTable(table.sub_table, pkg);
     input.sub_table = { ...sub, module_name: sub.module_name || table.module_name };
   }
