@@ -1,24 +1,16 @@
+import { badRequest } from "@/core/http/errors";
+import { RenderError, renderModule } from "../templates";
 import type { GeneratedFile, GenTableInput } from "../templates/types";
 
-/*
- * The bridge to the templates (src/modules/generator/templates, helper "gentpl"): preview, ZIP and
- * output all render through here. Until the renderer lands this emits a placeholder per target
- * with the generator's marker, so the endpoints' rules (paths, markers, ZIP) are exercised.
+/**
+ * The bridge to the templates (src/modules/generator/templates): preview, ZIP and output all
+ * render through here. A config the templates cannot generate is the caller's 400, with their text.
  */
 export async function renderFiles(input: GenTableInput): Promise<GeneratedFile[]> {
-  const out: GeneratedFile[] = [];
-  for (const t of [input, ...(input.sub_table ? [input.sub_table] : [])]) {
-    const p = t.package_name ?? "";
-    const m = t.module_name ?? "";
-    const header = `// ${t.table_name}: written by the code generator (templates pending)\n`;
-    out.push(
-      { path: `backend/src/modules/${p}/${m}/${m}.pending.ts`, content: `${header}export {};\n` },
-      { path: `frontend/src/api/${p}/${m}.ts`, content: `${header}export {};\n` },
-      {
-        path: `frontend/src/views/${p}/${m}/index.vue`,
-        content: `<!-- ${t.table_name}: written by the code generator (templates pending) -->\n<template><div /></template>\n`,
-      },
-    );
+  try {
+    return renderModule(input);
+  } catch (err) {
+    if (err instanceof RenderError) throw badRequest(err.message);
+    throw err;
   }
-  return out;
 }
