@@ -165,7 +165,7 @@ export function shopDdl(dialect: "sqlite" | "mysql"): string[] {
   sku VARCHAR(64) NOT NULL,
   qty INT NOT NULL,
   price DECIMAL(10,2),
-  attrs ${dialect === "sqlite" ? "TEXT" : "JSON"},
+  attrs JSON,
   ship_time TIME,
   ${audit},
   FOREIGN KEY (order_id) REFERENCES shop_order(id)
