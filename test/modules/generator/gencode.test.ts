@@ -578,6 +578,33 @@ describe("/generator/gencode", () => {
       });
     });
 
+    test("with GENERATOR_SPA_DIR the SPA's two files go there too", async () => {
+      const spaDir = mkdtempSync(join(tmpdir(), "gencode-spa-"));
+      const backendDir = mkdtempSync(join(tmpdir(), "gencode-be-"));
+      const other = await createTestApp(
+        { GENERATOR_OUTPUT_DIR: backendDir, GENERATOR_SPA_DIR: spaDir },
+        { generatorDisk: createGeneratorDisk() },
+      );
+      try {
+        const a = client(other, await authHeaders(other, "admin"));
+        await a.post(`${BASE}/import`, ["gen_demo01"]);
+        const id = (await body(await a.get(`${BASE}/list`))).data.items[0].id;
+        const preview = (await body<Record<string, string>>(await a.get(`${BASE}/preview/${id}`))).data;
+        const spaFiles = Object.keys(preview).filter((p) => p.startsWith("frontend/"));
+        expect(spaFiles).toHaveLength(2);
+        expect((await a.post(`${BASE}/output/gen_demo01`)).status).toBe(200);
+        for (const p of spaFiles) {
+          const local = join(spaDir, p.replace(/^frontend\//, ""));
+          expect(readFileSync(local, "utf8")).toBe(preview[p]);
+          expect(existsSync(join(backendDir, p))).toBe(false);
+        }
+      } finally {
+        await other.close();
+        rmSync(spaDir, { recursive: true, force: true });
+        rmSync(backendDir, { recursive: true, force: true });
+      }
+    });
+
     test("refused in production and where there is no disk (Workers); preview still works", async () => {
       for (const [overrides, patch] of [
         [{ ENVIRONMENT: "prod" }, { generatorDisk: createGeneratorDisk() }],
