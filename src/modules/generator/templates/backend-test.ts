@@ -41,6 +41,7 @@ const propKey = (s: string) => (/^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]
 const BATCH = '{ ids: [1], status: "0" }';
 
 export function renderModuleTest(m: TableModel): string {
+  const scoped = m.columns.some((c) => c.name === "created_id");
   // the module's table and the ones it reads (its parent's, its children's)
   const ddlTables = [...(m.parent ? [m.parent.model] : []), m, ...(m.child ? [m.child.model] : [])].filter(
     (x) => x.generated,
@@ -86,7 +87,7 @@ import { body, createTestApp, type TestApp } from "../../support/app";
 import {
   authHeaders,
   client,
-  expectExactPermissions,
+${scoped ? "  createScopedUser,\n" : ""}  expectExactPermissions,
   expectUnauthenticated,
   type GuardedCall,
 } from "../../support/auth";
@@ -300,6 +301,27 @@ describe(${q(`${m.label}: security`)}, () => {
   test("each route needs exactly its permission (others → 403 code 10403)", async () => {
     await expectExactPermissions(t, ROUTES);
   });
-});
+${
+  scoped
+    ? `
+  test("data scope: a holder of every permission limited to own rows sees only those", async () => {
+    const others = await make();
+    const own = await createScopedUser(t, {
+      permissions: ACTIONS.map((a) => \`\${PREFIX}:\${a}\`),
+      dataScope: 1,
+    });
+    const user = client(t, own.headers);
+    expect((await user.get(\`\${API}/detail/\${others.${m.pk.name}}\`)).status).toBe(404);
+    const mine = await user.post(\`\${API}/create\`, await fields());
+    expect(mine.status).toBe(200);
+    const ids = (await body(await user.get(\`\${API}/list?page_no=1&page_size=100\`))).data.items.map(
+      (r: { ${m.pk.key}: number }) => r.${m.pk.name},
+    );
+    expect(ids).toEqual([(await body(mine)).data.${m.pk.name}]);
+    expect((await user.delete(\`\${API}/delete\`, [others.${m.pk.name}])).status).toBe(404);
+  });
+`
+    : ""
+}});
 `;
 }

@@ -48,7 +48,7 @@ const API_PATH = ${q(m.mountPath)};
 
 const ${P}API = {
   get${P}List(query: ${P}PageQuery) {
-    return request<ApiResponse<PageResult<${P}Table[]>>>({ url: \`\${API_PATH}/list\`, method: "get", params: query });
+    return request<ApiResponse<PageResult<${P}Table>>>({ url: \`\${API_PATH}/list\`, method: "get", params: query });
   },
 
   get${P}Detail(id: number) {
