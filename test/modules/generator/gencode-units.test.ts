@@ -187,9 +187,7 @@ describe("zip writer", () => {
         "import zipfile,sys;z=zipfile.ZipFile(sys.argv[1]);z.testzip();print('|'.join(n+':'+z.read(n).decode() for n in z.namelist()))",
         join(dir, "code.zip"),
       ]);
-      expect(proc.stdout.toString()).toBe(
-        "backend/a.ts:export {};\n|frontend/src/中文.vue:<template />\n\n",
-      );
+      expect(proc.stdout.toString()).toBe("backend/a.ts:export {};\n|frontend/src/中文.vue:<template />\n\n");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
