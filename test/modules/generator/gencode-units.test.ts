@@ -96,6 +96,10 @@ describe("DDL allow-list (both dialects)", () => {
         "CREATE TABLE a (id int); ALTER TABLE a RENAME TO b",
         "CREATE TABLE a (id int); ALTER TABLE a ADD COLUMN x int",
         "ALTER TABLE sys_user ADD CONSTRAINT fk FOREIGN KEY (dept_id) REFERENCES sys_dept (id)",
+        "CREATE TABLE a (id int, x text DEFAULT (load_file('/etc/passwd')))",
+        "CREATE TABLE a (id int, x int AS (id + 1) VIRTUAL)",
+        "CREATE TABLE a (id int, CHECK (sleep(5) = 0))",
+        "CREATE TABLE a (id int) ENGINE=CONNECT",
       ];
       for (const sql of refused) {
         const err = await planDdl(dialect, sql).then(
@@ -106,6 +110,14 @@ describe("DDL allow-list (both dialects)", () => {
       }
     });
   }
+
+  test("clock defaults pass; SQLite drops ON UPDATE, which it lacks", async () => {
+    const sql =
+      "CREATE TABLE a (id int, t datetime DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, n int DEFAULT -1)";
+    expect((await planDdl("mysql", sql)).statements[0]).toContain("ON UPDATE CURRENT_TIMESTAMP");
+    expect((await planDdl("sqlite", sql)).statements[0]).not.toContain("ON UPDATE");
+    expect((await planDdl("mysql", "CREATE TABLE a (id int) ENGINE=InnoDB")).tables).toEqual(["a"]);
+  });
 
   test("SQLite: a foreign key ALTER on a table created elsewhere is refused (no ADD CONSTRAINT there)", async () => {
     await expect(

@@ -77,6 +77,44 @@ function requireIdentifier(name: string, what: string) {
     throw fail(`${what}「${name}」不合法：只能包含字母、数字和下划线，且不能以数字开头`);
 }
 
+/** Functions a default may call: the clock only (`DEFAULT (load_file(…))` would read server files). */
+const ALLOWED_FUNCTIONS = new Set([
+  "CURRENT_TIMESTAMP",
+  "NOW",
+  "CURRENT_DATE",
+  "CURRENT_TIME",
+  "LOCALTIMESTAMP",
+]);
+/** MySQL storage engines a generated table may use (no CONNECT, FEDERATED, …: they reach files or servers). */
+const ENGINES = new Set(["INNODB", "MYISAM", "ARIA"]);
+
+function functionNameOf(node: Node): string {
+  const parts = node?.name?.name;
+  if (Array.isArray(parts)) return parts.map((p: Node) => String(p?.value ?? "")).join(".");
+  return String(node?.name ?? "");
+}
+
+/** The first function call in a definition that is not the clock, if any. */
+function disallowedFunction(node: Node): string | null {
+  if (!node || typeof node !== "object") return null;
+  if (Array.isArray(node)) {
+    for (const n of node) {
+      const found = disallowedFunction(n);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (node.type === "function" || node.type === "aggr_func") {
+    const name = functionNameOf(node);
+    if (!ALLOWED_FUNCTIONS.has(name.toUpperCase())) return name || "?";
+  }
+  for (const v of Object.values(node)) {
+    const found = disallowedFunction(v);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** A sub-select or a reference to tables anywhere in a definition (CHECK, DEFAULT, generated column). */
 function containsQuery(node: Node): boolean {
   if (!node || typeof node !== "object") return false;
@@ -100,6 +138,9 @@ function checkCreateTable(stmt: Node, dialect: Dialect): string {
   const defs: Node[] = stmt.create_definitions ?? [];
   if (!defs.length) throw fail(`表 ${table} 没有列定义`);
   if (containsQuery(defs)) throw fail("列定义中不允许子查询");
+  const fn = disallowedFunction(defs);
+  if (fn) throw fail(`列定义中不允许调用函数 ${fn}（默认值只能是常量或 CURRENT_TIMESTAMP）`);
+  if (defs.some((d) => d.generated)) throw fail("不允许生成列 (AS …)");
   for (const d of defs) {
     if (d.resource === "column") requireIdentifier(nameOf(d.column), "列名");
     else if (d.resource === "constraint" || d.resource === "index") {
@@ -119,6 +160,8 @@ function checkCreateTable(stmt: Node, dialect: Dialect): string {
     // SQLite keeps no comments: a MySQL-style COMMENT is dropped there (see adaptForSqlite).
     const allowed = dialect === "sqlite" ? keyword === "comment" : TABLE_OPTIONS.has(keyword);
     if (!allowed) throw fail(`不允许的表选项: ${keyword}`);
+    if (keyword === "engine" && !ENGINES.has(String(nameOf(option.value)).toUpperCase()))
+      throw fail(`不允许的存储引擎: ${nameOf(option.value)}（可用 InnoDB、MyISAM、Aria）`);
   }
   return table;
 }
@@ -151,6 +194,8 @@ function adaptForSqlite(stmt: Node) {
   for (const d of stmt.create_definitions ?? []) {
     if (d.resource !== "column") continue;
     delete d.comment;
+    // SQLite has no ON UPDATE clause for columns
+    if (d.default_val?.value?.over) d.default_val.value.over = null;
     // INTEGER PRIMARY KEY is the rowid: it fills itself, AUTOINCREMENT or not.
     if (d.auto_increment) delete d.auto_increment;
   }
