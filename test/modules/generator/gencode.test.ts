@@ -425,6 +425,50 @@ describe("/generator/gencode", () => {
       expect((await body(again)).msg).toBe("创建表结构失败: 表 shop_order 已存在，请检查并修改表名后重试");
     });
 
+    test("the SPA's table designer DDL (MySQL dialect) works on either database", async () => {
+      const sql = [
+        "CREATE TABLE `spa_order` (",
+        "  `id` INT NOT NULL AUTO_INCREMENT COMMENT '主键ID',",
+        "  `uuid` VARCHAR(64) NOT NULL COMMENT 'UUID',",
+        "  `name` VARCHAR(64) DEFAULT NULL COMMENT '名称',",
+        "  `created_time` DATETIME NOT NULL COMMENT '创建时间',",
+        "  PRIMARY KEY (`id`),",
+        "  UNIQUE KEY `uk_spa_order_uuid` (`uuid`),",
+        "  KEY `ix_spa_order_name` (`name`)",
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='订单';",
+        "",
+        "CREATE TABLE `spa_order_item` (",
+        "  `id` INT NOT NULL AUTO_INCREMENT COMMENT '主键ID',",
+        "  `order_id` INT NOT NULL COMMENT '订单',",
+        "  PRIMARY KEY (`id`)",
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='订单明细';",
+        "",
+        "ALTER TABLE `spa_order_item` ADD CONSTRAINT `fk_spa_order_item_order_id` FOREIGN KEY (`order_id`) REFERENCES `spa_order` (`id`) ON DELETE CASCADE;",
+      ].join("\n");
+      const res = await admin.post(`${BASE}/create`, { sql });
+      expect(await body(res)).toMatchObject({ code: 0, data: true });
+      // the key fills itself, the unique key holds
+      await t.deps.db.raw.run(
+        "INSERT INTO spa_order (uuid, name, created_time) VALUES ('u1', 'a', '2026-01-01 00:00:00')",
+      );
+      const [row] = await t.deps.db.raw.all("SELECT id FROM spa_order WHERE uuid = 'u1'");
+      expect(Number(row.id)).toBeGreaterThan(0);
+      await expect(
+        t.deps.db.raw.run(
+          "INSERT INTO spa_order (uuid, name, created_time) VALUES ('u1', 'b', '2026-01-01 00:00:00')",
+        ),
+      ).rejects.toThrow();
+      expect((await admin.post(`${BASE}/import`, ["spa_order"])).status).toBe(200);
+      const id = (await body(await admin.get(`${BASE}/list?table_name=spa_order`))).data.items.find(
+        (i: { table_name: string }) => i.table_name === "spa_order",
+      ).id;
+      const detail = (await body(await admin.get(`${BASE}/detail/${id}`))).data;
+      expect(detail.pk_column).toMatchObject({ column_name: "id", is_pk: true });
+      expect(detail.columns.find((c: { column_name: string }) => c.column_name === "uuid")).toMatchObject({
+        is_unique: true,
+      });
+    });
+
     test("hostile DDL: clear 4xx, nothing executed", async () => {
       const before = await tablesNow();
       const userCount = async () => (await t.deps.db.orm.select().from(t.deps.db.t.sys_user)).length;

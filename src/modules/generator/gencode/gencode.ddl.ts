@@ -61,6 +61,25 @@ async function parserFor(dialect: Dialect): Promise<SqlParser> {
   return new Parser();
 }
 
+/**
+ * Parses `text` in the database's dialect. On SQLite, DDL in MySQL's dialect (what the SPA's table
+ * designer writes: backticks, AUTO_INCREMENT, ENGINE=…) is read with MySQL's grammar and then
+ * rendered for SQLite.
+ */
+async function parse(dialect: Dialect, text: string): Promise<{ ast: Node; source: Dialect }> {
+  const attempts: Dialect[] = dialect === "mysql" ? ["mysql"] : ["sqlite", "mysql"];
+  let first: unknown;
+  for (const source of attempts) {
+    try {
+      return { ast: (await parserFor(source)).astify(text), source };
+    } catch (err) {
+      first ??= err;
+    }
+  }
+  const where = (first as { location?: { start?: { line?: number; column?: number } } }).location?.start;
+  throw fail(`SQL 解析失败${where ? `（第 ${where.line} 行第 ${where.column} 列）` : ""}，请检查语法`);
+}
+
 const nameOf = (v: Node): string => {
   if (typeof v === "string") return v;
   if (v && typeof v === "object") {
@@ -128,7 +147,7 @@ function tableRefOf(node: Node): { db: string | null; table: string } {
   return { db: ref?.db ?? null, table: nameOf(ref?.table ?? "") };
 }
 
-function checkCreateTable(stmt: Node, dialect: Dialect): string {
+function checkCreateTable(stmt: Node, source: Dialect): string {
   if (!Array.isArray(stmt.table) || stmt.table.length !== 1) throw fail(MSG_OTHER);
   const { db, table } = tableRefOf(stmt.table);
   if (db) throw fail(`表名不能指定数据库或模式: ${db}.${table}`);
@@ -158,7 +177,7 @@ function checkCreateTable(stmt: Node, dialect: Dialect): string {
   for (const option of stmt.table_options ?? []) {
     const keyword = String(option.keyword ?? "").toLowerCase();
     // SQLite keeps no comments: a MySQL-style COMMENT is dropped there (see adaptForSqlite).
-    const allowed = dialect === "sqlite" ? keyword === "comment" : TABLE_OPTIONS.has(keyword);
+    const allowed = source === "sqlite" ? keyword === "comment" : TABLE_OPTIONS.has(keyword);
     if (!allowed) throw fail(`不允许的表选项: ${keyword}`);
     if (keyword === "engine" && !ENGINES.has(String(nameOf(option.value)).toUpperCase()))
       throw fail(`不允许的存储引擎: ${nameOf(option.value)}（可用 InnoDB、MyISAM、Aria）`);
@@ -189,17 +208,52 @@ function checkAlter(stmt: Node): { table: string; constraints: Node[] } {
   return { table, constraints };
 }
 
-/** SQLite has no column comments and spells the rowid key `INTEGER PRIMARY KEY`. */
-function adaptForSqlite(stmt: Node) {
-  for (const d of stmt.create_definitions ?? []) {
+const quoted = (name: string) => `"${name}"`;
+
+/**
+ * A CREATE TABLE made fit for SQLite: no comments, table options or ON UPDATE; an auto-increment
+ * key becomes `INTEGER PRIMARY KEY` (the rowid, which fills itself); `UNIQUE KEY name (…)` a plain
+ * UNIQUE; `KEY name (…)` a separate CREATE INDEX (returned).
+ */
+function adaptForSqlite(stmt: Node): string[] {
+  const table = tableRefOf(stmt.table).table;
+  const indexes: string[] = [];
+  const defs: Node[] = stmt.create_definitions ?? [];
+  const autoKeys = new Set<string>();
+  for (const d of defs) {
     if (d.resource !== "column") continue;
     delete d.comment;
     // SQLite has no ON UPDATE clause for columns
     if (d.default_val?.value?.over) d.default_val.value.over = null;
-    // INTEGER PRIMARY KEY is the rowid: it fills itself, AUTOINCREMENT or not.
-    if (d.auto_increment) delete d.auto_increment;
+    if (d.auto_increment) {
+      delete d.auto_increment;
+      d.definition = { dataType: "INTEGER" };
+      d.primary_key = "primary key";
+      autoKeys.add(nameOf(d.column));
+    }
   }
+  stmt.create_definitions = defs.filter((d) => {
+    const type = String(d.constraint_type ?? "").toLowerCase();
+    if (d.resource === "constraint" && type === "primary key") {
+      const cols = (d.definition ?? []).map(nameOf);
+      return !(cols.length === 1 && autoKeys.has(cols[0]));
+    }
+    if (d.resource === "index") {
+      const cols = (d.definition ?? []).map(nameOf);
+      const name = nameOf(d.index) || `ix_${table}_${cols.join("_")}`;
+      requireIdentifier(name, "索引名");
+      indexes.push(`CREATE INDEX ${quoted(name)} ON ${quoted(table)} (${cols.map(quoted).join(", ")})`);
+      return false;
+    }
+    if (d.resource === "constraint" && type.startsWith("unique")) {
+      d.constraint_type = "unique";
+      d.index = null;
+      d.index_type = null;
+    }
+    return true;
+  });
   stmt.table_options = null;
+  return indexes;
 }
 
 /**
@@ -211,13 +265,7 @@ export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
   if (!text) throw fail("SQL语句不能为空");
   if (text.length > MAX_SQL_CHARS) throw fail(`SQL语句过长（最多 ${MAX_SQL_CHARS} 个字符）`);
   const parser = await parserFor(dialect);
-  let parsed: Node;
-  try {
-    parsed = parser.astify(text);
-  } catch (err) {
-    const where = (err as { location?: { start?: { line?: number; column?: number } } }).location?.start;
-    throw fail(`SQL 解析失败${where ? `（第 ${where.line} 行第 ${where.column} 列）` : ""}，请检查语法`);
-  }
+  const { ast: parsed, source } = await parse(dialect, text);
   const statements: Node[] = (Array.isArray(parsed) ? parsed : [parsed]).filter(Boolean);
   const kindOf = (s: Node) => String(s.type ?? "").toLowerCase();
   if (statements.some((s) => FORBIDDEN.has(kindOf(s)))) throw fail(MSG_FORBIDDEN);
@@ -232,11 +280,10 @@ export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
   for (const stmt of statements) {
     const kind = kindOf(stmt);
     if (kind === "create" && String(stmt.keyword).toLowerCase() === "table") {
-      const table = checkCreateTable(stmt, dialect);
+      const table = checkCreateTable(stmt, source);
       if (createByTable.has(table)) throw fail(`表 ${table} 重复定义`);
       tables.push(table);
       createByTable.set(table, stmt);
-      if (dialect === "sqlite") adaptForSqlite(stmt);
       out.push(stmt);
     } else if (kind === "alter") {
       const { table, constraints } = checkAlter(stmt);
@@ -253,6 +300,8 @@ export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
     }
   }
 
+  // SQLite: adapted after every ALTER has been folded in; its extra indexes run after the tables.
+  const extraIndexes = dialect === "sqlite" ? out.flatMap(adaptForSqlite) : [];
   const rendered = out.map((stmt) => {
     const sqlText = parser.sqlify(stmt);
     // What runs must parse back to exactly one statement of the same kind.
@@ -266,5 +315,5 @@ export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
     if (list.length !== 1 || kindOf(list[0]) !== kindOf(stmt)) throw fail(MSG_OTHER);
     return sqlText;
   });
-  return { tables, statements: rendered };
+  return { tables, statements: [...rendered, ...extraIndexes] };
 }
