@@ -133,11 +133,12 @@ export async function listDatabaseTables(deps: AppDeps, q: TableListQuery & Page
 
 function columnValues(c: ReturnType<typeof inferColumn>, userId: number) {
   return {
-    column_name: c.column_name,
-    column_comment: c.column_comment,
-    column_type: c.column_type,
-    column_length: c.column_length,
-    column_default: c.column_default,
+    // cut to gen_table_column's widths: a long comment or default must not fail the import
+    column_name: c.column_name.slice(0, 200),
+    column_comment: c.column_comment.slice(0, 500),
+    column_type: c.column_type.slice(0, 100),
+    column_length: c.column_length.slice(0, 50),
+    column_default: c.column_default.slice(0, 200),
     is_pk: c.is_pk,
     is_increment: c.is_increment,
     is_nullable: c.is_nullable,
