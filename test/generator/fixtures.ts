@@ -172,3 +172,33 @@ export function shopDdl(dialect: "sqlite" | "mysql"): string[] {
 )`,
   ];
 }
+
+/** A table made by hand-written DDL without FastapiAdmin's mixin columns: no status, no soft delete, no audit. */
+export const plainPrice: GenTableInput = {
+  table_name: "plain_price",
+  table_comment: "价目表",
+  class_name: "PlainPrice",
+  package_name: "module_plain",
+  module_name: "price",
+  business_name: "plain_price",
+  function_name: "价目",
+  columns: [
+    col("id", "INTEGER", 1, { is_pk: true }),
+    col("title", "VARCHAR(40)", 2, { is_nullable: false, is_unique: true, column_comment: "名称" }),
+    col("price", "DECIMAL(10,2)", 3, { is_nullable: false, column_default: "0", column_comment: "价格" }),
+    col("valid_from", "DATE", 4, { column_comment: "生效日期", query_type: "BETWEEN" }),
+    col("on_sale", "BOOLEAN", 5, { column_comment: "在售" }),
+  ],
+};
+
+/** DDL of plain_price per dialect. */
+export function plainDdl(dialect: "sqlite" | "mysql"): string {
+  const id = dialect === "sqlite" ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "INT AUTO_INCREMENT PRIMARY KEY";
+  return `CREATE TABLE plain_price (
+  id ${id},
+  title VARCHAR(40) NOT NULL UNIQUE,
+  price DECIMAL(10,2) NOT NULL DEFAULT 0,
+  valid_from DATE,
+  on_sale BOOLEAN
+)`;
+}

@@ -3,7 +3,7 @@ import { compileScript, compileTemplate, parse } from "@vue/compiler-sfc";
 import ts from "typescript";
 import { mergeRegistry, RenderError, renderModule } from "@/modules/generator/templates";
 import { handWrittenTables } from "@/modules/generator/templates/index";
-import { genDemo01, shopItem, shopOrder } from "../../generator/fixtures";
+import { genDemo01, plainPrice, shopItem, shopOrder } from "../../generator/fixtures";
 
 /* The code generator's templates (issue 11 item 3): what a table config renders, and that it parses. */
 
@@ -116,6 +116,42 @@ describe("what the module declares", () => {
     expect(routes).not.toContain('perm("patch")');
   });
 
+  test("a table without the mixin columns: hard delete, no data scope, ordered by its key, no status route", () => {
+    const files = renderModule(plainPrice, { now: NOW });
+    const service = contentOf(files, "backend/src/modules/module_plain/price/price.service.ts");
+    expect(service).toContain("await repo.deleteRows(deps.db, unique);");
+    expect(service).toContain("=> undefined;"); // scopeOf: no creator to scope by
+    expect(service).toContain(`q.order_by ?? '[{"id":"desc"}]'`);
+    expect(contentOf(files, "backend/src/modules/module_plain/price/price.routes.ts")).not.toContain("patch");
+    const schema = contentOf(files, "backend/src/modules/module_plain/price/price.schema.ts");
+    // NOT NULL with a default (price) is optional on create; a BETWEEN date filter is a range
+    expect(schema).toContain("price: z.preprocess(numeric, z.number().optional())");
+    expect(schema).toContain("valid_from: timeRangeQuery,");
+  });
+
+  test("a LONGTEXT column typed as JSON by the config (MariaDB's JSON) is a JSON field", () => {
+    const input = {
+      ...plainPrice,
+      columns: [
+        ...plainPrice.columns,
+        {
+          ...plainPrice.columns[1],
+          column_name: "meta",
+          column_type: "longtext",
+          python_type: "Record<string, unknown>",
+          is_unique: false,
+          is_nullable: true,
+          sort: 9,
+        },
+      ],
+    };
+    const files = renderModule(input, { now: NOW, existingTables: new Set() });
+    expect(contentOf(files, "backend/src/modules/module_plain/price/price.schema.ts")).toContain(
+      "meta: z.preprocess(jsonText, z.unknown())",
+    );
+    expect(contentOf(files, "backend/db/generated/plain_price.ts")).toContain("meta: k.json<unknown>(),");
+  });
+
   test("the create body requires NOT NULL columns without a default, and never server-managed ones", () => {
     const schema = contentOf(
       renderModule(shopOrder, { now: NOW }),
@@ -135,7 +171,11 @@ describe("what the module declares", () => {
 });
 
 describe("the files parse", () => {
-  const all = [...renderModule(genDemo01, { now: NOW }), ...renderModule(shopOrder, { now: NOW })];
+  const all = [
+    ...renderModule(genDemo01, { now: NOW }),
+    ...renderModule(shopOrder, { now: NOW }),
+    ...renderModule(plainPrice, { now: NOW }),
+  ];
 
   test("every TypeScript file (backend and the SPA's api module) has no syntax error", () => {
     const ts = all.filter((f) => f.path.endsWith(".ts"));
@@ -146,7 +186,7 @@ describe("the files parse", () => {
 
   test("the SPA pages compile with the Vue SFC compiler, their <script setup lang=ts> parses", () => {
     const pages = all.filter((f) => f.path.endsWith(".vue"));
-    expect(pages.length).toBe(3);
+    expect(pages.length).toBe(4);
     for (const f of pages) {
       const { descriptor, errors } = parse(f.content, { filename: f.path });
       expect({ path: f.path, errors: errors.map(String) }).toEqual({ path: f.path, errors: [] });

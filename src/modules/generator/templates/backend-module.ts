@@ -486,11 +486,11 @@ ${
     : "export const scopeOf = async (_deps: AppDeps, _p: Principal): Promise<SQL | undefined> => undefined;"
 }
 
-function filterOf(deps: AppDeps, q: ${n.Filter}, scope: SQL | undefined) {
+function filterOf(${filterLines.length ? "deps" : "_deps"}: AppDeps, ${filterLines.length ? "q" : "_q"}: ${n.Filter}, scope: SQL | undefined) {
   ${filterLines.length ? `const t = ${t};\n  return allOf(\n    scope,\n${filterLines.join("\n")}\n  );` : "return allOf(scope);"}
 }
 
-async function toOut(deps: AppDeps, rows: repo.${n.Row}[]): Promise<${n.Out}[]> {
+${signature("async function toOut", [`${m.has.audit ? "deps" : "_deps"}: AppDeps`, `rows: repo.${n.Row}[]`], `: Promise<${n.Out}[]> {`)}
   ${m.has.audit ? "const withUsers = await withAuditUsers(deps.db, rows);\n  return withUsers.map((r) => ({" : "return rows.map((r) => ({"}
 ${outLines.join("\n")}
   }));
@@ -500,7 +500,7 @@ const one = async (deps: AppDeps, id: number) => (await toOut(deps, [(await repo
 
 ${signature(`export async function list${m.pascal}`, ["deps: AppDeps", "p: Principal", `q: ${n.Filter} & PageQuery`], `: Promise<Page<${n.Out}>> {`)}
   const where = filterOf(deps, q, await scopeOf(deps, p));
-  const orderBy = orderByOf(${t}, q.order_by);
+  const orderBy = orderByOf(${t}, q.order_by${m.has.updatedTime ? "" : ` ?? '${JSON.stringify([{ [m.pk.name]: "desc" }])}'`});
   const { rows, total } = await repo.selectPage${m.pascal}(deps.db, where, orderBy, q);
   return pageOf(await toOut(deps, rows), total, q);
 }

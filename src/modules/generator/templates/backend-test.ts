@@ -1,3 +1,4 @@
+import { fits } from "./format";
 import type { ColumnModel, TableModel } from "./model";
 
 /*
@@ -46,6 +47,9 @@ export function renderModuleTest(m: TableModel): string {
   const ddlTables = [...(m.parent ? [m.parent.model] : []), m, ...(m.child ? [m.child.model] : [])].filter(
     (x) => x.generated,
   );
+  const ddlHead = `for (const ddl of [${ddlTables.map((x) => `${x.tableFactory}Ddl`).join(", ")}])`;
+  const ddlRun = "await t.deps.db.raw.run(ddl[t.deps.db.dialect]);";
+  const ddlLoop = fits(`${ddlHead} ${ddlRun}`, 2) ? `${ddlHead} ${ddlRun}` : `${ddlHead}\n    ${ddlRun}`;
   const parent = m.parent;
   const fields = m.columns.filter(
     (c) => c.insert && !(parent && c.name === parent.fk.name) && (!c.nullable || c.kind !== "json"),
@@ -109,7 +113,7 @@ beforeAll(async () => {
 ${
   ddlTables.length
     ? `  // generated tables are not in the migrations: a fresh test database needs them created
-  for (const ddl of [${ddlTables.map((x) => `${x.tableFactory}Ddl`).join(", ")}])\n    await t.deps.db.raw.run(ddl[t.deps.db.dialect]);\n`
+  ${ddlLoop}\n`
     : ""
 }  admin = client(t, await authHeaders(t, "admin"));
   // the button menus POST /generator/gencode/output creates, so that roles can hold the permissions

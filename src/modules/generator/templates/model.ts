@@ -201,9 +201,14 @@ const MANAGED_KIND: Record<string, ColumnKind> = {
   deleted_id: "int",
 };
 
+/** `python_type` values meaning JSON: upstream's Python names and the TypeScript ones our import writes. */
+const JSON_HINTS = new Set(["dict", "list", "Record<string, unknown>", "unknown[]"]);
+
 function columnModel(c: GenColumnInput): ColumnModel {
   const name = c.column_name.trim();
   let { kind, length } = kindOf(c.column_type || "text", name);
+  // MariaDB reports JSON columns as LONGTEXT; the import's type hint still says JSON
+  if ((kind === "text" || kind === "longtext") && JSON_HINTS.has((c.python_type ?? "").trim())) kind = "json";
   if (MANAGED_KIND[name] && !c.is_pk) {
     kind = MANAGED_KIND[name];
     length = name === "uuid" ? 64 : name === "status" ? 10 : null;
