@@ -45,6 +45,14 @@ if (problem) {
         },
       });
       expect(created.body).toMatchObject({ code: 0, data: true });
+      // the SPA's designer writes MySQL: read with MySQL's grammar, run on libSQL
+      const designer = await api("POST", "/generator/gencode/create", {
+        token,
+        json: {
+          sql: "CREATE TABLE `edge_item` (`id` INT NOT NULL AUTO_INCREMENT COMMENT '主键', `title` VARCHAR(64) DEFAULT NULL, PRIMARY KEY (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COMMENT='明细';",
+        },
+      });
+      expect(designer.body).toMatchObject({ code: 0, data: true });
       const imported = await api("POST", "/generator/gencode/import", { token, json: ["edge_order"] });
       expect(imported.body).toMatchObject({ code: 0 });
       const list = await api("GET", "/generator/gencode/list?table_name=edge_order", { token });

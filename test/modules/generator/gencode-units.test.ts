@@ -117,6 +117,11 @@ describe("DDL allow-list (both dialects)", () => {
     expect((await planDdl("mysql", sql)).statements[0]).toContain("ON UPDATE CURRENT_TIMESTAMP");
     expect((await planDdl("sqlite", sql)).statements[0]).not.toContain("ON UPDATE");
     expect((await planDdl("mysql", "CREATE TABLE a (id int) ENGINE=InnoDB")).tables).toEqual(["a"]);
+    const designer = await planDdl(
+      "sqlite",
+      "CREATE TABLE `a` (`id` INT NOT NULL AUTO_INCREMENT COMMENT 'k', PRIMARY KEY (`id`)) ENGINE=InnoDB COMMENT='t'",
+    );
+    expect(designer.statements).toEqual(['CREATE TABLE "a" ("id" INTEGER NOT NULL PRIMARY KEY)']);
   });
 
   test("SQLite: a foreign key ALTER on a table created elsewhere is refused (no ADD CONSTRAINT there)", async () => {

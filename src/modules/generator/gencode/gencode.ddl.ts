@@ -66,12 +66,12 @@ async function parserFor(dialect: Dialect): Promise<SqlParser> {
  * designer writes: backticks, AUTO_INCREMENT, ENGINE=…) is read with MySQL's grammar and then
  * rendered for SQLite.
  */
-async function parse(dialect: Dialect, text: string): Promise<{ ast: Node; source: Dialect }> {
+async function parse(dialect: Dialect, text: string): Promise<Node> {
   const attempts: Dialect[] = dialect === "mysql" ? ["mysql"] : ["sqlite", "mysql"];
   let first: unknown;
   for (const source of attempts) {
     try {
-      return { ast: (await parserFor(source)).astify(text), source };
+      return (await parserFor(source)).astify(text);
     } catch (err) {
       first ??= err;
     }
@@ -147,7 +147,7 @@ function tableRefOf(node: Node): { db: string | null; table: string } {
   return { db: ref?.db ?? null, table: nameOf(ref?.table ?? "") };
 }
 
-function checkCreateTable(stmt: Node, source: Dialect): string {
+function checkCreateTable(stmt: Node): string {
   if (!Array.isArray(stmt.table) || stmt.table.length !== 1) throw fail(MSG_OTHER);
   const { db, table } = tableRefOf(stmt.table);
   if (db) throw fail(`表名不能指定数据库或模式: ${db}.${table}`);
@@ -176,9 +176,8 @@ function checkCreateTable(stmt: Node, source: Dialect): string {
   }
   for (const option of stmt.table_options ?? []) {
     const keyword = String(option.keyword ?? "").toLowerCase();
-    // SQLite keeps no comments: a MySQL-style COMMENT is dropped there (see adaptForSqlite).
-    const allowed = source === "sqlite" ? keyword === "comment" : TABLE_OPTIONS.has(keyword);
-    if (!allowed) throw fail(`不允许的表选项: ${keyword}`);
+    // On SQLite these MySQL options are dropped (see adaptForSqlite); the same list is checked.
+    if (!TABLE_OPTIONS.has(keyword)) throw fail(`不允许的表选项: ${keyword}`);
     if (keyword === "engine" && !ENGINES.has(String(nameOf(option.value)).toUpperCase()))
       throw fail(`不允许的存储引擎: ${nameOf(option.value)}（可用 InnoDB、MyISAM、Aria）`);
   }
@@ -265,7 +264,7 @@ export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
   if (!text) throw fail("SQL语句不能为空");
   if (text.length > MAX_SQL_CHARS) throw fail(`SQL语句过长（最多 ${MAX_SQL_CHARS} 个字符）`);
   const parser = await parserFor(dialect);
-  const { ast: parsed, source } = await parse(dialect, text);
+  const parsed = await parse(dialect, text);
   const statements: Node[] = (Array.isArray(parsed) ? parsed : [parsed]).filter(Boolean);
   const kindOf = (s: Node) => String(s.type ?? "").toLowerCase();
   if (statements.some((s) => FORBIDDEN.has(kindOf(s)))) throw fail(MSG_FORBIDDEN);
@@ -280,7 +279,7 @@ export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
   for (const stmt of statements) {
     const kind = kindOf(stmt);
     if (kind === "create" && String(stmt.keyword).toLowerCase() === "table") {
-      const table = checkCreateTable(stmt, source);
+      const table = checkCreateTable(stmt);
       if (createByTable.has(table)) throw fail(`表 ${table} 重复定义`);
       tables.push(table);
       createByTable.set(table, stmt);
