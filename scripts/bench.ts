@@ -387,8 +387,8 @@ interface Server {
   password: string;
   /** Lines the server printed (when started with `capture`). */
   output: string[];
-  /** Round trips so far through the edge profile's delaying proxies (database, cache). */
-  trips?: () => { db: number; cache: number };
+  /** Round trips (and requests) so far through the edge profile's delaying proxies. */
+  trips?: () => { db: number; cache: number; dbRequests: number; cacheRequests: number };
   stop(): Promise<void>;
 }
 
@@ -494,22 +494,42 @@ async function scratchDatabase(kind: "sqlite" | "mysql", dir: string, mysqlServe
 
 /* ---------- a TCP proxy that adds latency (the edge profile) ---------- */
 
-/** Forwards TCP to `target`, holding every chunk from the client for `delayMs`: +delay per round trip. */
+/**
+ * Forwards TCP to `target`, holding every chunk from the client for `delayMs`: +delay per round
+ * trip. Counts `requests` (a pause before a client's next chunk starts a new one) and `trips`:
+ * sequential round trips, where requests in flight together (on several connections) are one.
+ */
 function delayingProxy(
   target: { host: string; port: number },
   delayMs: number,
-): Promise<NetServer & { trips: number }> {
+): Promise<NetServer & { trips: number; requests: number }> {
+  let inFlight = 0;
   const server = createServer((client: Socket) => {
     const upstream = connect(target.port, target.host);
     let last = 0;
+    let waiting = false;
     client.on("data", (chunk) => {
-      // a request's chunks arrive together; a pause before the next one starts a new trip
-      if (performance.now() - last > 2) proxy.trips++;
+      // a request's chunks arrive together; a pause before the next one starts a new request
+      if (performance.now() - last > 2 && !waiting) {
+        proxy.requests++;
+        if (inFlight === 0) proxy.trips++;
+        inFlight++;
+        waiting = true;
+      }
       last = performance.now();
       setTimeout(() => upstream.write(chunk), delayMs);
     });
-    upstream.on("data", (chunk) => client.write(chunk));
+    const answered = () => {
+      if (!waiting) return;
+      waiting = false;
+      inFlight--;
+    };
+    upstream.on("data", (chunk) => {
+      answered();
+      client.write(chunk);
+    });
     const close = () => {
+      answered();
       client.destroy();
       upstream.destroy();
     };
@@ -518,7 +538,7 @@ function delayingProxy(
     client.on("error", close);
     upstream.on("error", close);
   });
-  const proxy = Object.assign(server, { trips: 0 });
+  const proxy = Object.assign(server, { trips: 0, requests: 0 });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(proxy)));
 }
 
@@ -558,6 +578,18 @@ interface Scenario {
 }
 
 const USER_LIST = "/api/v1/system/user/list";
+
+/** "(1 db + 2 cache round trips; 1 + 3 requests)" between two readings of `Server.trips`. */
+function tripsNote(
+  before: ReturnType<NonNullable<Server["trips"]>> | undefined,
+  after: typeof before,
+): string {
+  if (!before || !after) return "";
+  return (
+    ` (${after.db - before.db} db + ${after.cache - before.cache} cache round trips;` +
+    ` ${after.dbRequests - before.dbRequests} + ${after.cacheRequests - before.cacheRequests} requests)`
+  );
+}
 const LOG_LIST = "/api/v1/system/log/list";
 const auth = (s: Server) => ({ Authorization: `Bearer ${s.token}` });
 const ms = (v: number) => `${v.toFixed(1)} ms`;
@@ -655,7 +687,12 @@ const edgeSetup: Setup = {
       UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${portOf(cacheDelay)}`,
       UPSTASH_REDIS_REST_TOKEN: upstashToken,
     });
-    server.trips = () => ({ db: dbDelay.trips, cache: cacheDelay.trips });
+    server.trips = () => ({
+      db: dbDelay.trips,
+      cache: cacheDelay.trips,
+      dbRequests: dbDelay.requests,
+      cacheRequests: cacheDelay.requests,
+    });
     const stop = server.stop;
     server.stop = async () => {
       await stop();
@@ -1013,10 +1050,7 @@ export const scenarios: Scenario[] = [
       const before = s.trips?.();
       await serial(1, get(s, path));
       const after = s.trips?.();
-      const trips =
-        before && after
-          ? ` (${after.db - before.db} db + ${after.cache - before.cache} cache round trips)`
-          : "";
+      const trips = tripsNote(before, after);
       return { ...r, measured: r.measured + trips };
     },
   },
@@ -1029,10 +1063,7 @@ export const scenarios: Scenario[] = [
       const before = s.trips?.();
       await serial(1, () => loginRequest(s));
       const after = s.trips?.();
-      const trips =
-        before && after
-          ? ` (${after.db - before.db} db + ${after.cache - before.cache} cache round trips)`
-          : "";
+      const trips = tripsNote(before, after);
       return { measured: `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}${trips}`, ok: r.p50 <= 150 && r.errors === 0 };
     },
   },
