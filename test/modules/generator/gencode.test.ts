@@ -188,14 +188,14 @@ describe("/generator/gencode", () => {
       expect(await body(missing)).toMatchObject({ code: -1, msg: "业务表不存在" });
     });
 
-    test("update: partial, slugs normalised, master–detail and parent menu checked", async () => {
+    test("update: partial, slugs folded, master–detail and parent menu checked", async () => {
       const detail = (await body(await admin.get(`${BASE}/detail/${demoId}`))).data;
       const nameCol = detail.columns.find((c: { column_name: string }) => c.column_name === "name");
       const res = await admin.put(`${BASE}/update/${demoId}`, {
         table_name: "gen_demo01",
-        package_name: "Shop Admin!",
-        module_name: "module_Order-List",
-        business_name: "/a b//c/",
+        package_name: "Shop_Admin",
+        module_name: "module_Order_List",
+        business_name: "a_B/c",
         function_name: "  示例01  ",
         columns: [
           { ...nameCol, html_type: "select", dict_type: "sys_normal_disable" },
@@ -607,19 +607,26 @@ describe("/generator/gencode", () => {
         const res = await admin.post(`${BASE}/output/${name}`);
         expect(res.status).toBe(404);
       }
-      // a traversal in the stored names is slugged away by update
-      await admin.put(`${BASE}/update/${demoId}`, {
-        table_name: "gen_demo01",
-        package_name: "../../etc",
-        module_name: "../x",
-      });
+      // package, module and business names that are not slugs are refused, not stored
+      const cases: [Record<string, string>, string][] = [
+        [{ package_name: "../../etc" }, "包名只能包含字母、数字和下划线"],
+        [{ package_name: "shop admin" }, "包名只能包含字母、数字和下划线"],
+        [{ module_name: "../x" }, "模块名只能包含字母、数字和下划线"],
+        [{ module_name: "a/b" }, "模块名只能包含字母、数字和下划线"],
+        [{ business_name: "a/../b" }, "业务名只能包含字母、数字、下划线"],
+        [{ business_name: "a;rm -rf" }, "业务名只能包含字母、数字、下划线"],
+      ];
+      for (const [names, msg] of cases) {
+        const res = await admin.put(`${BASE}/update/${demoId}`, { table_name: "gen_demo01", ...names });
+        const got = (await body(res)).msg;
+        expect({ names, status: res.status, ok: got.startsWith(msg) }).toEqual({
+          names,
+          status: 422,
+          ok: true,
+        });
+      }
       const d = (await body(await admin.get(`${BASE}/detail/${demoId}`))).data;
-      expect(d).toMatchObject({ package_name: "module_etc", module_name: "x" });
-      await admin.put(`${BASE}/update/${demoId}`, {
-        table_name: "gen_demo01",
-        package_name: "demo01",
-        module_name: "demo01",
-      });
+      expect(d).toMatchObject({ package_name: "module_demo01", module_name: "demo01" });
     });
 
     test("with GENERATOR_SPA_DIR the SPA's two files go there too", async () => {

@@ -136,9 +136,29 @@ export const genTableUpdate = z
     class_name: trimmedOrNull(100, "实体类名称"),
     function_name: trimmedOrNull(100, "功能名称"),
     description: trimmedOrNull(255, "备注"),
-    package_name: z.string().max(100).nullable().optional(),
-    module_name: z.string().max(100).nullable().optional(),
-    business_name: z.string().max(100).nullable().optional(),
+    // Slugs: they become folders and permission strings. Case is folded and `module_` added by the
+    // service; anything else (spaces, `-`, `.`, `/`, `..`) is refused rather than rewritten.
+    package_name: z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^[A-Za-z0-9_]*$/, "包名只能包含字母、数字和下划线（如 module_shop）")
+      .nullable()
+      .optional(),
+    module_name: z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^[A-Za-z0-9_]*$/, "模块名只能包含字母、数字和下划线（如 order）")
+      .nullable()
+      .optional(),
+    business_name: z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^[A-Za-z0-9_]*(\/[A-Za-z0-9_]+)*$/, "业务名只能包含字母、数字、下划线，多段时用 / 分隔")
+      .nullable()
+      .optional(),
     sub_table_name: optionalIdentifier("子表表名", 64),
     sub_table_fk_name: optionalIdentifier("子表外键列", 64),
     parent_menu_id: z.number().int().nullable().optional(),
