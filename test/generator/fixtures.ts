@@ -202,3 +202,30 @@ export function plainDdl(dialect: "sqlite" | "mysql"): string {
   on_sale BOOLEAN
 )`;
 }
+
+/** gen_demo (hand-written, one column of each kind) as SQLite's catalogue reports it: INTEGER and TEXT. */
+export const genDemoSqlite: GenTableInput = {
+  table_name: "gen_demo",
+  table_comment: "示例表",
+  class_name: "GenDemo",
+  package_name: "module_demo",
+  module_name: "demo",
+  business_name: "gen_demo",
+  function_name: "示例",
+  columns: withBase((s) => [
+    col("name", "TEXT", s, { is_nullable: false, column_comment: "名称" }),
+    col("a", "INTEGER", s + 1, { column_comment: "整数" }),
+    col("b", "INTEGER", s + 2, { column_comment: "大整数" }),
+    col("c", "REAL", s + 3, { column_comment: "浮点数" }),
+    col("d", "INTEGER", s + 4, { is_nullable: false, column_default: "1", column_comment: "布尔" }),
+    col("e", "TEXT", s + 5, { column_comment: "日期" }),
+    col("f", "TEXT", s + 6, { column_comment: "时间" }),
+    col("g", "TEXT", s + 7, { column_comment: "日期时间" }),
+    col("h", "TEXT", s + 8, { column_comment: "长文本" }),
+    col("i", "TEXT", s + 9, { column_comment: "元数据", is_query: false, query_type: null }),
+  ]).map((c) =>
+    c.column_type === "DATETIME" || c.column_type === "BOOLEAN"
+      ? { ...c, column_type: c.column_name === "is_deleted" ? "INTEGER" : "TEXT" }
+      : c,
+  ),
+};

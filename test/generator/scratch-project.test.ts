@@ -8,11 +8,11 @@ import { renderFiles } from "@/modules/generator/gencode/gencode.render";
 import { mergeRegistry, renderModule } from "@/modules/generator/templates";
 import { body, createTestApp } from "../support/app";
 import { authHeaders, client } from "../support/auth";
-import { genDemo01, plainDdl, plainPrice, shopDdl, shopOrder } from "./fixtures";
+import { genDemo01, genDemoSqlite, plainDdl, plainPrice, shopDdl, shopOrder } from "./fixtures";
 
 /*
  * Issue 11's "done when": a copy of this project (its committed tree, node_modules linked) gets the
- * generated modules of gen_demo01 (a hand-written table), of a master–detail pair created from DDL
+ * generated modules of gen_demo01 and gen_demo (hand-written tables), of a master–detail pair created from DDL
  * and of a plain table without FastapiAdmin's mixin columns. In the copy, tsc, biome and the
  * generated tests pass, a server started from it answers the generated endpoints behind their
  * generated permissions, and the route walk covers them. Once the gencode API renders with the
@@ -45,7 +45,7 @@ function run(cmd: string[], env: Record<string, string> = {}): Promise<{ code: n
 
 /** The generated files, written by the renderer with the registries merged as the output endpoint does. */
 async function writeWithRenderer() {
-  for (const input of [genDemo01, shopOrder, plainPrice]) {
+  for (const input of [genDemo01, genDemoSqlite, shopOrder, plainPrice]) {
     for (const f of renderModule(input)) {
       if (!f.path.startsWith("backend/")) continue;
       const path = join(dir, f.path.slice("backend/".length));
@@ -73,7 +73,13 @@ async function writeThroughApi() {
     const ddl = [...shopDdl(t.deps.db.dialect), plainDdl(t.deps.db.dialect)];
     await expectOk(admin.post(`${BASE}/create`, { sql: `${ddl.join(";\n")};` }), "create");
     await expectOk(
-      admin.post(`${BASE}/import`, ["gen_demo01", "shop_order", "shop_order_item", "plain_price"]),
+      admin.post(`${BASE}/import`, [
+        "gen_demo01",
+        "gen_demo",
+        "shop_order",
+        "shop_order_item",
+        "plain_price",
+      ]),
       "import",
     );
     const list = await expectOk(admin.get(`${BASE}/list?page_no=1&page_size=100`), "list");
@@ -115,7 +121,8 @@ async function writeThroughApi() {
       module_name: "price",
       function_name: "价目",
     });
-    for (const name of ["gen_demo01", "shop_order", "plain_price"]) {
+    await configure("gen_demo", { package_name: "module_demo", module_name: "demo", function_name: "示例" });
+    for (const name of ["gen_demo01", "gen_demo", "shop_order", "plain_price"]) {
       const res = await admin.post(`${BASE}/output/${name}`);
       const b = await body(res);
       if (res.status !== 200) throw new Error(`output ${name}: ${res.status} ${b.msg}`);
@@ -136,7 +143,7 @@ beforeAll(async () => {
   if (mode === "api") await writeThroughApi();
   else await writeWithRenderer();
   // the backend files of both configs (the API was given the fixtures' package and module names)
-  written = [genDemo01, shopOrder, plainPrice].flatMap((input) =>
+  written = [genDemo01, genDemoSqlite, shopOrder, plainPrice].flatMap((input) =>
     renderModule(input)
       .filter((f) => f.path.startsWith("backend/"))
       .map((f) => f.path.slice("backend/".length)),
@@ -176,7 +183,7 @@ describe(`scratch project (${mysqlUrl ? "MariaDB" : "libSQL"})`, () => {
   test(
     "the generated tests pass in the copy",
     async () => {
-      expect(generatedTests().length).toBe(4);
+      expect(generatedTests().length).toBe(5);
       const { code, out } = await run([
         "bun",
         "test",

@@ -3,7 +3,7 @@ import { compileScript, compileTemplate, parse } from "@vue/compiler-sfc";
 import ts from "typescript";
 import { mergeRegistry, RenderError, renderModule } from "@/modules/generator/templates";
 import { handWrittenTables } from "@/modules/generator/templates/index";
-import { genDemo01, plainPrice, shopItem, shopOrder } from "../../generator/fixtures";
+import { genDemo01, genDemoSqlite, plainPrice, shopItem, shopOrder } from "../../generator/fixtures";
 
 /* The code generator's templates (issue 11 item 3): what a table config renders, and that it parses. */
 
@@ -129,6 +129,21 @@ describe("what the module declares", () => {
     expect(schema).toContain("valid_from: timeRangeQuery,");
   });
 
+  test("a hand-written table's columns take their kinds from db/tables.ts (SQLite reports INTEGER/TEXT)", () => {
+    const files = renderModule(genDemoSqlite, { now: NOW });
+    const schema = contentOf(files, "backend/src/modules/module_demo/demo/demo.schema.ts");
+    expect(schema).toContain("d: z.preprocess(boolish, z.boolean().optional())");
+    expect(schema).toContain("c: z.preprocess(numeric, z.number().nullable().optional())");
+    expect(schema).toContain("i: z.preprocess(jsonText, z.unknown())");
+    expect(schema).toMatch(/g: z[\s\S]*?dateTimeText\("日期时间"\)/);
+    expect(() =>
+      renderModule({
+        ...genDemoSqlite,
+        columns: [...genDemoSqlite.columns, { ...genDemoSqlite.columns[8], column_name: "zz" }],
+      }),
+    ).toThrow("字段 zz 不在 db/tables.ts 的定义中");
+  });
+
   test("a LONGTEXT column typed as JSON by the config (MariaDB's JSON) is a JSON field", () => {
     const input = {
       ...plainPrice,
@@ -175,6 +190,7 @@ describe("the files parse", () => {
     ...renderModule(genDemo01, { now: NOW }),
     ...renderModule(shopOrder, { now: NOW }),
     ...renderModule(plainPrice, { now: NOW }),
+    ...renderModule(genDemoSqlite, { now: NOW }),
   ];
 
   test("every TypeScript file (backend and the SPA's api module) has no syntax error", () => {
@@ -186,7 +202,7 @@ describe("the files parse", () => {
 
   test("the SPA pages compile with the Vue SFC compiler, their <script setup lang=ts> parses", () => {
     const pages = all.filter((f) => f.path.endsWith(".vue"));
-    expect(pages.length).toBe(4);
+    expect(pages.length).toBe(5);
     for (const f of pages) {
       const { descriptor, errors } = parse(f.content, { filename: f.path });
       expect({ path: f.path, errors: errors.map(String) }).toEqual({ path: f.path, errors: [] });

@@ -420,7 +420,12 @@ export function renderService(m: TableModel): string {
     )
     .join("\n");
   const editLines = edits
-    .map((c) => `  if (input${c.prop} !== undefined) values${c.prop} = input${c.prop};`)
+    .map((c) => {
+      // a JSON body value is `unknown`; the column may declare its shape
+      const value = c.kind === "json" ? `input${c.prop} as repo.${n.Insert}[${q(c.name)}]` : `input${c.prop}`;
+      const line = `  if (input${c.prop} !== undefined) values${c.prop} = ${value};`;
+      return fits(line) ? line : `  if (input${c.prop} !== undefined)\n    values${c.prop} = ${value};`;
+    })
     .join("\n");
 
   const imports: [string, string][] = [

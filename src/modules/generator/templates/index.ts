@@ -6,7 +6,7 @@ import { renderTableDefinition, renderTableRegistry } from "./backend-db";
 import { renderExcel, renderRepo, renderRoutes, renderSchema, renderService } from "./backend-module";
 import { renderModuleTest } from "./backend-test";
 import { renderApi, renderPage } from "./frontend";
-import { buildModels, type TableModel } from "./model";
+import { buildModels, RenderError, type TableModel } from "./model";
 import { MODULE_REGISTRY_PATH, renderModuleRegistry, TABLE_REGISTRY_PATH } from "./registry";
 import type { GeneratedFile, GenTableInput, RenderOptions } from "./types";
 
@@ -18,6 +18,35 @@ export type { GenColumnInput, GeneratedFile, GeneratedFiles, GenTableInput, Rend
 export function handWrittenTables(): Set<string> {
   const generated = new Set(Object.keys(generatedTables(createSqliteKit())));
   return new Set(Object.keys(tables).filter((name) => !generated.has(name)));
+}
+
+interface DefinedColumn {
+  dataType: string;
+  columnType: string;
+  notNull: boolean;
+}
+
+/**
+ * A hand-written table's module uses db/tables.ts's columns, so their kinds and nullability come
+ * from that definition: introspection cannot tell SQLite's booleans, JSON and datetimes (all
+ * INTEGER or TEXT there) from plain numbers and text.
+ */
+function alignWithDefinition(m: TableModel) {
+  const def = (tables as unknown as Record<string, Record<string, unknown>>)[m.tableName];
+  for (const c of m.columns) {
+    const col = def[c.name] as DefinedColumn | undefined;
+    if (!col || typeof col !== "object" || !("dataType" in col)) {
+      throw new RenderError(`无法为表 ${m.tableName} 生成代码：字段 ${c.name} 不在 db/tables.ts 的定义中`);
+    }
+    c.nullable = c.pk ? false : !col.notNull;
+    if (col.dataType === "boolean") c.kind = "bool";
+    else if (col.dataType === "json") c.kind = "json";
+    else if (col.dataType === "number")
+      c.kind = /Real|Double|Float/.test(col.columnType) ? "float" : c.kind === "bigint" ? "bigint" : "int";
+    else if (col.dataType === "custom") c.kind = c.kind === "date" || c.kind === "time" ? c.kind : "datetime";
+    else if (["int", "bigint", "float", "bool", "json"].includes(c.kind)) c.kind = "text";
+    if (c.kind !== "str") c.length = null;
+  }
 }
 
 /** The output paths of one table's module (the files `renderModule` writes for it). */
@@ -45,7 +74,10 @@ export function renderModule(input: GenTableInput, options: RenderOptions = {}):
   const now = options.now ?? nowString();
   const existing = options.existingTables ?? handWrittenTables();
   const models = buildModels(input);
-  for (const m of models) m.generated = !existing.has(m.tableName);
+  for (const m of models) {
+    m.generated = !existing.has(m.tableName);
+    if (!m.generated && Object.hasOwn(tables, m.tableName)) alignWithDefinition(m);
+  }
   const files: GeneratedFile[] = [];
   const newTables: { table: string; factory: string }[] = [];
   for (const m of models) {
