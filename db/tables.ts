@@ -134,6 +134,13 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       fk(t, c, "sys_user", "set null", "cascade"),
     ]);
 
+  /**
+   * The owning tenant (issue 14): platform tenant 1 by default, so rows of an adopted
+   * FastapiAdmin database (which has no such column) stay the platform's.
+   */
+  const tenant = () => ({ tenant_id: k.int().notNull().default(1) });
+  const tenantExtras = (t: TableName) => [ix(t, "tenant_id")];
+
   const sys_tenant = k.table(
     "sys_tenant",
     {
@@ -157,9 +164,11 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       phone: k.str(11),
       email: k.str(64),
       parent_id: k.int(),
+      ...tenant(),
     },
     [
       ...modelExtras("sys_dept"),
+      ...tenantExtras("sys_dept"),
       uq("sys_dept", "code"),
       ix("sys_dept", "parent_id"),
       fk("sys_dept", "parent_id", "sys_dept", "set null", "cascade"),
@@ -211,8 +220,9 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       code: k.str(16).notNull(),
       order: k.int().notNull().default(999),
       data_scope: k.int().notNull().default(1),
+      ...tenant(),
     },
-    [...modelExtras("sys_role"), uq("sys_role", "code")],
+    [...modelExtras("sys_role"), ...tenantExtras("sys_role"), uq("sys_role", "code")],
   );
 
   /**
@@ -302,8 +312,9 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       name: k.str(64).notNull(),
       order: k.int().notNull().default(1),
       ...audit(),
+      ...tenant(),
     },
-    [...modelExtras("sys_position"), ...auditExtras("sys_position")],
+    [...modelExtras("sys_position"), ...tenantExtras("sys_position"), ...auditExtras("sys_position")],
   );
 
   /* Many-to-many links (§11.2, §11.4): composite primary key, both sides cascade. */
@@ -390,8 +401,9 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       notice_type: k.str(1).notNull(),
       notice_content: k.text(),
       ...audit(),
+      ...tenant(),
     },
-    [...modelExtras("sys_notice"), ...auditExtras("sys_notice")],
+    [...modelExtras("sys_notice"), ...tenantExtras("sys_notice"), ...auditExtras("sys_notice")],
   );
 
   const sys_log = k.table(
@@ -410,9 +422,11 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       response_json: k.longtext(),
       process_time: k.str(20),
       ...audit(),
+      ...tenant(),
     },
     [
       ...modelExtras("sys_log", "created_time"),
+      ...tenantExtras("sys_log"),
       ix("sys_log", "type"),
       listBy("sys_log", "type"),
       listBy("sys_log", "request_ip"),
@@ -562,8 +576,14 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       start_date: k.str(64),
       end_date: k.str(64),
       ...audit(),
+      ...tenant(),
     },
-    [...modelExtras("task_node"), uq("task_node", "code"), ...auditExtras("task_node")],
+    [
+      ...modelExtras("task_node"),
+      ...tenantExtras("task_node"),
+      uq("task_node", "code"),
+      ...auditExtras("task_node"),
+    ],
   );
 
   const task_workflow = k.table(
@@ -576,8 +596,14 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       nodes: k.json<Record<string, unknown>[] | null>(),
       edges: k.json<Record<string, unknown>[] | null>(),
       ...audit(),
+      ...tenant(),
     },
-    [...modelExtras("task_workflow"), uq("task_workflow", "code"), ...auditExtras("task_workflow")],
+    [
+      ...modelExtras("task_workflow"),
+      ...tenantExtras("task_workflow"),
+      uq("task_workflow", "code"),
+      ...auditExtras("task_workflow"),
+    ],
   );
 
   const task_workflow_node_type = k.table(
@@ -593,9 +619,11 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       sort_order: k.int().notNull().default(0),
       is_active: k.bool().notNull().default(true),
       ...audit(),
+      ...tenant(),
     },
     [
       ...modelExtras("task_workflow_node_type"),
+      ...tenantExtras("task_workflow_node_type"),
       uq("task_workflow_node_type", "code"),
       ...auditExtras("task_workflow_node_type"),
     ],

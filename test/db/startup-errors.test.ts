@@ -82,10 +82,11 @@ for (const dialect of dialects) {
         "0004_list_indexes",
         "0005_gencode",
         "0006_totp",
+        "0007_tenants",
       ]);
       expect(result.applied).toBe(0);
       const [row] = await db.raw.all("SELECT COUNT(*) AS n FROM __drizzle_migrations");
-      expect(Number(row.n)).toBe(7);
+      expect(Number(row.n)).toBe(8);
     }, 30_000);
   });
 }
