@@ -14,6 +14,8 @@ export interface Principal {
   status: string;
   is_superuser: boolean;
   dept_id: number | null;
+  /** the user's tenant (issue 14): every tenant-owned row the user reads or writes is this tenant's */
+  tenant_id: number;
   role_ids: number[];
   /** data_scope of each enabled role (1 self, 2 dept, 3 dept and below, 4 all, 5 custom) */
   scopes: number[];
@@ -85,6 +87,7 @@ async function queryPrincipal(db: Database, userId: number): Promise<Principal |
       status: sys_user.status,
       is_superuser: sys_user.is_superuser,
       dept_id: sys_user.dept_id,
+      tenant_id: sys_user.tenant_id,
     })
     .from(sys_user)
     .where(and(eq(sys_user.id, userId), eq(sys_user.is_deleted, false)))
