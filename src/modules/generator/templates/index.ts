@@ -5,6 +5,7 @@ import { nowString } from "@/core/http/datetime";
 import { renderTableDefinition, renderTableRegistry } from "./backend-db";
 import { renderExcel, renderRepo, renderRoutes, renderSchema, renderService } from "./backend-module";
 import { renderModuleTest } from "./backend-test";
+import { describedTables } from "./described-tables";
 import { renderApi, renderPage } from "./frontend";
 import { buildModels, RenderError, type TableModel } from "./model";
 import { MODULE_REGISTRY_PATH, renderModuleRegistry, TABLE_REGISTRY_PATH } from "./registry";
@@ -20,32 +21,25 @@ export function handWrittenTables(): Set<string> {
   return new Set(Object.keys(tables).filter((name) => !generated.has(name)));
 }
 
-interface DefinedColumn {
-  dataType: string;
-  columnType: string;
-  notNull: boolean;
-}
-
 /**
- * A hand-written table's module uses db/tables.ts's columns, so their kinds and nullability come
- * from that definition: introspection cannot tell SQLite's booleans, JSON and datetimes (all
- * INTEGER or TEXT there) from plain numbers and text.
+ * A hand-written table's module uses db/tables.ts's columns, so their kinds, lengths and
+ * nullability come from that definition: neither catalogue tells them faithfully (SQLite reports
+ * booleans, JSON and dates as INTEGER or TEXT, MariaDB reports JSON as LONGTEXT).
  */
 function alignWithDefinition(m: TableModel) {
-  const def = (tables as unknown as Record<string, Record<string, unknown>>)[m.tableName];
+  const def = describedTables()[m.tableName];
   for (const c of m.columns) {
-    const col = def[c.name] as DefinedColumn | undefined;
-    if (!col || typeof col !== "object" || !("dataType" in col)) {
+    const col = Object.hasOwn(def, c.name) ? def[c.name] : undefined;
+    if (!col)
       throw new RenderError(`无法为表 ${m.tableName} 生成代码：字段 ${c.name} 不在 db/tables.ts 的定义中`);
-    }
-    c.nullable = c.pk ? false : !col.notNull;
-    if (col.dataType === "boolean") c.kind = "bool";
-    else if (col.dataType === "json") c.kind = "json";
-    else if (col.dataType === "number")
-      c.kind = /Real|Double|Float/.test(col.columnType) ? "float" : c.kind === "bigint" ? "bigint" : "int";
-    else if (col.dataType === "custom") c.kind = c.kind === "date" || c.kind === "time" ? c.kind : "datetime";
-    else if (["int", "bigint", "float", "bool", "json"].includes(c.kind)) c.kind = "text";
-    if (c.kind !== "str") c.length = null;
+    if (c.pk) continue;
+    c.kind = col.kind;
+    c.length = col.length;
+    c.nullable = !col.notNull;
+    c.hasDefault ||= col.hasDefault;
+    if (c.query === "like" && c.kind !== "str" && c.kind !== "text" && c.kind !== "longtext") c.query = "eq";
+    if (c.query === "range" && c.kind !== "datetime" && c.kind !== "date") c.query = "eq";
+    if (c.query === "eq" && c.kind === "json") c.query = null;
   }
 }
 
@@ -76,7 +70,7 @@ export function renderModule(input: GenTableInput, options: RenderOptions = {}):
   const models = buildModels(input);
   for (const m of models) {
     m.generated = !existing.has(m.tableName);
-    if (!m.generated && Object.hasOwn(tables, m.tableName)) alignWithDefinition(m);
+    if (!m.generated && Object.hasOwn(describedTables(), m.tableName)) alignWithDefinition(m);
   }
   const files: GeneratedFile[] = [];
   const newTables: { table: string; factory: string }[] = [];
