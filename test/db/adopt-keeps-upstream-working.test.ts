@@ -3,19 +3,14 @@ import { createClient } from "@libsql/client";
 import { openDatabase } from "@/core/db/client";
 import { prepareDatabase } from "@/core/db/prepare";
 import { inspectSchema, listTables } from "@/core/db/schema-inspect";
-import {
-  fixture,
-  mysqlFixture,
-  type ScratchDatabase,
-  schemaDiff,
-  sqliteFixture,
-} from "./fastapiadmin-fixture";
+import { mysqlFixture, type ScratchDatabase, schemaDiff, sqliteFixture } from "./fastapiadmin-fixture";
 
 /*
  * Going back: after adoption the original must still work on the database. Its tables, columns,
  * keys and indexes are all still there (the adoption test checks that), and here its own writes
- * still go through: upstream's seed rows, written the way upstream writes them (positional
- * INSERTs of all its columns), load into a schema we adopted while it was empty.
+ * still go through: upstream's seed rows, written the way upstream writes them (INSERTs naming
+ * its columns, as SQLAlchemy does), load into a schema we adopted while it was empty. Positional
+ * INSERTs (a dump without --complete-insert) no longer fit the tables that gained tenant_id.
  */
 
 const dialects: ("sqlite" | "mysql")[] = process.env.TEST_MYSQL_URL ? ["sqlite", "mysql"] : ["sqlite"];
@@ -33,7 +28,28 @@ for (const dialect of dialects) {
       if (dialect === "mysql") {
         target = await mysqlFixture(process.env.TEST_MYSQL_URL!, { data: false });
         scratch.push(target);
-        loadUpstreamRows = () => target.exec(fixture("mysql-data.sql"));
+        const source = await mysqlFixture(process.env.TEST_MYSQL_URL!);
+        scratch.push(source);
+        loadUpstreamRows = async () => {
+          const from = new URL(source.url).pathname.slice(1);
+          const raw = await openDatabase({ url: source.url });
+          try {
+            const cols = await raw.raw.all(
+              "SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION",
+              [from],
+            );
+            const byTable = new Map<string, string[]>();
+            for (const r of cols)
+              byTable.set(String(r.t), [...(byTable.get(String(r.t)) ?? []), `\`${r.c}\``]);
+            const inserts = [...byTable].map(
+              ([t, c]) =>
+                `INSERT INTO \`${t}\` (${c.join(", ")}) SELECT ${c.join(", ")} FROM \`${from}\`.\`${t}\`;`,
+            );
+            await target.exec(`SET FOREIGN_KEY_CHECKS=0;\n${inserts.join("\n")}`);
+          } finally {
+            await raw.close();
+          }
+        };
       } else {
         // The original's schema, without its rows: the dump's CREATE statements replayed.
         const full = await sqliteFixture();
@@ -54,7 +70,9 @@ for (const dialect of dialects) {
             await c.execute(`ATTACH DATABASE '${full.url.slice("file:".length)}' AS upstream`);
             const tables = await c.execute("SELECT name FROM upstream.sqlite_master WHERE type = 'table'");
             for (const { name } of tables.rows) {
-              await c.execute(`INSERT INTO main."${name}" SELECT * FROM upstream."${name}"`);
+              const info = await c.execute(`PRAGMA upstream.table_info("${name}")`);
+              const cols = info.rows.map((r) => `"${r.name}"`).join(", ");
+              await c.execute(`INSERT INTO main."${name}" (${cols}) SELECT ${cols} FROM upstream."${name}"`);
             }
           } finally {
             c.close();

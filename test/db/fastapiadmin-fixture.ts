@@ -140,6 +140,18 @@ const LIST_INDEXES = [
  * Everything adopting the fixture adds, per dialect (the README's "Coming from FastapiAdmin"
  * lists the same): drizzle's history table and the indexes upstream lacks.
  */
+/** Tenant isolation (issue 14): tenant_id and its index on the tables that gained one. */
+const TENANT_COLUMNS = [
+  "sys_dept",
+  "sys_log",
+  "sys_notice",
+  "sys_position",
+  "sys_role",
+  "task_node",
+  "task_workflow",
+  "task_workflow_node_type",
+].flatMap((t) => [`column ${t}.tenant_id`, `index ${t}.ix_${t}_tenant_id (tenant_id)`]);
+
 export const ADOPTION_ADDITIONS: Record<"sqlite" | "mysql", string[]> = {
   sqlite: [
     "table __drizzle_migrations",
@@ -157,6 +169,7 @@ export const ADOPTION_ADDITIONS: Record<"sqlite" | "mysql", string[]> = {
     "index sys_user_roles.ix_sys_user_roles_role_id (role_id)",
     "index task_job.ix_task_job_status (status)",
     ...LIST_INDEXES,
+    ...TENANT_COLUMNS,
   ],
   mysql: [
     "table __drizzle_migrations",
@@ -169,6 +182,7 @@ export const ADOPTION_ADDITIONS: Record<"sqlite" | "mysql", string[]> = {
     "index sys_log.ix_sys_log_type (type)",
     "index task_job.ix_task_job_status (status)",
     ...LIST_INDEXES,
+    ...TENANT_COLUMNS,
   ],
 };
 

@@ -11,8 +11,8 @@ describe("a migration that fails at start", () => {
   test("names the step, the driver's code and message, and the statement (not its parameters)", async () => {
     const { db, drop } = await createTestDatabase({ seed: false });
     try {
-      // As if the last migration (0006, the second factor's tables) had never been recorded: the
-      // migrator runs it again and its first CREATE TABLE fails.
+      // As if the last migration (0007, the tenant columns) had never been recorded: the
+      // migrator runs it again and its first ALTER TABLE … ADD fails.
       await db.raw.run(
         "DELETE FROM __drizzle_migrations WHERE created_at = (SELECT m FROM (SELECT MAX(created_at) AS m FROM __drizzle_migrations) AS last)",
       );
@@ -25,13 +25,14 @@ describe("a migration that fails at start", () => {
       expect(e.step).toBe("migrate");
       if (db.dialect === "mysql") {
         expect(e.message).toMatch(
-          /^database migrate failed: ER_TABLE_EXISTS_ERROR \(errno 1050\): Table '\w+' already exists/,
+          /^database migrate failed: ER_DUP_FIELDNAME \(errno 1060\): Duplicate column name 'tenant_id'/,
         );
       } else {
-        expect(e.message).toMatch(/^database migrate failed: SQLITE_ERROR: .*already exists/);
+        expect(e.message).toMatch(/^database migrate failed: SQLITE_ERROR: duplicate column name: tenant_id/);
       }
       // mysql2 fails one statement (drizzle names it); libSQL fails the migration's batch
-      if (db.dialect === "mysql") expect(e.message).toContain("[statement: CREATE TABLE `sys_role_totp`");
+      if (db.dialect === "mysql")
+        expect(e.message).toContain("[statement: ALTER TABLE `sys_dept` ADD `tenant_id`");
       expect(e.message).not.toContain("params:");
     } finally {
       await drop();

@@ -342,7 +342,9 @@ export async function planAdoption(raw: RawSql, migrations: MigrationFile[]): Pr
       ? sameSet(t.primaryKey, columns) || t.indexes.some((i) => i.unique && sameSet(i.columns, columns))
       : startsWith(t.primaryKey, columns) || t.indexes.some((i) => startsWith(i.columns, columns));
     if (present) return;
-    if (!columns.every((c) => t.columns.has(c))) return; // reported as a missing column
+    const added = (c: string) => plan.addColumns.some((a) => a.table === table && a.column === c);
+    // a column missing and not being added is reported as such; one this plan adds gets its index
+    if (!columns.every((c) => t.columns.has(c) || added(c))) return;
     if (indexNameTaken(table, name)) {
       plan.problems.push(
         `${table}: an index named ${name} exists on other columns; rename or drop it so ours can be created`,
