@@ -41,8 +41,13 @@ export async function existingNoticeIds(db: Database, ids: number[], scope?: SQL
   return rows.map((r) => r.id);
 }
 
-/** Whether a live notice other than `exceptId` has this title (checked across all rows, not the caller's scope). */
-export async function titleTaken(db: Database, title: string, exceptId?: number): Promise<boolean> {
+/** Whether a live notice other than `exceptId` has this title (within `tenant`, not the caller's scope). */
+export async function titleTaken(
+  db: Database,
+  title: string,
+  exceptId?: number,
+  tenant?: SQL,
+): Promise<boolean> {
   const { sys_notice } = db.t;
   const [row] = await db.orm
     .select({ id: sys_notice.id })
@@ -52,6 +57,7 @@ export async function titleTaken(db: Database, title: string, exceptId?: number)
         eq(sys_notice.notice_title, title),
         notDeleted(sys_notice),
         exceptId === undefined ? undefined : ne(sys_notice.id, exceptId),
+        tenant,
       ),
     )
     .limit(1);

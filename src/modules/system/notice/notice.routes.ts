@@ -95,7 +95,9 @@ const availableRoute = guardedRoute("login", {
 
 export function noticeRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(availableRoute, async (c) => ok(c, await notices.availableNotices(deps, c.req.valid("query"))))
+    .openapi(availableRoute, async (c) =>
+      ok(c, await notices.availableNotices(deps, currentAuth(c).principal, c.req.valid("query"))),
+    )
     .openapi(detailRoute, async (c) =>
       ok(c, await notices.getNotice(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )

@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { dataScopeFilter } from "@/core/auth/data-scope";
+import { dataScopeFilter, ownedBy, tenantFilter } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
@@ -40,11 +40,12 @@ export async function listNotices(deps: AppDeps, principal: Principal, q: Notice
   return pageOf(await present(deps, rows), total, q);
 }
 
-/** Enabled notices for every signed-in user (the SPA's notice bell): no data scope, oldest first. */
-export async function availableNotices(deps: AppDeps, q: PageQuery) {
+/** Enabled notices of the caller's tenant for every signed-in user (the SPA's notice bell): no data scope, oldest first. */
+export async function availableNotices(deps: AppDeps, principal: Principal, q: PageQuery) {
   const { sys_notice } = deps.db.t;
   const orderBy = q.order_by ? orderByOf(sys_notice, q.order_by) : [asc(sys_notice.id)];
-  const { rows, total } = await repo.pageNotices(deps.db, eq(sys_notice.status, "0"), orderBy, q);
+  const where = allOf(eq(sys_notice.status, "0"), tenantFilter(sys_notice, principal));
+  const { rows, total } = await repo.pageNotices(deps.db, where, orderBy, q);
   return pageOf(await present(deps, rows), total, q);
 }
 
@@ -64,7 +65,9 @@ async function written(deps: AppDeps, id: number) {
 }
 
 export async function createNotice(deps: AppDeps, principal: Principal, input: NoticeInput) {
-  if (await repo.titleTaken(deps.db, input.notice_title)) throw conflict("创建失败，该公告通知已存在");
+  const inTenant = tenantFilter(deps.db.t.sys_notice, principal);
+  if (await repo.titleTaken(deps.db, input.notice_title, undefined, inTenant))
+    throw conflict("创建失败，该公告通知已存在");
   const id = await repo.insertNotice(deps.db, {
     notice_title: input.notice_title,
     notice_type: input.notice_type,
@@ -73,6 +76,7 @@ export async function createNotice(deps: AppDeps, principal: Principal, input: N
     description: input.description ?? null,
     created_id: principal.id,
     updated_id: principal.id,
+    ...ownedBy(principal),
   });
   return written(deps, id);
 }
@@ -80,7 +84,8 @@ export async function createNotice(deps: AppDeps, principal: Principal, input: N
 export async function updateNotice(deps: AppDeps, principal: Principal, id: number, input: NoticeInput) {
   const existing = await repo.findNotice(deps.db, id, await scopeOf(deps, principal));
   if (!existing) throw notFound("更新失败，该公告通知不存在");
-  if (await repo.titleTaken(deps.db, input.notice_title, id)) throw conflict("更新失败，公告通知标题重复");
+  if (await repo.titleTaken(deps.db, input.notice_title, id, tenantFilter(deps.db.t.sys_notice, principal)))
+    throw conflict("更新失败，公告通知标题重复");
   await repo.updateNotice(deps.db, id, {
     notice_title: input.notice_title,
     notice_type: input.notice_type,
