@@ -122,7 +122,12 @@ export function createSessionStore(
   }
 
   async function listOf(userId: number): Promise<Session[]> {
-    const sessions = await readMany(await cache.keys(userPrefix(userId)));
+    return sessionsAt(userId, await cache.keys(userPrefix(userId)));
+  }
+
+  /** The live sessions of `userId` stored under `keys`, newest first. */
+  async function sessionsAt(userId: number, keys: string[]): Promise<Session[]> {
+    const sessions = await readMany(keys);
     return sessions.filter((s): s is Session => s !== null && s.user_id === userId).sort(newestFirst);
   }
 
@@ -136,7 +141,12 @@ export function createSessionStore(
       const max = settings.MAX_SESSIONS_PER_USER;
       if (!max) return [];
       // Trimmed after writing, so concurrent logins each see the others and the newest `max` stay.
-      const extra = (await listOf(s.user_id)).slice(max).filter((o) => o.session_id !== s.session_id);
+      // Within the cap (the usual case) there is nothing to trim and the sessions are not read.
+      const keys = await cache.keys(userPrefix(s.user_id));
+      if (keys.length <= max) return [];
+      const extra = (await sessionsAt(s.user_id, keys))
+        .slice(max)
+        .filter((o) => o.session_id !== s.session_id);
       if (extra.length) await cache.del(...extra.map((o) => key(o.user_id, o.session_id)));
       return extra.map((o) => o.session_id);
     },
