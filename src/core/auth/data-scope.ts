@@ -1,5 +1,5 @@
-import { eq, inArray, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { and, type Column, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "@/core/db/database";
 import type { Principal } from "./principal";
 
@@ -21,6 +21,35 @@ export type ScopeStrategy =
   | { kind: "role"; id: SQLiteColumn };
 
 const NOTHING = sql`1 = 0`;
+
+/** The platform tenant (seeded with id 1): the owner of every row written before tenants existed. */
+export const PLATFORM_TENANT_ID = 1;
+
+/** The caller's tenant; a principal cached before tenants existed carries none: the platform's. */
+export const tenantOf = (p: Pick<Principal, "tenant_id">): number => p.tenant_id ?? PLATFORM_TENANT_ID;
+
+/** The `tenant_id` column of a table, or `undefined` for platform-wide tables (menus, dictionaries, …). */
+export function tenantColumnOf(table: SQLiteTable | unknown): SQLiteColumn | undefined {
+  const column = (table as Record<string, unknown> | null)?.tenant_id;
+  return column && typeof column === "object" && "columnType" in column
+    ? (column as SQLiteColumn)
+    : undefined;
+}
+
+/**
+ * `tenant_id = the caller's tenant` on a table that has the column, else `undefined`. Every
+ * caller, superusers included, is held to their own tenant: a tenant's superuser is a superuser
+ * inside that tenant only.
+ */
+export function tenantFilter(table: SQLiteTable | unknown, p: Pick<Principal, "tenant_id">): SQL | undefined {
+  const column = tenantColumnOf(table);
+  return column ? eq(column, tenantOf(p)) : undefined;
+}
+
+/** The values that stamp a new row of a tenant-owned table with the caller's tenant. */
+export const ownedBy = (p: Pick<Principal, "tenant_id">) => ({ tenant_id: tenantOf(p) });
+
+const tableOf = (column: SQLiteColumn): unknown => (column as unknown as Column).table;
 
 /** Departments whose rows the caller may see through scopes 2, 3 and 5 (one query at most). */
 export async function accessibleDeptIds(db: Database, p: Principal): Promise<number[]> {
@@ -96,15 +125,24 @@ export function descendantsOf(root: number, depts: { id: number; parent_id: numb
 }
 
 /**
- * The row filter for the caller on a table, or `undefined` when the caller sees every row
- * (superuser, or a role with "all data"). It fails closed: a caller that matches no rule sees
- * only their own rows (or nothing, where rows have no owner).
+ * The row filter for the caller on a table: the caller's tenant (on tables with `tenant_id`,
+ * found from the strategy's column) AND the data scope, or `undefined` when the caller sees every
+ * row (superuser, or a role with "all data", on a platform-wide table). The scope fails closed: a
+ * caller that matches no rule sees only their own rows (or nothing, where rows have no owner).
  */
 export async function dataScopeFilter(
   db: Database,
   p: Principal,
   strategy: ScopeStrategy,
 ): Promise<SQL | undefined> {
+  const column =
+    strategy.kind === "user" ? strategy.dept : strategy.kind === "creator" ? strategy.creator : strategy.id;
+  const tenant = tenantFilter(tableOf(column), p);
+  const scope = await scopeFilter(db, p, strategy);
+  return tenant && scope ? and(tenant, scope) : (tenant ?? scope);
+}
+
+async function scopeFilter(db: Database, p: Principal, strategy: ScopeStrategy): Promise<SQL | undefined> {
   if (p.is_superuser) return undefined;
   switch (strategy.kind) {
     case "menu":

@@ -13,6 +13,8 @@ export interface Session {
   browser: string | null;
   login_time: string | null;
   login_type: string | null;
+  /** the user's tenant (issue 14): the online list shows each tenant its own; absent: the platform's */
+  tenant_id?: number;
   /** epoch ms: the absolute lifetime counts from here */
   created_at: number;
   /** epoch ms of the last sliding refresh of the TTL */

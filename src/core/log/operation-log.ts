@@ -19,6 +19,8 @@ export interface LogEntry {
   /** "0" succeeded, "1" failed */
   outcome: "0" | "1";
   userId: number | null;
+  /** the tenant whose log holds the row (issue 14); absent or null: the platform's */
+  tenantId?: number | null;
 }
 
 /** Request and response bodies are kept to this many characters (the columns hold far more). */
@@ -95,6 +97,7 @@ export async function writeLog(
     status: entry.outcome,
     created_id: entry.userId,
     updated_id: entry.userId,
+    tenant_id: entry.tenantId ?? 1,
   };
   for (const [name, value] of Object.entries(row)) {
     if (typeof value === "string") row[name] = fitColumn(sys_log[name as keyof typeof sys_log], value);
@@ -152,6 +155,7 @@ export function operationLog(
     await next();
     if (c.get("skipOpLog")) return;
     const userId = c.get("auth")?.principal.id ?? null;
+    const tenantId = c.get("auth")?.principal.tenant_id ?? null;
     const contentType = c.res.headers.get("content-type") ?? "";
     const response = contentType.includes("application/json") ? await c.res.clone().text() : null;
     // the request's own logger, so a lost audit row is reported with its request id
@@ -167,6 +171,7 @@ export function operationLog(
       description: summaries(c.req.method, c.req.routePath) ?? "",
       outcome: c.res.status < 400 ? "0" : "1",
       userId,
+      tenantId,
     });
   };
 }

@@ -87,6 +87,7 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
   const started = performance.now();
   const lockout = createLockout(deps);
   let userId: number | null = null;
+  let tenantId: number | null = null;
   const record = (status: number, outcome: "0" | "1", msg: string) =>
     writeLog(deps, client, {
       type: LOG_TYPE.LOGIN,
@@ -99,6 +100,7 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
       description: "登录",
       outcome,
       userId,
+      tenantId,
     });
 
   try {
@@ -135,6 +137,7 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
       throw badRequest(BAD_CREDENTIALS);
     }
     userId = user.id;
+    tenantId = user.tenant_id;
     await attempt.succeeded(); // the password was right, whatever follows
     if (user.status !== "0") throw badRequest("用户已被停用");
 
@@ -154,6 +157,19 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
   }
 }
 
+/** The user's tenant; a disabled or deleted tenant signs nobody in (issue 14). */
+async function enabledTenantOf(deps: AppDeps, userId: number): Promise<number> {
+  const { sys_user, sys_tenant } = deps.db.t;
+  const [row] = await deps.db.orm
+    .select({ tenant_id: sys_user.tenant_id, status: sys_tenant.status, is_deleted: sys_tenant.is_deleted })
+    .from(sys_user)
+    .innerJoin(sys_tenant, eq(sys_tenant.id, sys_user.tenant_id))
+    .where(eq(sys_user.id, userId))
+    .limit(1);
+  if (row?.status !== "0" || row.is_deleted) throw badRequest("租户已被停用");
+  return row.tenant_id;
+}
+
 /**
  * Creates the server-side session and its token pair. `secondFactor`: what the session still owes
  * (null: nothing, the login verified it); left out (third-party and demo logins, which carry no
@@ -168,6 +184,7 @@ export async function startSession(
   secondFactor?: SecondFactorDue | null,
 ): Promise<TokenPair> {
   const { tokens, sessions } = authServices(deps);
+  const tenantId = await enabledTenantOf(deps, user.id);
   const ua = parseUserAgent(client.userAgent);
   const due = secondFactor === undefined ? await secondFactorDueFor(deps, user.id) : secondFactor;
   const session: GatedSession = {
@@ -184,6 +201,7 @@ export async function startSession(
     created_at: Date.now(),
     last_seen: Date.now(),
     refresh_id: crypto.randomUUID(),
+    tenant_id: tenantId,
     ...(due ? { second_factor: due } : {}),
   };
   await sessions.create(session);

@@ -31,6 +31,7 @@ export async function findOtherWith(
   column: "name" | "code",
   value: string,
   exceptId?: number,
+  tenant?: SQL,
 ): Promise<boolean> {
   const { sys_dept } = db.t;
   const [row] = await db.orm
@@ -41,6 +42,7 @@ export async function findOtherWith(
         eq(sys_dept[column], value),
         notDeleted(sys_dept),
         exceptId === undefined ? undefined : ne(sys_dept.id, exceptId),
+        tenant,
       ),
     )
     .limit(1);

@@ -1,5 +1,5 @@
 import { inArray, type SQL } from "drizzle-orm";
-import { dataScopeFilter, descendantsOf, hasAllData } from "@/core/auth/data-scope";
+import { dataScopeFilter, descendantsOf, hasAllData, ownedBy, tenantFilter } from "@/core/auth/data-scope";
 import { forgetPrincipals, type Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, within } from "@/core/db/query";
@@ -113,7 +113,9 @@ async function checkParent(
 
 export async function createDept(deps: AppDeps, p: Principal, input: DeptInput): Promise<DeptOut> {
   const { db } = deps;
-  if (await repo.findOtherWith(db, "name", input.name)) throw conflict("创建失败，该部门已存在");
+  // names are unique within the tenant; codes everywhere (a unique index on sys_dept.code)
+  if (await repo.findOtherWith(db, "name", input.name, undefined, tenantFilter(db.t.sys_dept, p)))
+    throw conflict("创建失败，该部门已存在");
   if (await repo.findOtherWith(db, "code", input.code)) throw conflict("创建失败，编码已存在");
   const status = input.status ?? "0";
   const parentId = input.parent_id ?? null;
@@ -137,6 +139,7 @@ export async function createDept(deps: AppDeps, p: Principal, input: DeptInput):
       parent_id: parentId,
       status,
       description: input.description ?? null,
+      ...ownedBy(p),
     }),
   );
   return toDeptOut(found(await repo.findDept(db, id), `dept ${id}`));
@@ -152,7 +155,8 @@ export async function updateDept(
   const scope = await scopeOf(deps, p);
   const current = await repo.findDept(db, id, scope);
   if (!current) throw notFound("更新失败，该部门不存在");
-  if (await repo.findOtherWith(db, "name", input.name, id)) throw conflict("更新失败，部门名称重复");
+  if (await repo.findOtherWith(db, "name", input.name, id, tenantFilter(db.t.sys_dept, p)))
+    throw conflict("更新失败，部门名称重复");
   if (await repo.findOtherWith(db, "code", input.code, id)) throw conflict("更新失败，部门编码已存在");
 
   const parentId = input.parent_id === undefined ? current.parent_id : input.parent_id;

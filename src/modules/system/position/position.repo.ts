@@ -32,8 +32,13 @@ export async function findPosition(db: Database, id: number, scope?: SQL): Promi
   return row;
 }
 
-/** Whether another live position (not `exceptId`) already has this name. */
-export async function nameTaken(db: Database, name: string, exceptId?: number): Promise<boolean> {
+/** Whether another live position (not `exceptId`, within `tenant`) already has this name. */
+export async function nameTaken(
+  db: Database,
+  name: string,
+  exceptId?: number,
+  tenant?: SQL,
+): Promise<boolean> {
   const { sys_position } = db.t;
   const [row] = await db.orm
     .select({ id: sys_position.id })
@@ -44,6 +49,7 @@ export async function nameTaken(db: Database, name: string, exceptId?: number): 
         allOf(
           eq(sys_position.name, name),
           exceptId === undefined ? undefined : ne(sys_position.id, exceptId),
+          tenant,
         ),
       ),
     )

@@ -1,5 +1,5 @@
 import { inArray, type SQL } from "drizzle-orm";
-import { dataScopeFilter } from "@/core/auth/data-scope";
+import { dataScopeFilter, ownedBy, tenantFilter } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, softDeleted, withAuditUsers, within } from "@/core/db/query";
@@ -68,7 +68,8 @@ export async function createPosition(
 ): Promise<PositionOut> {
   const { db } = deps;
   // Names are unique among live positions; there is no DB index (soft-deleted names may return).
-  if (await repo.nameTaken(db, input.name)) throw conflict("创建失败，该岗位已存在");
+  if (await repo.nameTaken(db, input.name, undefined, tenantFilter(db.t.sys_position, p)))
+    throw conflict("创建失败，该岗位已存在");
   const id = await repo.insertPosition(db, {
     name: input.name,
     order: input.order ?? 1,
@@ -76,6 +77,7 @@ export async function createPosition(
     description: input.description ?? null,
     created_id: p.id,
     updated_id: p.id,
+    ...ownedBy(p),
   });
   return (await toOut(deps, [found(await repo.findPosition(db, id), `position ${id}`)]))[0];
 }
@@ -89,7 +91,8 @@ export async function updatePosition(
   const { db } = deps;
   const current = await repo.findPosition(db, id, await scopeOf(deps, p));
   if (!current) throw notFound("更新失败，该岗位不存在");
-  if (await repo.nameTaken(db, input.name, id)) throw conflict("更新失败，岗位名称重复");
+  if (await repo.nameTaken(db, input.name, id, tenantFilter(db.t.sys_position, p)))
+    throw conflict("更新失败，岗位名称重复");
   const values: Parameters<typeof repo.updatePositions>[2] = { name: input.name, updated_id: p.id };
   if (input.order !== undefined) values.order = input.order;
   if (input.status !== undefined) values.status = input.status;

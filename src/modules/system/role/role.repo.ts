@@ -87,12 +87,19 @@ export async function roleTaken(
   column: "name" | "code",
   value: string,
   exceptId?: number,
+  tenant?: SQL,
 ): Promise<boolean> {
   const { sys_role } = db.t;
   const [row] = await db.orm
     .select({ id: sys_role.id })
     .from(sys_role)
-    .where(allOf(eq(sys_role[column], value), exceptId === undefined ? undefined : ne(sys_role.id, exceptId)))
+    .where(
+      allOf(
+        eq(sys_role[column], value),
+        exceptId === undefined ? undefined : ne(sys_role.id, exceptId),
+        tenant,
+      ),
+    )
     .limit(1);
   return !!row;
 }

@@ -1,6 +1,6 @@
 import { desc, inArray, type SQL } from "drizzle-orm";
 import { ownScopeBeforeAndAfter, ownScopeNarrowed } from "@/core/auth/authority";
-import { DATA_SCOPE, dataScopeFilter } from "@/core/auth/data-scope";
+import { DATA_SCOPE, dataScopeFilter, ownedBy, tenantFilter } from "@/core/auth/data-scope";
 import { forgetPrincipals, type Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, within } from "@/core/db/query";
@@ -127,9 +127,12 @@ export async function createRole(deps: AppDeps, principal: Principal, input: Rol
     data_scope: input.data_scope ?? DATA_SCOPE.SELF,
     status: input.status ?? "0",
     description: input.description ?? null,
+    ...ownedBy(principal),
   };
   checkGrantableScope(principal, values.data_scope);
-  if (await repo.roleTaken(db, "name", values.name)) throw conflict("创建失败，该角色已存在");
+  // names are unique within the tenant; codes everywhere (a unique index on sys_role.code)
+  if (await repo.roleTaken(db, "name", values.name, undefined, tenantFilter(db.t.sys_role, principal)))
+    throw conflict("创建失败，该角色已存在");
   if (await repo.roleTaken(db, "code", values.code)) throw conflict("创建失败，编码已存在");
   const id = await conflictOnDuplicate(db, "创建失败，编码已存在", () =>
     repo.insertRole(db, values, input.totp_required ?? false),
@@ -158,7 +161,10 @@ export async function updateRole(
     checkGrantableScope(principal, values.data_scope);
     await checkOwnScopeKept(deps, principal, new Map([[id, { data_scope: values.data_scope }]]), "更新失败");
   }
-  if (values.name !== existing.name && (await repo.roleTaken(db, "name", values.name, id))) {
+  if (
+    values.name !== existing.name &&
+    (await repo.roleTaken(db, "name", values.name, id, tenantFilter(db.t.sys_role, principal)))
+  ) {
     throw conflict("更新失败，角色名称重复");
   }
   if (values.code !== existing.code && (await repo.roleTaken(db, "code", values.code, id))) {

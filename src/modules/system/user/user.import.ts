@@ -1,4 +1,4 @@
-import { dataScopeFilter } from "@/core/auth/data-scope";
+import { dataScopeFilter, tenantOf } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { AppError, badRequest } from "@/core/http/errors";
@@ -187,7 +187,7 @@ export async function importUsers(deps: AppDeps, p: Principal, file: unknown): P
       gender: c.gender,
       status: c.status,
       is_superuser: false,
-      tenant_id: 1,
+      tenant_id: tenantOf(p),
       created_id: p.id,
       updated_id: p.id,
     }));

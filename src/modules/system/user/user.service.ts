@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { desc, type SQL } from "drizzle-orm";
 import { assertAuthorityOverUsers, assertMayAssignRoles } from "@/core/auth/authority";
-import { dataScopeFilter } from "@/core/auth/data-scope";
+import { dataScopeFilter, tenantOf } from "@/core/auth/data-scope";
 import { authServices } from "@/core/auth/guard";
 import { assertAcceptablePassword } from "@/core/auth/password-policy";
 import { forgetPrincipals, type Principal } from "@/core/auth/principal";
@@ -83,9 +83,9 @@ async function present(deps: AppDeps, rows: UserRow[], current = false): Promise
   for (const { role } of roleLinks) {
     if (roles.has(role.id)) continue;
     roles.set(role.id, {
-      ...role,
+      ...withoutTenant(role),
       menus: (menusByRole.get(role.id) ?? []).map((m) => ({ ...m.menu, parent_name: null })),
-      depts: (deptsByRole.get(role.id) ?? []).map((d) => ({ ...d.dept, parent_name: null })),
+      depts: (deptsByRole.get(role.id) ?? []).map((d) => ({ ...withoutTenant(d.dept), parent_name: null })),
     });
   }
   const rolesByUser = groupBy(roleLinks, (l) => l.user_id);
@@ -142,8 +142,16 @@ async function assertDeptAssignable(deps: AppDeps, p: Principal, deptId: number)
   if (dept.status !== "0") throw badRequest("部门已被禁用");
 }
 
-async function assertTenant(deps: AppDeps, tenantId: number) {
-  if (!(await repo.tenantExists(deps.db, tenantId))) throw badRequest("租户不存在");
+/** Users are created and kept in the caller's tenant (issue 14): another tenant is refused as unknown. */
+/** A row as the wire shows it: the tenant is the caller's own, not a field of the contract. */
+function withoutTenant<T extends { tenant_id: number }>(row: T): Omit<T, "tenant_id"> {
+  const { tenant_id: _, ...rest } = row;
+  return rest;
+}
+
+async function assertTenant(deps: AppDeps, p: Principal, tenantId: number) {
+  if (tenantId !== tenantOf(p) || !(await repo.tenantExists(deps.db, tenantId)))
+    throw badRequest("租户不存在");
 }
 
 /**
@@ -461,7 +469,7 @@ export async function createUser(deps: AppDeps, p: Principal, input: CreateInput
   const identity = { username: input.username, mobile: input.mobile, email: input.email };
   await assertUnique(deps, identity, undefined, CREATE_MSGS);
   if (input.dept_id != null) await assertDeptAssignable(deps, p, input.dept_id);
-  if (input.tenant_id != null) await assertTenant(deps, input.tenant_id);
+  if (input.tenant_id != null) await assertTenant(deps, p, input.tenant_id);
   await assertMayAssignRoles(db, p, { roleIds: uniq(input.role_ids ?? []), deptId: input.dept_id ?? null });
   const roleIds = await resolveLinks(
     uniq(input.role_ids ?? []),
@@ -489,7 +497,7 @@ export async function createUser(deps: AppDeps, p: Principal, input: CreateInput
           description: input.description ?? null,
           is_superuser: false,
           dept_id: input.dept_id ?? null,
-          tenant_id: input.tenant_id ?? 1,
+          tenant_id: tenantOf(p),
           created_id: p.id,
           updated_id: p.id,
         });
@@ -528,7 +536,7 @@ export async function updateUser(
   if (input.dept_id != null && input.dept_id !== target.dept_id)
     await assertDeptAssignable(deps, p, input.dept_id);
   if (input.tenant_id != null && input.tenant_id !== target.tenant_id)
-    await assertTenant(deps, input.tenant_id);
+    await assertTenant(deps, p, input.tenant_id);
 
   let roleIds: number[] | undefined;
   const deptAfter = input.dept_id !== undefined ? input.dept_id : target.dept_id;
