@@ -1,6 +1,7 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { type Cache, getJson, setJson } from "@/core/cache/cache";
 import type { Database } from "@/core/db/database";
+import { readTogether } from "@/core/db/query";
 
 /**
  * What authorisation needs to know about a user, loaded in four small queries and cached for a
@@ -77,9 +78,13 @@ export async function forgetPrincipals(cache: Cache, userId?: number): Promise<v
   if (keys.length) await cache.del(...keys);
 }
 
+/**
+ * The four reads in one database round trip (a libSQL batch at the edge): the menus and the
+ * custom departments select the user's enabled roles in a subquery instead of waiting for them.
+ */
 async function queryPrincipal(db: Database, userId: number): Promise<Principal | null> {
   const { sys_user, sys_user_roles, sys_role, sys_role_menus, sys_menu, sys_role_depts } = db.t;
-  const [user] = await db.orm
+  const userQ = db.orm
     .select({
       id: sys_user.id,
       username: sys_user.username,
@@ -92,41 +97,43 @@ async function queryPrincipal(db: Database, userId: number): Promise<Principal |
     .from(sys_user)
     .where(and(eq(sys_user.id, userId), eq(sys_user.is_deleted, false)))
     .limit(1);
-  if (!user) return null;
-
-  const roles = await db.orm
+  const enabledRoles = and(
+    eq(sys_user_roles.user_id, userId),
+    eq(sys_role.status, "0"),
+    eq(sys_role.is_deleted, false),
+  );
+  const rolesQ = db.orm
     .select({ id: sys_role.id, data_scope: sys_role.data_scope })
     .from(sys_user_roles)
     .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
-    .where(and(eq(sys_user_roles.user_id, userId), eq(sys_role.status, "0"), eq(sys_role.is_deleted, false)));
-  const roleIds = roles.map((r) => r.id);
-  const customRoleIds = roles.filter((r) => r.data_scope === 5).map((r) => r.id);
-
-  const [menus, depts] = await Promise.all([
-    roleIds.length
-      ? db.orm
-          .selectDistinct({ id: sys_menu.id, permission: sys_menu.permission })
-          .from(sys_role_menus)
-          .innerJoin(sys_menu, eq(sys_menu.id, sys_role_menus.menu_id))
-          .where(
-            and(
-              inArray(sys_role_menus.role_id, roleIds),
-              eq(sys_menu.status, "0"),
-              eq(sys_menu.is_deleted, false),
-            ),
-          )
-      : [],
-    customRoleIds.length
-      ? db.orm
-          .selectDistinct({ dept_id: sys_role_depts.dept_id })
-          .from(sys_role_depts)
-          .where(inArray(sys_role_depts.role_id, customRoleIds))
-      : [],
-  ]);
+    .where(enabledRoles);
+  const roleIdsOf = (scope?: SQL) =>
+    db.orm
+      .select({ id: sys_role.id })
+      .from(sys_user_roles)
+      .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
+      .where(scope ? and(enabledRoles, scope) : enabledRoles);
+  const menusQ = db.orm
+    .selectDistinct({ id: sys_menu.id, permission: sys_menu.permission })
+    .from(sys_role_menus)
+    .innerJoin(sys_menu, eq(sys_menu.id, sys_role_menus.menu_id))
+    .where(
+      and(
+        inArray(sys_role_menus.role_id, roleIdsOf()),
+        eq(sys_menu.status, "0"),
+        eq(sys_menu.is_deleted, false),
+      ),
+    );
+  const deptsQ = db.orm
+    .selectDistinct({ dept_id: sys_role_depts.dept_id })
+    .from(sys_role_depts)
+    .where(inArray(sys_role_depts.role_id, roleIdsOf(eq(sys_role.data_scope, 5))));
+  const [[user], roles, menus, depts] = await readTogether(db, [userQ, rolesQ, menusQ, deptsQ] as const);
+  if (!user) return null;
 
   return {
     ...user,
-    role_ids: roleIds,
+    role_ids: roles.map((r) => r.id),
     scopes: [...new Set(roles.map((r) => r.data_scope))],
     custom_dept_ids: depts.map((d) => d.dept_id),
     menu_ids: menus.map((m) => m.id),
