@@ -163,8 +163,8 @@ const TOOLS = [
       },
     },
     args: z.object({ name: text, limit }),
-    async run(deps, _caller, a) {
-      const page = await listSessions(deps, { page_no: 1, page_size: a.limit, name: a.name });
+    async run(deps, caller, a) {
+      const page = await listSessions(deps, caller, { page_no: 1, page_size: a.limit, name: a.name });
       return {
         total: page.total,
         // never the session ids: they are what a forced logout takes

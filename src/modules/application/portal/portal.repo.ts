@@ -33,7 +33,12 @@ export async function findPortal(db: Database, id: number, scope?: SQL): Promise
 }
 
 /** Whether another live application (not `exceptId`) already has this name. */
-export async function nameTaken(db: Database, name: string, exceptId?: number): Promise<boolean> {
+export async function nameTaken(
+  db: Database,
+  name: string,
+  exceptId?: number,
+  tenant?: SQL,
+): Promise<boolean> {
   const { app_portal } = db.t;
   const [row] = await db.orm
     .select({ id: app_portal.id })
@@ -41,7 +46,11 @@ export async function nameTaken(db: Database, name: string, exceptId?: number): 
     .where(
       live(
         db,
-        allOf(eq(app_portal.name, name), exceptId === undefined ? undefined : ne(app_portal.id, exceptId)),
+        allOf(
+          eq(app_portal.name, name),
+          exceptId === undefined ? undefined : ne(app_portal.id, exceptId),
+          tenant,
+        ),
       ),
     )
     .limit(1);

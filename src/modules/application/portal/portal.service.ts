@@ -1,5 +1,5 @@
 import { inArray, type SQL } from "drizzle-orm";
-import { dataScopeFilter } from "@/core/auth/data-scope";
+import { dataScopeFilter, ownedBy, tenantFilter } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, softDeleted, withAuditUsers, within } from "@/core/db/query";
@@ -72,7 +72,8 @@ export async function portalDetail(deps: AppDeps, p: Principal, id: number): Pro
  */
 export async function createPortal(deps: AppDeps, p: Principal, input: PortalInput): Promise<PortalOut> {
   const { db } = deps;
-  if (await repo.nameTaken(db, input.name)) throw conflict("创建失败，应用名称已存在");
+  if (await repo.nameTaken(db, input.name, undefined, tenantFilter(db.t.app_portal, p)))
+    throw conflict("创建失败，应用名称已存在");
   const id = await repo.insertPortal(db, {
     name: input.name,
     access_url: input.access_url,
@@ -81,6 +82,7 @@ export async function createPortal(deps: AppDeps, p: Principal, input: PortalInp
     description: input.description ?? null,
     created_id: p.id,
     updated_id: p.id,
+    ...ownedBy(p),
   });
   return one(deps, id);
 }
@@ -94,7 +96,8 @@ export async function updatePortal(
   const { db } = deps;
   const current = await repo.findPortal(db, id, await scopeOf(deps, p));
   if (!current) throw notFound("更新失败，该应用不存在");
-  if (await repo.nameTaken(db, input.name, id)) throw conflict("更新失败，应用名称重复");
+  if (await repo.nameTaken(db, input.name, id, tenantFilter(db.t.app_portal, p)))
+    throw conflict("更新失败，应用名称重复");
   const values: Parameters<typeof repo.updatePortals>[2] = {
     name: input.name,
     access_url: input.access_url,

@@ -62,13 +62,15 @@ const clearRoute = guardedRoute("module_monitor:online:delete", {
 
 export function onlineRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(listRoute, async (c) => ok(c, await online.listSessions(deps, c.req.valid("query"))))
+    .openapi(listRoute, async (c) =>
+      ok(c, await online.listSessions(deps, currentAuth(c).principal, c.req.valid("query"))),
+    )
     .openapi(deleteRoute, async (c) => {
-      await online.endSession(deps, c.req.valid("json"));
+      await online.endSession(deps, currentAuth(c).principal, c.req.valid("json"));
       return ok(c, null);
     })
     .openapi(clearRoute, async (c) => {
-      await online.endAllSessions(deps, currentAuth(c).session);
+      await online.endAllSessions(deps, currentAuth(c).principal, currentAuth(c).session);
       return ok(c, null);
     });
 }

@@ -1,4 +1,6 @@
+import { PLATFORM_TENANT_ID, tenantOf } from "@/core/auth/data-scope";
 import { authServices } from "@/core/auth/guard";
+import type { Principal } from "@/core/auth/principal";
 import type { Session } from "@/core/auth/sessions";
 import type { AppDeps } from "@/core/context";
 import { offsetOf, type PageQuery, pageOf } from "@/core/http/pagination";
@@ -16,15 +18,24 @@ const publicView = (s: Session) => ({
   login_type: s.login_type,
 });
 
+/** The sessions of the caller's tenant (a session from before tenants existed is the platform's). */
+async function tenantSessions(deps: AppDeps, p: Principal): Promise<Session[]> {
+  const tenant = tenantOf(p);
+  return (await authServices(deps).sessions.list()).filter(
+    (s) => (s.tenant_id ?? PLATFORM_TENANT_ID) === tenant,
+  );
+}
+
 const includes = (value: string | null, needle: string | undefined) =>
   !needle || (value ?? "").toLowerCase().includes(needle.toLowerCase());
 
-/** Live sessions from the cache, filtered by substring, newest login first, paged in memory. */
+/** Live sessions of the caller's tenant, filtered by substring, newest login first, paged in memory. */
 export async function listSessions(
   deps: AppDeps,
+  p: Principal,
   q: PageQuery & { name?: string; ipaddr?: string; login_location?: string },
 ) {
-  const all = (await authServices(deps).sessions.list())
+  const all = (await tenantSessions(deps, p))
     .filter(
       (s) =>
         includes(s.name, q.name) &&
@@ -36,16 +47,16 @@ export async function listSessions(
   return pageOf(items, all.length, q);
 }
 
-/** Kicks one session out (its next request answers 401/10401). Unknown ids are a no-op. */
-export async function endSession(deps: AppDeps, sessionId: string): Promise<void> {
+/** Kicks one session of the caller's tenant out (its next request answers 401/10401). Unknown ids are a no-op. */
+export async function endSession(deps: AppDeps, p: Principal, sessionId: string): Promise<void> {
   const { sessions } = authServices(deps);
-  const target = (await sessions.list()).find((s) => s.session_id === sessionId);
+  const target = (await tenantSessions(deps, p)).find((s) => s.session_id === sessionId);
   if (target) await sessions.end(target.user_id, target.session_id);
 }
 
-/** Ends every session but the caller's own (upstream also logged the administrator out). */
-export async function endAllSessions(deps: AppDeps, own: Session): Promise<void> {
+/** Ends every session of the caller's tenant but the caller's own (upstream also logged the administrator out). */
+export async function endAllSessions(deps: AppDeps, p: Principal, own: Session): Promise<void> {
   const { sessions } = authServices(deps);
-  const others = (await sessions.list()).filter((s) => s.session_id !== own.session_id);
+  const others = (await tenantSessions(deps, p)).filter((s) => s.session_id !== own.session_id);
   await Promise.all(others.map((s) => sessions.end(s.user_id, s.session_id)));
 }

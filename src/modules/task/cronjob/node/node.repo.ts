@@ -39,12 +39,17 @@ export function selectNodeOptions(db: Database, scope?: SQL) {
 }
 
 /** Whether a live node other than `exceptId` has this name. */
-export async function nameTaken(db: Database, name: string, exceptId?: number): Promise<boolean> {
+export async function nameTaken(
+  db: Database,
+  name: string,
+  exceptId?: number,
+  tenant?: SQL,
+): Promise<boolean> {
   const { task_node: t } = db.t;
   const [row] = await db.orm
     .select({ id: t.id })
     .from(t)
-    .where(live(db, allOf(eq(t.name, name), exceptId === undefined ? undefined : ne(t.id, exceptId))))
+    .where(live(db, allOf(eq(t.name, name), exceptId === undefined ? undefined : ne(t.id, exceptId), tenant)))
     .limit(1);
   return row !== undefined;
 }

@@ -1,4 +1,4 @@
-import { dataScopeFilter } from "@/core/auth/data-scope";
+import { dataScopeFilter, ownedBy, tenantFilter } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
@@ -89,8 +89,15 @@ export async function nodeDetail(deps: AppDeps, p: Principal, id: number): Promi
  * Names are unique among live nodes; codes among all rows, deleted ones included, because the
  * column's UNIQUE constraint keeps a deleted node's code (§14 #9) — refused readably here.
  */
-async function requireUnique(deps: AppDeps, input: NodeInput, prefix: string, exceptId?: number) {
-  if (await repo.nameTaken(deps.db, input.name, exceptId)) throw conflict(`${prefix}，该节点已存在`);
+async function requireUnique(
+  deps: AppDeps,
+  p: Principal,
+  input: NodeInput,
+  prefix: string,
+  exceptId?: number,
+) {
+  if (await repo.nameTaken(deps.db, input.name, exceptId, tenantFilter(deps.db.t.task_node, p)))
+    throw conflict(`${prefix}，该节点已存在`);
   const byCode = await repo.codeHolder(deps.db, input.code, exceptId);
   if (byCode) {
     throw conflict(
@@ -106,7 +113,7 @@ async function checkRunnable(deps: AppDeps, input: NodeInput) {
 
 export async function createNode(deps: AppDeps, p: Principal, input: NodeInput): Promise<NodeOut> {
   await checkRunnable(deps, input);
-  await requireUnique(deps, input, "创建失败");
+  await requireUnique(deps, p, input, "创建失败");
   const id = await conflictOnDuplicate(deps.db, "创建失败，节点编码已存在", async () =>
     repo.insertNode(deps.db, {
       name: input.name,
@@ -122,6 +129,7 @@ export async function createNode(deps: AppDeps, p: Principal, input: NodeInput):
       end_date: input.end_date ?? null,
       created_id: p.id,
       updated_id: p.id,
+      ...ownedBy(p),
     }),
   );
   return one(deps, id);
@@ -136,7 +144,7 @@ export async function updateNode(
 ): Promise<NodeOut> {
   if (!(await findNode(deps, p, id))) throw notFound("更新失败，该节点不存在");
   await checkRunnable(deps, input);
-  await requireUnique(deps, input, "更新失败", id);
+  await requireUnique(deps, p, input, "更新失败", id);
   const values: Partial<NodeRow> = {
     name: input.name,
     code: input.code,

@@ -1,4 +1,4 @@
-import { dataScopeFilter } from "@/core/auth/data-scope";
+import { dataScopeFilter, ownedBy } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
@@ -95,6 +95,7 @@ export async function createWorkflow(deps: AppDeps, p: Principal, input: Workflo
       workflow_status: "draft",
       created_id: p.id,
       updated_id: p.id,
+      ...ownedBy(p),
     }),
   );
   return one(deps, id);

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { dataScopeFilter } from "@/core/auth/data-scope";
+import { dataScopeFilter, ownedBy } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
@@ -112,6 +112,7 @@ export async function createNodeType(deps: AppDeps, p: Principal, input: NodeTyp
       is_active: input.is_active ?? true,
       created_id: p.id,
       updated_id: p.id,
+      ...ownedBy(p),
     }),
   );
   return one(deps, id);
