@@ -5,6 +5,7 @@ import type { AppDeps, AppEnv, AuthContext } from "@/core/context";
 import { forbidden, unauthenticated } from "@/core/http/errors";
 import { bearerSecurity, guardErrors } from "@/core/http/openapi";
 import { middlewareOf, successMessage } from "@/core/http/route";
+import { PLATFORM_TENANT_ID, tenantOf } from "./data-scope";
 import { loadPrincipal, principalKey } from "./principal";
 import { createSessionStore } from "./sessions";
 import { createTokenService } from "./tokens";
@@ -92,9 +93,27 @@ export async function authenticateToken(deps: AppDeps, token: string): Promise<A
   return { principal, session };
 }
 
+/**
+ * Permissions over what every tenant shares (issue 14): tenants, menus, dictionaries, parameters,
+ * the cache and server monitors, stored files, the code generator and the scheduler. Only users of
+ * the platform tenant hold them; a tenant's superuser is a superuser inside that tenant only.
+ */
+const PLATFORM_ONLY = [
+  /^module_system:tenant:/,
+  /^module_system:(menu|dict_type|dict_data|param):(create|update|delete|patch|upload)$/,
+  /^module_monitor:(cache|server):/,
+  /^module_monitor:resource/,
+  /^module_generator:/,
+  /^module_task:cronjob:job/,
+];
+export const isPlatformOnly = (permission: string) => PLATFORM_ONLY.some((re) => re.test(permission));
+
 export function hasPermission(principal: AuthContext["principal"], required: readonly string[]): boolean {
-  if (principal.is_superuser || required.length === 0) return true;
-  return required.some((p) => principal.permissions.includes(p));
+  if (required.length === 0) return true;
+  const held =
+    tenantOf(principal) === PLATFORM_TENANT_ID ? required : required.filter((p) => !isPlatformOnly(p));
+  if (principal.is_superuser) return held.length > 0;
+  return held.some((p) => principal.permissions.includes(p));
 }
 
 /** Middleware: any valid session. */

@@ -1,4 +1,6 @@
 import { and, count, eq, inArray, ne, type SQL } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { tenantColumnOf } from "@/core/auth/data-scope";
 import type { Database, Orm } from "@/core/db/database";
 import { allOf, notDeleted, selectPage } from "@/core/db/query";
 import type { PageQuery } from "@/core/http/pagination";
@@ -52,6 +54,42 @@ export async function insertTenant(db: Database, values: TenantInsert): Promise<
   return db.insertId(await db.orm.insert(db.t.sys_tenant).values(values));
 }
 
+type UserInsert = Database["t"]["sys_user"]["$inferInsert"];
+
+/** The tenant and its first administrator in one transaction; the tenant's id. */
+export async function insertTenantWithAdmin(
+  db: Database,
+  values: TenantInsert,
+  admin: Omit<UserInsert, "tenant_id">,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const id = db.insertId(await tx.insert(db.t.sys_tenant).values(values));
+    await tx.insert(db.t.sys_user).values({ ...admin, tenant_id: id });
+    return id;
+  });
+}
+
+/** Whether any user (deleted ones included: the name stays taken) has this username. */
+export async function usernameTaken(db: Database, username: string): Promise<boolean> {
+  const { sys_user } = db.t;
+  const [row] = await db.orm
+    .select({ id: sys_user.id })
+    .from(sys_user)
+    .where(eq(sys_user.username, username))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Users of the tenants (any state): whose sessions end when a tenant is disabled. */
+export async function userIdsOfTenants(db: Database, tenantIds: number[]): Promise<number[]> {
+  const { sys_user } = db.t;
+  const rows = await db.orm
+    .select({ id: sys_user.id })
+    .from(sys_user)
+    .where(inArray(sys_user.tenant_id, tenantIds));
+  return rows.map((r) => r.id);
+}
+
 export async function updateTenant(db: Database, id: number, values: Partial<TenantInsert>) {
   await db.orm.update(db.t.sys_tenant).set(values).where(eq(db.t.sys_tenant.id, id));
 }
@@ -85,6 +123,36 @@ export async function moveDeletedUsers(orm: Orm, db: Database, tenantIds: number
     .update(sys_user)
     .set({ tenant_id: toTenant })
     .where(and(inArray(sys_user.tenant_id, tenantIds), eq(sys_user.is_deleted, true)));
+}
+
+/**
+ * Live rows per tenant-owned table (every table with `tenant_id` but users, counted above, and
+ * the log, which goes with the tenant) for `tenantIds`: what keeps a tenant from being deleted.
+ */
+export async function liveRowsByTenant(
+  db: Database,
+  tenantIds: number[],
+): Promise<{ table: string; tenant_id: number }[]> {
+  const owned = Object.entries(db.t).filter(
+    ([name, table]) =>
+      name !== "sys_user" && name !== "sys_log" && tenantColumnOf(table) && "is_deleted" in table,
+  );
+  const found = await Promise.all(
+    owned.map(async ([name, table]) => {
+      const t = table as unknown as { tenant_id: SQLiteColumn; is_deleted: SQLiteColumn };
+      const rows = await db.orm
+        .selectDistinct({ tenant_id: t.tenant_id })
+        .from(table as SQLiteTable)
+        .where(and(inArray(t.tenant_id, tenantIds), eq(t.is_deleted, false)));
+      return rows.map((r) => ({ table: name, tenant_id: Number(r.tenant_id) }));
+    }),
+  );
+  return found.flat();
+}
+
+/** The log of deleted tenants goes with them. */
+export async function deleteTenantLogs(orm: Orm, db: Database, tenantIds: number[]) {
+  await orm.delete(db.t.sys_log).where(inArray(db.t.sys_log.tenant_id, tenantIds));
 }
 
 export async function deleteTenants(orm: Orm, db: Database, ids: number[]) {

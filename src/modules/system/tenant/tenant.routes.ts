@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { guardedRoute } from "@/core/auth/guard";
+import { currentAuth, guardedRoute } from "@/core/auth/guard";
 import type { AppDeps } from "@/core/context";
 import { ok } from "@/core/http/envelope";
 import { jsonOk } from "@/core/http/openapi";
@@ -72,7 +72,9 @@ export function tenantRouter(deps: AppDeps) {
   return createRouter()
     .openapi(detailRoute, async (c) => ok(c, await tenants.getTenant(deps, c.req.valid("param").id)))
     .openapi(listRoute, async (c) => ok(c, await tenants.listTenants(deps, c.req.valid("query"))))
-    .openapi(createTenantRoute, async (c) => ok(c, await tenants.createTenant(deps, c.req.valid("json"))))
+    .openapi(createTenantRoute, async (c) =>
+      ok(c, await tenants.createTenant(deps, currentAuth(c).principal, c.req.valid("json"))),
+    )
     .openapi(updateRoute, async (c) =>
       ok(c, await tenants.updateTenant(deps, c.req.valid("param").id, c.req.valid("json"))),
     )

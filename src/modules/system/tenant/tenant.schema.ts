@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/core/auth/password-policy";
 import { timeRangeQuery } from "@/core/db/query";
 import { formatDateTime, parseDateTime } from "@/core/http/datetime";
 import { baseOutFields, numberAsText, optionalText, statusCode } from "@/core/http/schemas";
@@ -52,8 +53,31 @@ export const endsBeforeStart = (start?: string | null, end?: string | null) =>
 
 export const TIME_ORDER_MESSAGE = "结束时间不能早于开始时间";
 
+/**
+ * The tenant's first administrator (issue 14): a superuser inside the new tenant only. Usernames
+ * are unique across tenants (the SPA's login has no tenant field, so login finds the tenant).
+ */
+export const tenantAdmin = z
+  .object({
+    username: z
+      .string({ error: "账号不能为空" })
+      .trim()
+      .min(1, "账号不能为空")
+      .max(32, "账号长度不能超过32个字符"),
+    password: z
+      .string({ error: "密码不能为空" })
+      .min(PASSWORD_MIN_LENGTH, `密码长度不能少于${PASSWORD_MIN_LENGTH}个字符`)
+      .max(PASSWORD_MAX_LENGTH, `密码长度不能超过${PASSWORD_MAX_LENGTH}个字符`),
+    name: z
+      .string({ error: "名称不能为空" })
+      .trim()
+      .min(1, "名称不能为空")
+      .max(32, "名称长度不能超过32个字符"),
+  })
+  .openapi("TenantAdmin");
+
 export const tenantCreate = z
-  .object({ name, code, ...fields })
+  .object({ name, code, ...fields, admin: tenantAdmin.optional() })
   .superRefine((v, ctx) => {
     if (endsBeforeStart(v.start_time, v.end_time)) {
       ctx.addIssue({ code: "custom", path: ["end_time"], message: TIME_ORDER_MESSAGE });
