@@ -46,6 +46,12 @@ export function tenantFilter(table: SQLiteTable | unknown, p: Pick<Principal, "t
   return column ? eq(column, tenantOf(p)) : undefined;
 }
 
+/** A row as the wire shows it: the tenant is the caller's own, not a field of the contract. */
+export function withoutTenant<T extends { tenant_id: number }>(row: T): Omit<T, "tenant_id"> {
+  const { tenant_id: _, ...rest } = row;
+  return rest;
+}
+
 /** The values that stamp a new row of a tenant-owned table with the caller's tenant. */
 export const ownedBy = (p: Pick<Principal, "tenant_id">) => ({ tenant_id: tenantOf(p) });
 

@@ -1,4 +1,4 @@
-import { dataScopeFilter } from "@/core/auth/data-scope";
+import { dataScopeFilter, withoutTenant } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
@@ -60,7 +60,7 @@ export async function listLogs(deps: AppDeps, principal: Principal, q: LogQuery 
   const { rows, total } = await repo.pageLogs(deps.db, where, orderByOf(sys_log, q.order_by), q);
   const ref = (id: number | null, name: string | null) => (id && name !== null ? { id, name } : null);
   const items = rows.map(({ created_name, updated_name, deleted_name, ...row }) => ({
-    ...servedLog(row),
+    ...withoutTenant(servedLog(row)),
     created_by: ref(row.created_id, created_name),
     updated_by: ref(row.updated_id, updated_name),
     deleted_by: ref(row.deleted_id, deleted_name),
@@ -71,7 +71,7 @@ export async function listLogs(deps: AppDeps, principal: Principal, q: LogQuery 
 export async function getLog(deps: AppDeps, principal: Principal, id: number) {
   const row = await repo.findLog(deps.db, id, await scopeOf(deps, principal));
   if (!row) throw notFound("该日志不存在");
-  const [out] = await withAuditUsers(deps.db, [servedLog(row)]);
+  const [out] = await withAuditUsers(deps.db, [withoutTenant(servedLog(row))]);
   return out;
 }
 

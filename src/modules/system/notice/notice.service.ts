@@ -1,5 +1,5 @@
 import { asc, eq } from "drizzle-orm";
-import { dataScopeFilter, ownedBy, tenantFilter } from "@/core/auth/data-scope";
+import { dataScopeFilter, ownedBy, tenantFilter, withoutTenant } from "@/core/auth/data-scope";
 import type { Principal } from "@/core/auth/principal";
 import type { AppDeps } from "@/core/context";
 import { allOf, contains, equals, orderByOf, withAuditUsers, within } from "@/core/db/query";
@@ -30,7 +30,7 @@ function filterOf(deps: AppDeps, q: NoticeQuery) {
 }
 
 async function present(deps: AppDeps, rows: repo.NoticeRow[]) {
-  return withAuditUsers(deps.db, rows);
+  return withAuditUsers(deps.db, rows.map(withoutTenant));
 }
 
 export async function listNotices(deps: AppDeps, principal: Principal, q: NoticeQuery & PageQuery) {

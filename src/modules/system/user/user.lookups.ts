@@ -1,3 +1,4 @@
+import { withoutTenant } from "@/core/auth/data-scope";
 import { LOOKUP_PREFIX } from "@/core/auth/principal";
 import { getJson, setJson } from "@/core/cache/cache";
 import type { AppDeps } from "@/core/context";
@@ -13,8 +14,8 @@ import * as repo from "./user.repo";
  */
 
 export type MenuOut = MenuRow & { parent_name: string | null };
-export type DeptOut = DeptRow & { parent_name: string | null };
-export type RoleOut = RoleRow & { menus: MenuOut[]; depts: DeptOut[] };
+export type DeptOut = Omit<DeptRow, "tenant_id"> & { parent_name: string | null };
+export type RoleOut = Omit<RoleRow, "tenant_id"> & { menus: MenuOut[]; depts: DeptOut[] };
 
 const TTL_SECONDS = 120;
 const key = (roleId: number) => `${LOOKUP_PREFIX}role:${roleId}`;
@@ -52,9 +53,9 @@ export async function roleDetails(deps: AppDeps, ids: number[]): Promise<Map<num
   await Promise.all(
     roles.map((role) => {
       const detail: RoleOut = {
-        ...role,
+        ...withoutTenant(role),
         menus: (menusByRole.get(role.id) ?? []).map((m) => ({ ...m.menu, parent_name: null })),
-        depts: (deptsByRole.get(role.id) ?? []).map((d) => ({ ...d.dept, parent_name: null })),
+        depts: (deptsByRole.get(role.id) ?? []).map((d) => ({ ...withoutTenant(d.dept), parent_name: null })),
       };
       out.set(role.id, detail);
       return setJson(deps.cache, key(role.id), detail, TTL_SECONDS);

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { desc, type SQL } from "drizzle-orm";
 import { assertAuthorityOverUsers, assertMayAssignRoles } from "@/core/auth/authority";
-import { dataScopeFilter, tenantOf } from "@/core/auth/data-scope";
+import { dataScopeFilter, tenantOf, withoutTenant } from "@/core/auth/data-scope";
 import { authServices } from "@/core/auth/guard";
 import { assertAcceptablePassword } from "@/core/auth/password-policy";
 import { forgetPrincipals, type Principal } from "@/core/auth/principal";
@@ -143,12 +143,6 @@ async function assertDeptAssignable(deps: AppDeps, p: Principal, deptId: number)
 }
 
 /** Users are created and kept in the caller's tenant (issue 14): another tenant is refused as unknown. */
-/** A row as the wire shows it: the tenant is the caller's own, not a field of the contract. */
-function withoutTenant<T extends { tenant_id: number }>(row: T): Omit<T, "tenant_id"> {
-  const { tenant_id: _, ...rest } = row;
-  return rest;
-}
-
 async function assertTenant(deps: AppDeps, p: Principal, tenantId: number) {
   if (tenantId !== tenantOf(p) || !(await repo.tenantExists(deps.db, tenantId)))
     throw badRequest("租户不存在");
