@@ -175,6 +175,12 @@ describe("a tenant's superuser", () => {
     expect(elsewhere.status).toBe(400);
   });
 
+  test("lifts login locks of its own tenant's accounts only", async () => {
+    expect((await tenantB.post("/system/auth/unlock", { username: "admin" })).status).toBe(404);
+    expect((await tenantB.post("/system/auth/unlock", { username: "b_user_1" })).status).toBe(200);
+    expect((await platform.post("/system/auth/unlock", { username: "b_user_1" })).status).toBe(200);
+  });
+
   test("names are unique within a tenant, not across tenants", async () => {
     expect((await tenantB.post("/system/position/create", { name: `${A}岗位` })).status).toBe(200);
     expect((await tenantB.post("/system/position/create", { name: `${A}岗位` })).status).toBe(409);

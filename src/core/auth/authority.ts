@@ -1,7 +1,16 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Database } from "@/core/db/database";
 import { forbidden, notFound } from "@/core/http/errors";
-import { DATA_SCOPE, type DeptReach, dataScopeFilter, deptLinks, reachOf, reachWithin } from "./data-scope";
+import {
+  DATA_SCOPE,
+  type DeptReach,
+  dataScopeFilter,
+  deptLinks,
+  PLATFORM_TENANT_ID,
+  reachOf,
+  reachWithin,
+  tenantOf,
+} from "./data-scope";
 import type { Principal } from "./principal";
 
 /*
@@ -175,7 +184,8 @@ export async function assertMayAssignRoles(
  * 404, as if unknown) and authority (else 403). Superusers may lift any lock.
  */
 export async function assertMayUnlock(db: Database, caller: Principal, username: string) {
-  if (caller.is_superuser) return;
+  // a tenant's superuser lifts locks of its own tenant's accounts only (the scope below holds it)
+  if (caller.is_superuser && tenantOf(caller) === PLATFORM_TENANT_ID) return;
   const { sys_user } = db.t;
   const named = and(
     or(eq(sys_user.username, username), sql`lower(${sys_user.username}) = ${username.trim().toLowerCase()}`),
