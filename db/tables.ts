@@ -94,9 +94,14 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
    * `ix_<table>_list` serves every list's default filter and order (live rows, newest update
    * first, then id: the primary key ends every secondary index on both dialects), so a page is
    * read from the index in order and a deep page skips index entries. `cover` adds columns that
-   * filters scan with LIKE, so such a scan reads the index, not the rows.
+   * filters scan with LIKE, so such a scan reads the index, not the rows. On a tenant-owned table
+   * (`tenantModelExtras`) every list filters on its tenant, so `tenant_id` follows `is_deleted`.
    */
-  const modelExtras = <Cover extends string = never>(t: TableName, ...cover: Cover[]) => [
+  const listExtras = <Lead extends "is_deleted" | "tenant_id", Cover extends string>(
+    t: TableName,
+    lead: Lead[],
+    cover: Cover[],
+  ) => [
     uq(t, "uuid"),
     ix(t, "status"),
     ix(t, "created_time"),
@@ -104,21 +109,28 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
     ix(t, "is_deleted"),
     ix(t, "deleted_time"),
     cover.length
-      ? index<"is_deleted" | "updated_time" | "id" | Cover>(
+      ? index<Lead | "updated_time" | "id" | Cover>(
           `ix_${t}_list`,
-          "is_deleted",
+          ...lead,
           "updated_time",
           "id", // named, so the covered columns come after the order's tie-breaker
           ...cover,
         )
-      : index<"is_deleted" | "updated_time">(`ix_${t}_list`, "is_deleted", "updated_time"),
+      : index<Lead | "updated_time">(`ix_${t}_list`, ...lead, "updated_time"),
   ];
-  /** An index for an equality filter of a list, in the list's default order. */
+  const modelExtras = <Cover extends string = never>(t: TableName, ...cover: Cover[]) =>
+    listExtras<"is_deleted", Cover>(t, ["is_deleted"], cover);
+  const tenantModelExtras = <Cover extends string = never>(t: TableName, ...cover: Cover[]) => [
+    ...listExtras<"is_deleted" | "tenant_id", Cover>(t, ["is_deleted", "tenant_id"], cover),
+    ix(t, "tenant_id"),
+  ];
+  /** An index for an equality filter of a (tenant-owned) list, in the list's default order. */
   const listBy = <Col extends string>(t: TableName, column: Col) =>
-    index<Col | "is_deleted" | "updated_time">(
+    index<Col | "is_deleted" | "tenant_id" | "updated_time">(
       `ix_${t}_list_${column}`,
       column,
       "is_deleted",
+      "tenant_id",
       "updated_time",
     );
 
@@ -139,7 +151,6 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
    * FastapiAdmin database (which has no such column) stay the platform's.
    */
   const tenant = () => ({ tenant_id: k.int().notNull().default(1) });
-  const tenantExtras = (t: TableName) => [ix(t, "tenant_id")];
 
   const sys_tenant = k.table(
     "sys_tenant",
@@ -167,8 +178,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...tenant(),
     },
     [
-      ...modelExtras("sys_dept"),
-      ...tenantExtras("sys_dept"),
+      ...tenantModelExtras("sys_dept"),
       uq("sys_dept", "code"),
       ix("sys_dept", "parent_id"),
       fk("sys_dept", "parent_id", "sys_dept", "set null", "cascade"),
@@ -197,7 +207,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...audit(),
     },
     [
-      ...modelExtras("sys_user", "created_time", "username", "name", "mobile", "email"),
+      ...tenantModelExtras("sys_user", "created_time", "username", "name", "mobile", "email"),
       listBy("sys_user", "dept_id"),
       listBy("sys_user", "status"),
       listBy("sys_user", "created_time"),
@@ -206,7 +216,6 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       uq("sys_user", "email"),
       ix("sys_user", "dept_id"),
       fk("sys_user", "dept_id", "sys_dept", "set null", "cascade"),
-      ix("sys_user", "tenant_id"),
       fk("sys_user", "tenant_id", "sys_tenant", "restrict", "cascade"),
       ...auditExtras("sys_user"),
     ],
@@ -222,7 +231,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       data_scope: k.int().notNull().default(1),
       ...tenant(),
     },
-    [...modelExtras("sys_role"), ...tenantExtras("sys_role"), uq("sys_role", "code")],
+    [...tenantModelExtras("sys_role"), uq("sys_role", "code")],
   );
 
   /**
@@ -314,7 +323,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...audit(),
       ...tenant(),
     },
-    [...modelExtras("sys_position"), ...tenantExtras("sys_position"), ...auditExtras("sys_position")],
+    [...tenantModelExtras("sys_position"), ...auditExtras("sys_position")],
   );
 
   /* Many-to-many links (§11.2, §11.4): composite primary key, both sides cascade. */
@@ -403,7 +412,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...audit(),
       ...tenant(),
     },
-    [...modelExtras("sys_notice"), ...tenantExtras("sys_notice"), ...auditExtras("sys_notice")],
+    [...tenantModelExtras("sys_notice"), ...auditExtras("sys_notice")],
   );
 
   const sys_log = k.table(
@@ -425,8 +434,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...tenant(),
     },
     [
-      ...modelExtras("sys_log", "created_time"),
-      ...tenantExtras("sys_log"),
+      ...tenantModelExtras("sys_log", "created_time"),
       ix("sys_log", "type"),
       listBy("sys_log", "type"),
       listBy("sys_log", "request_ip"),
@@ -447,8 +455,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...audit(),
     },
     [
-      ...modelExtras("app_portal"),
-      ix("app_portal", "tenant_id"),
+      ...tenantModelExtras("app_portal"),
       fk("app_portal", "tenant_id", "sys_tenant", "restrict", "cascade"),
       ...auditExtras("app_portal"),
     ],
@@ -578,12 +585,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...audit(),
       ...tenant(),
     },
-    [
-      ...modelExtras("task_node"),
-      ...tenantExtras("task_node"),
-      uq("task_node", "code"),
-      ...auditExtras("task_node"),
-    ],
+    [...tenantModelExtras("task_node"), uq("task_node", "code"), ...auditExtras("task_node")],
   );
 
   const task_workflow = k.table(
@@ -598,12 +600,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...audit(),
       ...tenant(),
     },
-    [
-      ...modelExtras("task_workflow"),
-      ...tenantExtras("task_workflow"),
-      uq("task_workflow", "code"),
-      ...auditExtras("task_workflow"),
-    ],
+    [...tenantModelExtras("task_workflow"), uq("task_workflow", "code"), ...auditExtras("task_workflow")],
   );
 
   const task_workflow_node_type = k.table(
@@ -622,8 +619,7 @@ export function defineTables<D extends KitDialect>(k: Kit<D>) {
       ...tenant(),
     },
     [
-      ...modelExtras("task_workflow_node_type"),
-      ...tenantExtras("task_workflow_node_type"),
+      ...tenantModelExtras("task_workflow_node_type"),
       uq("task_workflow_node_type", "code"),
       ...auditExtras("task_workflow_node_type"),
     ],

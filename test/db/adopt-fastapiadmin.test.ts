@@ -117,11 +117,11 @@ for (const dialect of dialects) {
       expect(logger.lines.some((l) => l.msg === "database adopted")).toBe(true);
     }, 30_000);
 
-    test("drizzle's history holds our eight migrations, as its migrator writes them", async () => {
+    test("drizzle's history holds our nine migrations, as its migrator writes them", async () => {
       const rows = await withRaw(fx.url, (db) =>
         db.raw.all("SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at"),
       );
-      expect(rows).toHaveLength(8);
+      expect(rows).toHaveLength(9);
       const { readMigrations } = await import("@/core/db/migration-files");
       expect(rows.map((r) => [String(r.hash), Number(r.created_at)])).toEqual(
         readMigrations(dialect).map((m) => [m.hash, m.folderMillis]),
@@ -276,7 +276,7 @@ for (const dialect of dialects) {
       const second = await buildBunDeps(settings(), memoryLogger("info"));
       try {
         const rows = await second.db.raw.all("SELECT COUNT(*) AS n FROM __drizzle_migrations");
-        expect(Number(rows[0].n)).toBe(8);
+        expect(Number(rows[0].n)).toBe(9);
       } finally {
         await second.db.close();
         await second.cache.close();

@@ -9,6 +9,8 @@ import { dumpData, type ScratchDatabase, sqliteFixture } from "../db/fastapiadmi
 const migrationCount = (
   await Bun.file(new URL("../../db/migrations/sqlite/meta/_journal.json", import.meta.url)).json()
 ).entries.length as number;
+/** Of those, the ones adoption cannot judge and leaves to the migrator (0008 drops and re-creates list indexes). */
+const appliedAfterAdoption = 1;
 
 function cli(args: string[], url: string) {
   const proc = Bun.spawnSync(["bun", "run", "scripts/cli.ts", ...args], {
@@ -65,9 +67,9 @@ describe("cli adopt", () => {
 
     const real = cli(["adopt"], fx.url);
     expect(real.code).toBe(0);
-    // exactly the planned statements, and every migration of ours recorded
+    // exactly the planned statements, and every migration of ours recorded or applied
     expect(real.out).toContain(
-      `adopted: ${planned} statement(s) run, ${migrationCount} migration(s) recorded`,
+      `adopted: ${planned} statement(s) run, ${migrationCount - appliedAfterAdoption} migration(s) recorded, ${appliedAfterAdoption} more applied`,
     );
     expect((await state(fx.url)).tables).toContain("__drizzle_migrations");
     const again = cli(["adopt", "--dry-run"], fx.url);
@@ -94,7 +96,7 @@ describe("cli adopt", () => {
     const res = cli(["migrate"], fx.url);
     expect(res.code).toBe(0);
     expect(res.out).toContain("adopted an existing FastapiAdmin database: 24 table(s) matched");
-    expect(res.out).toContain(`applied 0 migration(s), ${migrationCount} in total`);
+    expect(res.out).toContain(`applied ${appliedAfterAdoption} migration(s), ${migrationCount} in total`);
   }, 60_000);
 });
 
