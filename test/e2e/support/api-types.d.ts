@@ -4984,7 +4984,8 @@ export interface components {
             name: string;
             order: number;
             status: string;
-            totp_required: boolean;
+            /** @description 该角色的用户须启用两步验证 (TOTP) */
+            totp_required?: boolean;
             updated_time: string | null;
             uuid: string;
         };
@@ -5118,7 +5119,13 @@ export interface components {
             updated_time: string | null;
             uuid: string;
         };
+        TenantAdmin: {
+            name: string;
+            password: string;
+            username: string;
+        };
         TenantCreate: {
+            admin?: components["schemas"]["TenantAdmin"];
             /** @example demo01 */
             code: string;
             description?: string | null;
@@ -5378,7 +5385,8 @@ export interface components {
             name: string;
             order: number;
             status: string;
-            totp_required: boolean;
+            /** @description 该角色的用户须启用两步验证 (TOTP) */
+            totp_required?: boolean;
             updated_time: string | null;
             uuid: string;
         };
