@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import type { Principal } from "@/core/auth/principal";
 import { loadPrincipal } from "@/core/auth/principal";
 import { exportNotices } from "@/modules/system/notice/notice.service";
@@ -208,6 +209,46 @@ describe("exports, online users, logs and cache keys", () => {
     expect(rows.every((r) => r.tenant_id === tenantBId)).toBe(true);
     const res = await tenantB.post("/system/notice/export", {});
     expect(res.status).toBe(200);
+  });
+
+  test("an import lands in the importer's tenant and cannot use the other tenant's departments", async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("Sheet1");
+    ws.addRow(["部门编号", "账号", "昵称", "邮箱", "手机号", "性别", "状态"]);
+    ws.addRow([bRows.sys_dept, "b_imported", `${B}导入`, "", "", "男", "正常"]);
+    ws.addRow([idsOf.A[0], "b_imported_a", `${B}导入A`, "", "", "男", "正常"]);
+    const fd = new FormData();
+    fd.append("file", new File([await wb.xlsx.writeBuffer()], "users.xlsx"));
+    const res = await t.request("/api/v1/system/user/import/data", {
+      method: "POST",
+      headers: await authHeaders(t, B_ADMIN),
+      body: fd,
+    });
+    const out = await body(res);
+    expect(out.data).toBe(["成功导入 1 条数据", "错误信息:", "第2行: 部门不存在"].join("\n"));
+    const { sys_user } = t.deps.db.t;
+    const [row] = await t.deps.db.orm.select().from(sys_user).where(eq(sys_user.username, "b_imported"));
+    expect(row.tenant_id).toBe(tenantBId);
+  });
+
+  test("a user export holds the caller's tenant's users only", async () => {
+    const read = async (c: ReturnType<typeof client>) => {
+      const res = await c.post("/system/user/export", {});
+      expect(res.status).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(await res.arrayBuffer());
+      const cells: string[] = [];
+      wb.worksheets[0].eachRow((r) => {
+        cells.push(JSON.stringify(r.values));
+      });
+      return cells.join("\n");
+    };
+    const bSheet = await read(tenantB);
+    expect(bSheet).toContain(B);
+    expect(bSheet).not.toContain(A);
+    const aSheet = await read(platform);
+    expect(aSheet).toContain(A);
+    expect(aSheet).not.toContain(B);
   });
 
   test("the online list shows each tenant its own sessions", async () => {
