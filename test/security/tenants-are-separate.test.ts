@@ -322,6 +322,24 @@ describe("tenant lifecycle", () => {
     expect((await tenantB.get("/system/user/current/info")).status).toBe(200);
   });
 
+  test("a tenant outside its start/end time signs nobody in", async () => {
+    await ok(
+      await platform.post("/system/tenant/create", {
+        name: "租户H",
+        code: "tenanth",
+        end_time: "2020-01-01 00:00:00",
+        admin: { username: "tenant_h_admin", password: PASSWORD, name: "H管理员" },
+      }),
+    );
+    const login = await t.request("/api/v1/system/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ username: "tenant_h_admin", password: PASSWORD }).toString(),
+    });
+    expect(login.status).toBe(400);
+    expect((await body(login)).msg).toBe("租户不在有效期内");
+  });
+
   test("a tenant is deleted only when empty", async () => {
     const busy = await platform.delete("/system/tenant/delete", [tenantBId]);
     expect(busy.status).toBe(400);

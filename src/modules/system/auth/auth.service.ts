@@ -157,16 +157,28 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
   }
 }
 
-/** The user's tenant; a disabled or deleted tenant signs nobody in (issue 14). */
+/**
+ * The user's tenant; a disabled or deleted tenant, or one outside its start/end time, signs
+ * nobody in (issue 14).
+ */
 async function enabledTenantOf(deps: AppDeps, userId: number): Promise<number> {
   const { sys_user, sys_tenant } = deps.db.t;
   const [row] = await deps.db.orm
-    .select({ tenant_id: sys_user.tenant_id, status: sys_tenant.status, is_deleted: sys_tenant.is_deleted })
+    .select({
+      tenant_id: sys_user.tenant_id,
+      status: sys_tenant.status,
+      is_deleted: sys_tenant.is_deleted,
+      start_time: sys_tenant.start_time,
+      end_time: sys_tenant.end_time,
+    })
     .from(sys_user)
     .innerJoin(sys_tenant, eq(sys_tenant.id, sys_user.tenant_id))
     .where(eq(sys_user.id, userId))
     .limit(1);
   if (row?.status !== "0" || row.is_deleted) throw badRequest("租户已被停用");
+  const now = nowString(); // the same wire format as the stored times, so text order is time order
+  if ((row.start_time && now < row.start_time) || (row.end_time && now > row.end_time))
+    throw badRequest("租户不在有效期内");
   return row.tenant_id;
 }
 
