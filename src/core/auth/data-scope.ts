@@ -1,6 +1,7 @@
 import { and, type Column, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "@/core/db/database";
+import { tenantIs } from "@/core/db/query";
 import type { Principal } from "./principal";
 
 /** Role data scopes (contract §6.1). */
@@ -43,7 +44,7 @@ export function tenantColumnOf(table: SQLiteTable | unknown): SQLiteColumn | und
  */
 export function tenantFilter(table: SQLiteTable | unknown, p: Pick<Principal, "tenant_id">): SQL | undefined {
   const column = tenantColumnOf(table);
-  return column ? eq(column, tenantOf(p)) : undefined;
+  return column ? tenantIs(column, tenantOf(p)) : undefined;
 }
 
 /** A row as the wire shows it: the tenant is the caller's own, not a field of the contract. */

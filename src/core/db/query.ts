@@ -145,21 +145,39 @@ export function countOf(db: Database, table: SQLiteTable, where: SQL | undefined
   return db.orm.select({ total: sql<number>`count(*)` }).from(table).where(where);
 }
 
+/** Conditions built by `tenantIs`, with their column and tenant, so `liveCountOf` can recognise one. */
+const tenantConditions = new WeakMap<SQL, { column: SQLiteColumn; id: number }>();
+
+/** `column = id` for a tenant-owned table's `tenant_id`, remembered as such (see `liveCountOf`). */
+export function tenantIs(column: SQLiteColumn, id: number): SQL {
+  const condition = eq(column, id);
+  tenantConditions.set(condition, { column, id });
+  return condition;
+}
+
 /**
- * `count(*)` of the live (not soft-deleted) rows matching `filter`. Without a filter: every row
- * minus the deleted ones, because SQLite counts a whole table straight from its smallest b-tree
+ * `count(*)` of the live (not soft-deleted) rows matching `filter`. Unfiltered, or filtered by
+ * nothing but the caller's tenant (`tenantIs`): every row minus the deleted ones minus the live
+ * rows of other tenants, because SQLite counts a whole table straight from its smallest b-tree
  * without testing a row (a `WHERE is_deleted = 0` count tests every index entry, and may pick a
- * wide index to do it), while the deleted ones are few and found by their index.
+ * wide index to do it), while the deleted rows are few and found by their index, and other
+ * tenants' rows by two seeks in the `(is_deleted, tenant_id, …)` list index — none on a
+ * one-tenant install.
  */
 export function liveCountOf(
   db: Database,
   table: SQLiteTable & { is_deleted: SQLiteColumn },
   filter: SQL | undefined,
 ) {
-  if (filter) return countOf(db, table, and(notDeleted(table), filter));
+  const tenant = filter && tenantConditions.get(filter);
+  if (filter && !tenant) return countOf(db, table, and(notDeleted(table), filter));
+  const live = notDeleted(table);
+  const otherTenants = tenant
+    ? sql` - (select count(*) from ${table} where ${and(live, sql`${tenant.column} < ${tenant.id}`)}) - (select count(*) from ${table} where ${and(live, sql`${tenant.column} > ${tenant.id}`)})`
+    : sql``;
   return db.orm
     .select({
-      total: sql<number>`(select count(*) from ${table}) - (select count(*) from ${table} where ${eq(table.is_deleted, true)})`,
+      total: sql<number>`(select count(*) from ${table}) - (select count(*) from ${table} where ${eq(table.is_deleted, true)})${otherTenants}`,
     })
     .from(sql`(select 1) as one_row`);
 }
@@ -173,7 +191,8 @@ export async function readTogether<const Q extends readonly PromiseLike<unknown>
   queries: Q,
 ): Promise<{ -readonly [K in keyof Q]: Awaited<Q[K]> }> {
   if (db.dialect === "sqlite" && !db.url.startsWith("file:")) {
-    return (await db.orm.batch(queries as any)) as never;
+    // The queries are drizzle query builders (the batch items); the tuple type is the caller's.
+    return (await db.orm.batch(queries as unknown as Parameters<Database["orm"]["batch"]>[0])) as never;
   }
   return (await Promise.all(queries)) as never;
 }
@@ -211,4 +230,8 @@ export async function withAuditUsers<T extends AuditRefs>(
 }
 
 /** AND of the given conditions, ignoring the skipped (undefined) ones. */
-export const allOf = (...conditions: (SQL | undefined)[]) => and(...conditions.filter(Boolean));
+/** The conditions ANDed, skipping absent ones; a single condition is returned as it is (so `tenantIs` still recognises it). */
+export const allOf = (...conditions: (SQL | undefined)[]): SQL | undefined => {
+  const present = conditions.filter((c): c is SQL => c !== undefined);
+  return present.length === 1 ? present[0] : and(...present);
+};
