@@ -201,6 +201,26 @@ describe("a tenant's superuser", () => {
   });
 });
 
+describe("a platform superuser acting inside a tenant (X-Tenant-Id)", () => {
+  test("sees and writes that tenant's rows only; others sending the header get 403", async () => {
+    const inB = client(t, { ...(await authHeaders(t, "admin")), "X-Tenant-Id": String(tenantBId) });
+    const list = await ok(await inB.get("/system/position/list?page_size=100"));
+    const ids = list.items.map((p: { id: number }) => p.id);
+    expect(ids).toContain(bRows.sys_position);
+    expect(ids).not.toContain(idsOf.A[2]); // A's position
+    const made = await ok(await inB.post("/system/position/create", { name: "platform-made-in-B" }));
+    const { sys_position } = t.deps.db.t;
+    const [row] = await t.deps.db.orm.select().from(sys_position).where(eq(sys_position.id, made.id));
+    expect(row.tenant_id).toBe(tenantBId);
+    // platform-only permissions are not held while inside a tenant
+    expect((await inB.get("/system/tenant/list")).status).toBe(403);
+    const bWithHeader = client(t, { ...(await authHeaders(t, B_ADMIN)), "X-Tenant-Id": "1" });
+    expect((await bWithHeader.get("/system/position/list")).status).toBe(403);
+    const unknown = client(t, { ...(await authHeaders(t, "admin")), "X-Tenant-Id": "99999" });
+    expect((await unknown.get("/system/position/list")).status).toBe(403);
+  });
+});
+
 describe("exports, online users, logs and cache keys", () => {
   test("exports hold the caller's tenant's rows only", async () => {
     const principal = (await loadPrincipal(t.deps.db, t.deps.cache, await idOf(B_ADMIN))) as Principal;
@@ -274,7 +294,11 @@ describe("exports, online users, logs and cache keys", () => {
     const bUsers = new Set([await idOf(B_ADMIN)]);
     const bLogs = await ok(await tenantB.get("/system/log/list?page_size=100"));
     expect(bLogs.items.length).toBeGreaterThan(0);
-    expect(bLogs.items.filter((r: { created_id: number }) => !bUsers.has(r.created_id))).toEqual([]);
+    // besides B's own users, only what the platform's superuser did inside B (X-Tenant-Id, above)
+    const foreign = bLogs.items.filter((r: { created_id: number }) => !bUsers.has(r.created_id));
+    expect(foreign.map((r: { request_path: string }) => r.request_path)).toEqual([
+      "/api/v1/system/position/create",
+    ]);
     const aLogs = await ok(await platform.get("/system/log/list?page_size=100"));
     expect(aLogs.items.length).toBeGreaterThan(0);
     expect(aLogs.items.filter((r: { created_id: number }) => bUsers.has(r.created_id))).toEqual([]);

@@ -1,4 +1,5 @@
 import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { op } from "@/core/cache/cache";
 import type { AppDeps, AppEnv, AuthContext } from "@/core/context";
@@ -39,9 +40,37 @@ export async function authenticate(c: Context<AppEnv>): Promise<AuthContext> {
   const started = early.get(c.req.raw);
   const token = bearerToken(c);
   if (!token) throw unauthenticated("认证失败,请登录后再试");
-  const auth = await (started ?? authenticateToken(c.get("deps"), token));
+  const auth = await actingTenant(c, await (started ?? authenticateToken(c.get("deps"), token)));
   c.set("auth", auth);
   return auth;
+}
+
+/** The header with which a platform superuser acts inside another tenant (API clients; the SPA sends none). */
+export const TENANT_HEADER = "X-Tenant-Id";
+
+/**
+ * A platform superuser may act inside a chosen tenant (issue 14): with `X-Tenant-Id` the request's
+ * principal is theirs with that tenant, so every scoped read and write is that tenant's (and the
+ * platform-only permissions are not held meanwhile). Anyone else sending it gets 403.
+ */
+async function actingTenant(c: Context<AppEnv>, auth: AuthContext): Promise<AuthContext> {
+  const raw = c.req.header(TENANT_HEADER);
+  if (raw === undefined) return auth;
+  const { principal } = auth;
+  if (!principal.is_superuser || tenantOf(principal) !== PLATFORM_TENANT_ID)
+    throw forbidden("仅平台超级管理员可进入其他租户");
+  const tenantId = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  const { db } = c.get("deps");
+  const { sys_tenant } = db.t;
+  const [tenant] = Number.isNaN(tenantId)
+    ? []
+    : await db.orm
+        .select({ id: sys_tenant.id })
+        .from(sys_tenant)
+        .where(and(eq(sys_tenant.id, tenantId), eq(sys_tenant.is_deleted, false)))
+        .limit(1);
+  if (!tenant) throw forbidden("租户不存在");
+  return { ...auth, principal: { ...principal, tenant_id: tenant.id } };
 }
 
 const bearerToken = (c: Context<AppEnv>) =>

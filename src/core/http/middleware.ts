@@ -44,7 +44,7 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv>[] {
       origin: settings.CORS_ORIGINS.includes("*") ? "*" : settings.CORS_ORIGINS,
       credentials: settings.CORS_CREDENTIALS,
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      allowHeaders: ["Authorization", "Content-Type", "X-Request-ID"],
+      allowHeaders: ["Authorization", "Content-Type", "X-Request-ID", "X-Tenant-Id"],
       exposeHeaders: ["X-Request-ID", "Content-Disposition", "Retry-After"],
       maxAge: 600,
     }),
