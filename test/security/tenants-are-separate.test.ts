@@ -176,6 +176,17 @@ describe("a tenant's superuser", () => {
     expect(elsewhere.status).toBe(400);
   });
 
+  test("is not shown the platform-only pages in the SPA's menu tree", async () => {
+    const names = (tree: { name: string; children?: unknown[] }[]): string[] =>
+      tree.flatMap((m) => [m.name, ...names((m.children ?? []) as { name: string }[])]);
+    const bMenus = names((await ok(await tenantB.get("/system/user/current/info"))).menus);
+    expect(bMenus).toContain("部门管理");
+    for (const hidden of ["租户管理", "代码管理", "代码生成", "服务器监控", "缓存监控", "调度器监控"])
+      expect(bMenus).not.toContain(hidden);
+    const aMenus = names((await ok(await platform.get("/system/user/current/info"))).menus);
+    for (const shown of ["租户管理", "代码生成", "服务器监控"]) expect(aMenus).toContain(shown);
+  });
+
   test("lifts login locks of its own tenant's accounts only", async () => {
     expect((await tenantB.post("/system/auth/unlock", { username: "admin" })).status).toBe(404);
     expect((await tenantB.post("/system/auth/unlock", { username: "b_user_1" })).status).toBe(200);

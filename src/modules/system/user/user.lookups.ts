@@ -1,4 +1,5 @@
 import { withoutTenant } from "@/core/auth/data-scope";
+import { isPlatformOnly } from "@/core/auth/guard";
 import { LOOKUP_PREFIX } from "@/core/auth/principal";
 import { getJson, setJson } from "@/core/cache/cache";
 import type { AppDeps } from "@/core/context";
@@ -16,6 +17,27 @@ import * as repo from "./user.repo";
 export type MenuOut = MenuRow & { parent_name: string | null };
 export type DeptOut = Omit<DeptRow, "tenant_id"> & { parent_name: string | null };
 export type RoleOut = Omit<RoleRow, "tenant_id"> & { menus: MenuOut[]; depts: DeptOut[] };
+
+/**
+ * The route menus a user outside the platform tenant is shown: pages behind a platform-only
+ * permission (tenants, server/cache monitors, files, generator, scheduler) are left out, and so is
+ * a directory left with none of the pages it had.
+ */
+export function withoutPlatformPages<
+  T extends { id: number; parent_id: number | null; permission: string | null },
+>(rows: T[]): T[] {
+  const dropped = new Set(rows.filter((m) => m.permission && isPlatformOnly(m.permission)).map((m) => m.id));
+  if (!dropped.size) return rows;
+  const children = new Map<number, T[]>();
+  for (const m of rows)
+    if (m.parent_id !== null) children.set(m.parent_id, [...(children.get(m.parent_id) ?? []), m]);
+  const gone = (m: T): boolean => {
+    if (dropped.has(m.id)) return true;
+    const kids = children.get(m.id);
+    return !!kids?.length && kids.every(gone);
+  };
+  return rows.filter((m) => !gone(m));
+}
 
 const TTL_SECONDS = 120;
 const key = (roleId: number) => `${LOOKUP_PREFIX}role:${roleId}`;

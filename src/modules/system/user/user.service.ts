@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import { desc, type SQL } from "drizzle-orm";
 import { assertAuthorityOverUsers, assertMayAssignRoles } from "@/core/auth/authority";
-import { dataScopeFilter, tenantOf, withoutTenant } from "@/core/auth/data-scope";
+import { dataScopeFilter, PLATFORM_TENANT_ID, tenantOf, withoutTenant } from "@/core/auth/data-scope";
 import { authServices } from "@/core/auth/guard";
 import { assertAcceptablePassword } from "@/core/auth/password-policy";
 import { forgetPrincipals, type Principal } from "@/core/auth/principal";
@@ -13,7 +13,7 @@ import { hit, rateLimited } from "@/core/http/rate-limit";
 import { buildTree, type TreeNode } from "@/core/http/tree";
 import { storeUpload } from "@/core/storage/upload";
 import { verifyPasswordUnderLockout } from "@/modules/system/auth/auth.lockout";
-import { roleDetails } from "./user.lookups";
+import { roleDetails, withoutPlatformPages } from "./user.lookups";
 import type { MenuRow, UserInsert, UserRow } from "./user.repo";
 import * as repo from "./user.repo";
 import type {
@@ -97,7 +97,8 @@ async function present(deps: AppDeps, rows: UserRow[], current = false): Promise
   if (current) {
     const user = rows[0];
     const menuIds = [...new Set(roleMenus.map((m) => m.menu.id))];
-    const rowsOfMenus = await repo.routeMenus(db, user.is_superuser ? "all" : menuIds);
+    const routeMenus = await repo.routeMenus(db, user.is_superuser ? "all" : menuIds);
+    const rowsOfMenus = user.tenant_id === PLATFORM_TENANT_ID ? routeMenus : withoutPlatformPages(routeMenus);
     menus = buildTree(rowsOfMenus.map((m) => ({ ...m, parent_name: null })));
   }
 
