@@ -421,8 +421,10 @@ describe("a role that requires a second factor", () => {
     });
     const res = await login({ username: user.username, password: user.password });
     expect(res.status).toBe(200);
-    const pair = (await body(res)).data;
+    const answer = await body(res);
+    const pair = answer.data;
     expect(pair.second_factor).toBe("enrol");
+    expect(answer.msg).toContain("两步验证"); // the SPA shows the login message: it says to enrol
     const me = client(t, { Authorization: `Bearer ${pair.access_token}` });
 
     expect((await me.get("/system/user/current/info")).status).toBe(200);

@@ -27,6 +27,10 @@ import {
   oauthLoginRedirect,
 } from "./oauth.service";
 
+/** The login message when the session may only enrol a second factor (a role requires one). */
+const SECOND_FACTOR_ENROL_MSG =
+  "登录成功，但您的角色要求两步验证：请先在个人中心绑定 (POST /system/user/current/totp/setup)";
+
 const tags = ["系统管理 · 认证"];
 
 const loginRoute = publicRoute({
@@ -174,7 +178,8 @@ export function authRouter(deps: AppDeps) {
       // OAuth2 clients (Swagger's Authorize) expect the bare token object.
       if (form.grant_type === "password" || /\/docs/.test(c.req.header("referer") ?? ""))
         return c.json(pair, 200) as never;
-      return ok(c, pair);
+      // A role requires a second factor the user has not enrolled: say so where the SPA shows it.
+      return pair.second_factor === "enrol" ? ok(c, pair, SECOND_FACTOR_ENROL_MSG) : ok(c, pair);
     })
     .openapi(captchaRoute, async (c) => ok(c, await auth.getCaptcha(deps, clientInfo(c))))
     .openapi(refreshRoute, async (c) => ok(c, await auth.refresh(deps, c.req.valid("json").refresh_token)))
