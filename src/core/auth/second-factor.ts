@@ -74,7 +74,7 @@ export function secondFactorGate(): MiddlewareHandler<AppEnv> {
     if (!header && !queryToken) return next();
     let due: SecondFactorDue | undefined;
     try {
-      const auth = header ? await authenticate(c) : await authenticateToken(c.get("deps"), queryToken!);
+      const auth = queryToken ? await authenticateToken(c.get("deps"), queryToken) : await authenticate(c);
       due = secondFactorDueOf(auth.session);
     } catch {
       return next();

@@ -82,7 +82,7 @@ export function createFileCache(opts: FileCacheOptions): Cache {
     stats: db.query<{ n: number; e: number }, { now: number }>(
       `SELECT count(*) AS n, count(exp) AS e FROM kv WHERE ${LIVE}`,
     ),
-  } satisfies Record<string, Statement<any, any>>;
+  } satisfies Record<string, Statement<unknown, never>>;
 
   const changes = (run: () => { changes: number }) => run().changes;
 

@@ -2,8 +2,11 @@ import { sql } from "drizzle-orm";
 import type { Database } from "./database";
 
 function isMissingTable(err: unknown): boolean {
-  for (let e: any = err, depth = 0; e && depth < 8; e = e.cause, depth++) {
-    if (e.errno === 1146 || /no such table/i.test(String(e.message))) return true;
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === "object" && depth < 8; depth++) {
+    const { errno, message, cause } = e as { errno?: unknown; message?: unknown; cause?: unknown };
+    if (errno === 1146 || /no such table/i.test(String(message))) return true;
+    e = cause;
   }
   return false;
 }

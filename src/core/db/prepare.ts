@@ -59,9 +59,9 @@ export function describeDriverError(err: unknown): string {
   for (let e = err, i = 0; e && typeof e === "object" && i < 8; e = (e as DriverErrorLike).cause, i++) {
     chain.push(e as DriverErrorLike);
   }
-  if (!chain.length) return maskCredentials(String(err));
-  const driver =
-    [...chain].reverse().find((e) => e.code !== undefined || e.errno !== undefined) ?? chain.at(-1)!;
+  const innermost = chain.at(-1);
+  if (!innermost) return maskCredentials(String(err));
+  const driver = [...chain].reverse().find((e) => e.code !== undefined || e.errno !== undefined) ?? innermost;
   const code = driver.code !== undefined ? String(driver.code) : "";
   const errno = driver.errno !== undefined && String(driver.errno) !== code ? ` (errno ${driver.errno})` : "";
   const message = String(driver.message ?? driver).split("\nparams:")[0];

@@ -1,3 +1,4 @@
+import type { AST } from "node-sql-parser";
 import type { Dialect } from "@/core/db/database";
 import { badRequest } from "@/core/http/errors";
 
@@ -36,8 +37,18 @@ const TABLE_OPTIONS = new Set([
   "row_format",
 ]);
 
-/** node-sql-parser's AST is loosely typed: read defensively. */
-type Node = any;
+/** A node of node-sql-parser's syntax tree (loosely typed upstream): every field is checked where read. */
+type Node = Record<string, unknown>;
+
+const isNode = (v: unknown): v is Node => !!v && typeof v === "object" && !Array.isArray(v);
+/** `v` as a node; an empty one when it is not. */
+const nodeOf = (v: unknown): Node => (isNode(v) ? v : {});
+/** `v` as a list; empty when it is not one. */
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** `v` as a list of nodes. */
+const nodesOf = (v: unknown): Node[] => listOf(v).map(nodeOf);
+/** `v` as text ("" for null/undefined). */
+const str = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
 
 export interface DdlPlan {
   /** Tables the DDL creates, in order. */
@@ -47,18 +58,22 @@ export interface DdlPlan {
 }
 
 interface SqlParser {
-  astify(sql: string): Node;
+  astify(sql: string): unknown;
   sqlify(ast: Node): string;
 }
 
 async function parserFor(dialect: Dialect): Promise<SqlParser> {
   // Loaded on first use: only this route needs the grammar (~250 KB per dialect).
-  if (dialect === "mysql") {
-    const { Parser } = await import("node-sql-parser/build/mysql");
-    return new Parser();
-  }
-  const { Parser } = await import("node-sql-parser/build/sqlite");
-  return new Parser();
+  const { Parser } =
+    dialect === "mysql"
+      ? await import("node-sql-parser/build/mysql")
+      : await import("node-sql-parser/build/sqlite");
+  const parser = new Parser();
+  return {
+    astify: (sql) => parser.astify(sql),
+    // The tree the parser itself produced, checked and adapted above.
+    sqlify: (ast) => parser.sqlify(ast as unknown as AST),
+  };
 }
 
 /**
@@ -66,7 +81,7 @@ async function parserFor(dialect: Dialect): Promise<SqlParser> {
  * designer writes: backticks, AUTO_INCREMENT, ENGINE=…) is read with MySQL's grammar and then
  * rendered for SQLite.
  */
-async function parse(dialect: Dialect, text: string): Promise<Node> {
+async function parse(dialect: Dialect, text: string): Promise<unknown> {
   const attempts: Dialect[] = dialect === "mysql" ? ["mysql"] : ["sqlite", "mysql"];
   let first: unknown;
   for (const source of attempts) {
@@ -80,9 +95,9 @@ async function parse(dialect: Dialect, text: string): Promise<Node> {
   throw fail(`SQL 解析失败${where ? `（第 ${where.line} 行第 ${where.column} 列）` : ""}，请检查语法`);
 }
 
-const nameOf = (v: Node): string => {
+const nameOf = (v: unknown): string => {
   if (typeof v === "string") return v;
-  if (v && typeof v === "object") {
+  if (isNode(v)) {
     if (typeof v.column === "string") return v.column;
     if (v.column) return nameOf(v.column);
     if (v.expr) return nameOf(v.expr);
@@ -108,14 +123,13 @@ const ALLOWED_FUNCTIONS = new Set([
 const ENGINES = new Set(["INNODB", "MYISAM", "ARIA"]);
 
 function functionNameOf(node: Node): string {
-  const parts = node?.name?.name;
-  if (Array.isArray(parts)) return parts.map((p: Node) => String(p?.value ?? "")).join(".");
-  return String(node?.name ?? "");
+  const parts = nodeOf(node.name).name;
+  if (Array.isArray(parts)) return parts.map((p) => str(nodeOf(p).value)).join(".");
+  return str(node.name);
 }
 
 /** The first function call in a definition that is not the clock, if any. */
-function disallowedFunction(node: Node): string | null {
-  if (!node || typeof node !== "object") return null;
+function disallowedFunction(node: unknown): string | null {
   if (Array.isArray(node)) {
     for (const n of node) {
       const found = disallowedFunction(n);
@@ -123,6 +137,7 @@ function disallowedFunction(node: Node): string | null {
     }
     return null;
   }
+  if (!isNode(node)) return null;
   if (node.type === "function" || node.type === "aggr_func") {
     const name = functionNameOf(node);
     if (!ALLOWED_FUNCTIONS.has(name.toUpperCase())) return name || "?";
@@ -135,16 +150,16 @@ function disallowedFunction(node: Node): string | null {
 }
 
 /** A sub-select or a reference to tables anywhere in a definition (CHECK, DEFAULT, generated column). */
-function containsQuery(node: Node): boolean {
-  if (!node || typeof node !== "object") return false;
-  if (Array.isArray(node)) return node.some(containsQuery);
+function containsQuery(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some((n) => containsQuery(n));
+  if (!isNode(node)) return false;
   if (node.type === "select" || "tableList" in node || node.ast) return true;
   return Object.values(node).some(containsQuery);
 }
 
-function tableRefOf(node: Node): { db: string | null; table: string } {
-  const ref = Array.isArray(node) ? node[0] : node;
-  return { db: ref?.db ?? null, table: nameOf(ref?.table ?? "") };
+function tableRefOf(node: unknown): { db: string | null; table: string } {
+  const ref = nodeOf(Array.isArray(node) ? node[0] : node);
+  return { db: ref.db ? str(ref.db) : null, table: nameOf(ref.table ?? "") };
 }
 
 function checkCreateTable(stmt: Node): string {
@@ -154,7 +169,7 @@ function checkCreateTable(stmt: Node): string {
   requireIdentifier(table, "表名");
   if (stmt.temporary) throw fail("不允许创建临时表");
   if (stmt.as || stmt.query_expr || stmt.like) throw fail("不允许 CREATE TABLE ... AS/LIKE，请写出列定义");
-  const defs: Node[] = stmt.create_definitions ?? [];
+  const defs = nodesOf(stmt.create_definitions);
   if (!defs.length) throw fail(`表 ${table} 没有列定义`);
   if (containsQuery(defs)) throw fail("列定义中不允许子查询");
   const fn = disallowedFunction(defs);
@@ -165,17 +180,18 @@ function checkCreateTable(stmt: Node): string {
     else if (d.resource === "constraint" || d.resource === "index") {
       if (d.constraint) requireIdentifier(nameOf(d.constraint), "约束名");
       if (d.index) requireIdentifier(nameOf(d.index), "索引名");
-      for (const c of d.definition ?? []) requireIdentifier(nameOf(c), "列名");
+      for (const c of listOf(d.definition)) requireIdentifier(nameOf(c), "列名");
       const ref = d.reference_definition;
-      if (ref) requireIdentifier(tableRefOf(ref.table).table, "外键引用的表名");
+      if (ref) requireIdentifier(tableRefOf(nodeOf(ref).table).table, "外键引用的表名");
     } else {
       throw fail(MSG_OTHER);
     }
     const ref = d.reference_definition;
-    if (d.resource === "column" && ref) requireIdentifier(tableRefOf(ref.table).table, "外键引用的表名");
+    if (d.resource === "column" && ref)
+      requireIdentifier(tableRefOf(nodeOf(ref).table).table, "外键引用的表名");
   }
-  for (const option of stmt.table_options ?? []) {
-    const keyword = String(option.keyword ?? "").toLowerCase();
+  for (const option of nodesOf(stmt.table_options)) {
+    const keyword = str(option.keyword).toLowerCase();
     // On SQLite these MySQL options are dropped (see adaptForSqlite); the same list is checked.
     if (!TABLE_OPTIONS.has(keyword)) throw fail(`不允许的表选项: ${keyword}`);
     if (keyword === "engine" && !ENGINES.has(String(nameOf(option.value)).toUpperCase()))
@@ -188,19 +204,19 @@ function checkAlter(stmt: Node): { table: string; constraints: Node[] } {
   const { db, table } = tableRefOf(stmt.table);
   if (db) throw fail(MSG_ALTER);
   requireIdentifier(table, "表名");
-  const items: Node[] = stmt.expr ?? [];
+  const items = nodesOf(stmt.expr);
   if (!items.length) throw fail(MSG_ALTER);
   const constraints = items.map((e) => {
     const def = e.create_definitions;
     const isFk =
       e.action === "add" &&
       e.resource === "constraint" &&
-      def &&
-      String(def.constraint_type ?? "").toUpperCase() === "FOREIGN KEY";
-    if (!isFk) throw fail(MSG_ALTER);
+      isNode(def) &&
+      str(def.constraint_type).toUpperCase() === "FOREIGN KEY";
+    if (!isFk || !isNode(def)) throw fail(MSG_ALTER);
     if (def.constraint) requireIdentifier(nameOf(def.constraint), "约束名");
-    for (const c of def.definition ?? []) requireIdentifier(nameOf(c), "列名");
-    requireIdentifier(tableRefOf(def.reference_definition?.table).table, "外键引用的表名");
+    for (const c of listOf(def.definition)) requireIdentifier(nameOf(c), "列名");
+    requireIdentifier(tableRefOf(nodeOf(def.reference_definition).table).table, "外键引用的表名");
     if (containsQuery(def)) throw fail(MSG_ALTER);
     return def;
   });
@@ -217,13 +233,14 @@ const quoted = (name: string) => `"${name}"`;
 function adaptForSqlite(stmt: Node): string[] {
   const table = tableRefOf(stmt.table).table;
   const indexes: string[] = [];
-  const defs: Node[] = stmt.create_definitions ?? [];
+  const defs = nodesOf(stmt.create_definitions);
   const autoKeys = new Set<string>();
   for (const d of defs) {
     if (d.resource !== "column") continue;
     delete d.comment;
     // SQLite has no ON UPDATE clause for columns
-    if (d.default_val?.value?.over) d.default_val.value.over = null;
+    const defaultValue = nodeOf(nodeOf(d.default_val).value);
+    if (defaultValue.over) defaultValue.over = null;
     if (d.auto_increment) {
       delete d.auto_increment;
       d.definition = { dataType: "INTEGER" };
@@ -232,13 +249,13 @@ function adaptForSqlite(stmt: Node): string[] {
     }
   }
   stmt.create_definitions = defs.filter((d) => {
-    const type = String(d.constraint_type ?? "").toLowerCase();
+    const type = str(d.constraint_type).toLowerCase();
     if (d.resource === "constraint" && type === "primary key") {
-      const cols = (d.definition ?? []).map(nameOf);
+      const cols = listOf(d.definition).map((c) => nameOf(c));
       return !(cols.length === 1 && autoKeys.has(cols[0]));
     }
     if (d.resource === "index") {
-      const cols = (d.definition ?? []).map(nameOf);
+      const cols = listOf(d.definition).map((c) => nameOf(c));
       const name = nameOf(d.index) || `ix_${table}_${cols.join("_")}`;
       requireIdentifier(name, "索引名");
       indexes.push(`CREATE INDEX ${quoted(name)} ON ${quoted(table)} (${cols.map(quoted).join(", ")})`);
@@ -265,11 +282,11 @@ export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
   if (text.length > MAX_SQL_CHARS) throw fail(`SQL语句过长（最多 ${MAX_SQL_CHARS} 个字符）`);
   const parser = await parserFor(dialect);
   const parsed = await parse(dialect, text);
-  const statements: Node[] = (Array.isArray(parsed) ? parsed : [parsed]).filter(Boolean);
-  const kindOf = (s: Node) => String(s.type ?? "").toLowerCase();
+  const statements = (Array.isArray(parsed) ? parsed : [parsed]).filter(Boolean).map(nodeOf);
+  const kindOf = (s: Node) => str(s.type).toLowerCase();
   if (statements.some((s) => FORBIDDEN.has(kindOf(s)))) throw fail(MSG_FORBIDDEN);
   const creates = statements.filter(
-    (s) => kindOf(s) === "create" && String(s.keyword).toLowerCase() === "table",
+    (s) => kindOf(s) === "create" && str(s.keyword).toLowerCase() === "table",
   );
   if (!creates.length) throw fail(MSG_NO_CREATE);
 
@@ -278,7 +295,7 @@ export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
   const out: Node[] = [];
   for (const stmt of statements) {
     const kind = kindOf(stmt);
-    if (kind === "create" && String(stmt.keyword).toLowerCase() === "table") {
+    if (kind === "create" && str(stmt.keyword).toLowerCase() === "table") {
       const table = checkCreateTable(stmt);
       if (createByTable.has(table)) throw fail(`表 ${table} 重复定义`);
       tables.push(table);
@@ -290,7 +307,10 @@ export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
         // SQLite cannot add a constraint to an existing table: fold it into this request's CREATE.
         const create = createByTable.get(table);
         if (!create) throw fail("SQLite 不支持 ALTER TABLE 添加外键：请把外键约束写进该表的 CREATE TABLE");
-        create.create_definitions.push(...constraints.map((c) => ({ ...c, resource: "constraint" })));
+        create.create_definitions = [
+          ...nodesOf(create.create_definitions),
+          ...constraints.map((c) => ({ ...c, resource: "constraint" })),
+        ];
       } else {
         out.push(stmt);
       }
@@ -304,14 +324,14 @@ export async function planDdl(dialect: Dialect, sql: string): Promise<DdlPlan> {
   const rendered = out.map((stmt) => {
     const sqlText = parser.sqlify(stmt);
     // What runs must parse back to exactly one statement of the same kind.
-    let again: Node;
+    let again: unknown;
     try {
       again = parser.astify(sqlText);
     } catch {
       throw fail(MSG_OTHER);
     }
     const list = Array.isArray(again) ? again : [again];
-    if (list.length !== 1 || kindOf(list[0]) !== kindOf(stmt)) throw fail(MSG_OTHER);
+    if (list.length !== 1 || kindOf(nodeOf(list[0])) !== kindOf(stmt)) throw fail(MSG_OTHER);
     return sqlText;
   });
   return { tables, statements: [...rendered, ...extraIndexes] };

@@ -123,7 +123,7 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
     const valid = await deps.hasher.verify(user?.password ?? UNKNOWN_USER_HASH, password);
     // The code is checked (and spent) only behind the right password.
     const secondFactorOk =
-      !factor.enrolled || (valid && !!code && (await useSecondFactorCode(deps, user!.id, code)));
+      !factor.enrolled || (valid && !!user && !!code && (await useSecondFactorCode(deps, user.id, code)));
     if (!user || !valid || !secondFactorOk) {
       const locked = await attempt.failed();
       if (locked) {

@@ -125,9 +125,8 @@ export async function oauthLoginRedirect(
   const { id, secret } = provider.credentials(deps);
   if (!id || !secret) return refuse(`${providerName} OAuth 未配置（客户端密钥为空）`);
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const state = btoa(String.fromCharCode(...bytes)).replace(
-    /[+/=]/g,
-    (c) => ({ "+": "-", "/": "_", "=": "" })[c]!,
+  const state = btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) =>
+    c === "+" ? "-" : c === "/" ? "_" : "",
   );
   await deps.cache.set(
     stateKey(state),
@@ -146,10 +145,14 @@ export async function oauthLoginRedirect(
   return { location: location.toString(), state };
 }
 
-async function fetchJson(url: string, init: RequestInit): Promise<Record<string, any>> {
+/** A provider's JSON object answer (its fields are read and checked one by one). */
+async function fetchJson(url: string, init: RequestInit): Promise<Record<string, unknown>> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   if (!res.ok) throw new OAuthError(`第三方接口返回 ${res.status}`);
-  return (await res.json()) as Record<string, any>;
+  const body: unknown = await res.json();
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw new OAuthError("第三方接口返回格式错误");
+  return body as Record<string, unknown>;
 }
 
 export interface OAuthCallback {
@@ -251,7 +254,7 @@ async function findOrCreateUser(
   deps: AppDeps,
   providerName: string,
   provider: Provider,
-  profile: Record<string, any>,
+  profile: Record<string, unknown>,
 ): Promise<{ id: number; username: string; name: string; status: string }> {
   const { sys_user } = deps.db.t;
   const externalId = String(profile.id).slice(0, 32);

@@ -121,10 +121,10 @@ export function describeCron(expression: string): string {
     .trim()
     .split(/\s+/)
     .map((f) => (f === "?" ? "*" : f));
-  const named = FIELD_NAMES.map((name, i) => [name, fields[i] ?? "*"] as const);
+  const fieldValue = new Map(FIELD_NAMES.map((name, i) => [name, fields[i] ?? "*"]));
   const order = ["year", "month", "day", "day_of_week", "hour", "minute", "second"];
   const parts = order
-    .map((name) => named.find(([n]) => n === name)!)
+    .map((name) => [name, fieldValue.get(name) ?? "*"] as const)
     .filter(([name, value]) => name !== "year" || value !== "*")
     .map(([name, value]) => `${name}='${value}'`);
   return `cron[${parts.join(", ")}]`;

@@ -124,7 +124,9 @@ export const executeInput = z
     if (v.trigger !== "now" && !v.trigger_args?.trim()) {
       ctx.addIssue({ code: "custom", message: "非立即执行时必须提供触发器参数", path: ["trigger_args"] });
     }
-    if (v.start_date && v.end_date && parseDateTime(v.end_date)! < parseDateTime(v.start_date)!) {
+    const start = v.start_date ? parseDateTime(v.start_date) : null;
+    const end = v.end_date ? parseDateTime(v.end_date) : null;
+    if (start && end && end < start) {
       ctx.addIssue({ code: "custom", message: "结束时间不能早于开始时间", path: ["end_date"] });
     }
   })

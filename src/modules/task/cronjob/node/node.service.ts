@@ -196,7 +196,8 @@ export async function executeNode(deps: AppDeps, p: Principal, id: number, input
       v ? parseDateTime(v) : fallback ? parseDateTime(fallback) : null;
     const schedule: Schedule = {
       kind: input.trigger,
-      args: input.trigger_args!.trim(),
+      // The schema requires trigger_args for every trigger but "now".
+      args: (input.trigger_args ?? "").trim(),
       start: dateOr(input.start_date, node.start_date),
       end: dateOr(input.end_date, node.end_date),
     };

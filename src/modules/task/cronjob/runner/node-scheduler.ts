@@ -229,10 +229,11 @@ export class TaskScheduler {
       try {
         if (!["cron", "interval", "date"].includes(kind)) throw new Error(`unknown trigger ${kind}`);
         const compiled = compileSchedule(schedule);
-        if (kind === "date" && compiled.at!.getTime() < Date.now()) {
+        // Only a date trigger compiles to a moment (`at`).
+        if (compiled.at && compiled.at.getTime() < Date.now()) {
           // The moment passed while no server ran: record the miss (once, whichever process
           // sees it first) instead of running late.
-          if (await this.deps.cache.lock(`task:missed:${id}:${compiled.at!.getTime()}`, FIRING_LOCK_MS)) {
+          if (await this.deps.cache.lock(`task:missed:${id}:${compiled.at.getTime()}`, FIRING_LOCK_MS)) {
             await recordMissedRun(this.deps, id, row.name);
           }
           continue;
@@ -567,7 +568,7 @@ export class TaskScheduler {
   private describe(entry: Entry): string {
     if (entry.pattern) return describeCron(entry.schedule.args);
     if (entry.periodMs) return describeInterval(entry.periodMs / 1000);
-    return `date[${withOffset(entry.at!)}]`;
+    return entry.at ? `date[${withOffset(entry.at)}]` : "date[]";
   }
 
   async list(): Promise<JobInfo[]> {

@@ -39,16 +39,18 @@ function failAll(error: string) {
 
 function startThread(): Worker {
   const worker = new Worker(new URL("./sandbox.thread.ts", import.meta.url).href);
-  worker.onmessage = (event: MessageEvent<{ id: number; begin?: true; outcome?: SandboxOutcome }>) => {
+  worker.onmessage = (
+    event: MessageEvent<{ id: number; begin: true } | { id: number; outcome: SandboxOutcome }>,
+  ) => {
     const p = pending.get(event.data.id);
     if (!p) return;
     clearTimeout(p.timer);
-    if (event.data.begin) {
+    if ("begin" in event.data) {
       p.timer = setTimeout(() => p.stop(), p.limits.timeoutMs + GRACE_MS);
       return;
     }
     pending.delete(event.data.id);
-    p.resolve(event.data.outcome!);
+    p.resolve(event.data.outcome);
   };
   worker.onerror = (event) => {
     event.preventDefault?.();

@@ -1,4 +1,4 @@
-import { badRequest } from "@/core/http/errors";
+import { badRequest, found } from "@/core/http/errors";
 import type { TaskHandler } from "@/modules/task/cronjob/runner/builtin-handlers";
 import { splitArgs } from "@/modules/task/cronjob/runner/builtin-handlers";
 
@@ -44,18 +44,18 @@ export function orderedGraph(
   }));
   if (links.some((e) => !ids.has(e.source) || !ids.has(e.target))) throw badRequest("连线引用了不存在的节点");
   const indegree = new Map(list.map((n) => [n.id, 0]));
-  for (const e of links) indegree.set(e.target, indegree.get(e.target)! + 1);
+  for (const e of links) indegree.set(e.target, (indegree.get(e.target) ?? 0) + 1);
   const queue = list.filter((n) => indegree.get(n.id) === 0);
   const byId = new Map(list.map((n) => [n.id, n]));
   const order: GraphNode[] = [];
-  while (queue.length) {
-    const n = queue.shift()!;
+  for (let n = queue.shift(); n; n = queue.shift()) {
     order.push(n);
     for (const e of links) {
       if (e.source !== n.id) continue;
-      const left = indegree.get(e.target)! - 1;
+      const left = (indegree.get(e.target) ?? 0) - 1;
       indegree.set(e.target, left);
-      if (left === 0) queue.push(byId.get(e.target)!);
+      const next = byId.get(e.target);
+      if (left === 0 && next) queue.push(next);
     }
   }
   if (order.length !== list.length) throw badRequest("工作流图存在环路，无法执行");
@@ -85,7 +85,8 @@ export async function runGraph(
 ): Promise<{ results: Record<string, unknown> } | { error: string }> {
   const results: Record<string, unknown> = {};
   for (const node of graph.nodes) {
-    const template = templates.get(node.type)!;
+    // The caller builds a template for every node type of the graph.
+    const template = found(templates.get(node.type), `template of node type ${node.type}`);
     const argsText = node.data.args ?? template.args;
     const kwargs = kwargsOf(node.data.kwargs ?? template.kwargs);
     if (!("upstream" in kwargs)) {
