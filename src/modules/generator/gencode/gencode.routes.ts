@@ -147,31 +147,17 @@ const syncPreviewRoute = guardedRoute("module_generator:db:sync", {
 export function gencodeRouter(deps: AppDeps) {
   return createRouter()
     .openapi(listRoute, async (c) =>
-      ok(
-        c,
-        await gencode.listTables(deps, currentAuth(c).principal, c.req.valid("query")),
-        "获取代码生成业务表列表成功",
-      ),
+      ok(c, await gencode.listTables(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
-    .openapi(dbListRoute, async (c) =>
-      ok(c, await gencode.listDatabaseTables(deps, c.req.valid("query")), "获取数据库表列表成功"),
-    )
+    .openapi(dbListRoute, async (c) => ok(c, await gencode.listDatabaseTables(deps, c.req.valid("query"))))
     .openapi(importRoute, async (c) =>
-      ok(
-        c,
-        await gencode.importTables(deps, currentAuth(c).principal, c.req.valid("json")),
-        "导入表结构成功",
-      ),
+      ok(c, await gencode.importTables(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await gencode.tableDetail(deps, currentAuth(c).principal, c.req.valid("param").table_id),
-        "获取业务表详细信息成功",
-      ),
+      ok(c, await gencode.tableDetail(deps, currentAuth(c).principal, c.req.valid("param").table_id)),
     )
     .openapi(createRoute, async (c) =>
-      ok(c, await gencode.createTablesFromSql(deps, c.req.valid("json").sql), "创建表结构成功"),
+      ok(c, await gencode.createTablesFromSql(deps, c.req.valid("json").sql)),
     )
     .openapi(updateRoute, async (c) =>
       ok(
@@ -182,12 +168,11 @@ export function gencodeRouter(deps: AppDeps) {
           c.req.valid("param").table_id,
           c.req.valid("json"),
         ),
-        "编辑业务表信息成功",
       ),
     )
     .openapi(deleteRoute, async (c) => {
       await gencode.deleteTables(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除业务表信息成功");
+      return ok(c, null);
     })
     .openapi(zipRoute, async (c) => {
       const zip = await gencode.batchZip(deps, currentAuth(c).principal, c.req.valid("json"));
@@ -199,28 +184,16 @@ export function gencodeRouter(deps: AppDeps) {
       }) as never;
     })
     .openapi(outputRoute, async (c) =>
-      ok(
-        c,
-        await gencode.outputTable(deps, currentAuth(c).principal, c.req.valid("param").table_name),
-        "生成代码到指定路径成功",
-      ),
+      ok(c, await gencode.outputTable(deps, currentAuth(c).principal, c.req.valid("param").table_name)),
     )
     .openapi(previewRoute, async (c) =>
-      ok(
-        c,
-        await gencode.previewTable(deps, currentAuth(c).principal, c.req.valid("param").table_id),
-        "预览代码成功",
-      ),
+      ok(c, await gencode.previewTable(deps, currentAuth(c).principal, c.req.valid("param").table_id)),
     )
     .openapi(syncRoute, async (c) => {
       await gencode.syncTable(deps, currentAuth(c).principal, c.req.valid("param").table_name);
-      return ok(c, null, "同步数据库成功");
+      return ok(c, null);
     })
     .openapi(syncPreviewRoute, async (c) =>
-      ok(
-        c,
-        await gencode.syncPreview(deps, currentAuth(c).principal, c.req.valid("param").table_name),
-        "获取同步差异预览成功",
-      ),
+      ok(c, await gencode.syncPreview(deps, currentAuth(c).principal, c.req.valid("param").table_name)),
     );
 }

@@ -149,57 +149,53 @@ const logDeleteRoute = guardedRoute(`${P}:delete`, {
 export function jobRouter(deps: AppDeps) {
   const s = () => taskScheduler(deps);
   return createRouter()
-    .openapi(statusRoute, async (c) => ok(c, await s().status(), "获取调度器状态成功"))
-    .openapi(jobsRoute, async (c) => ok(c, await s().list(), "获取调度器任务列表成功"))
+    .openapi(statusRoute, async (c) => ok(c, await s().status()))
+    .openapi(jobsRoute, async (c) => ok(c, await s().list()))
     .openapi(startRoute, async (c) => {
       await s().start();
-      return ok(c, null, "调度器已启动");
+      return ok(c, null);
     })
     .openapi(pauseRoute, async (c) => {
       await s().pause();
-      return ok(c, null, "调度器已暂停");
+      return ok(c, null);
     })
     .openapi(resumeRoute, async (c) => {
       await s().resume();
-      return ok(c, null, "调度器已恢复");
+      return ok(c, null);
     })
     .openapi(shutdownRoute, async (c) => {
       await s().shutdown();
-      return ok(c, null, "调度器已关闭");
+      return ok(c, null);
     })
     .openapi(clearRoute, async (c) => {
       await s().clear();
-      return ok(c, null, "已清空所有任务");
+      return ok(c, null);
     })
-    .openapi(consoleRoute, async (c) => ok(c, await s().console(), "获取控制台信息成功"))
+    .openapi(consoleRoute, async (c) => ok(c, await s().console()))
     .openapi(syncRoute, async (c) => {
       const n = await s().sync();
       return ok(c, n, `同步完成，共同步 ${n} 个任务`);
     })
     .openapi(taskPauseRoute, async (c) => {
       await s().pauseJob(c.req.valid("param").job_id);
-      return ok(c, null, "暂停任务成功");
+      return ok(c, null);
     })
     .openapi(taskResumeRoute, async (c) => {
       await s().resumeJob(c.req.valid("param").job_id);
-      return ok(c, null, "恢复任务成功");
+      return ok(c, null);
     })
     .openapi(taskRunRoute, async (c) => {
       await s().runJobNow(c.req.valid("param").job_id);
-      return ok(c, null, "立即执行任务成功");
+      return ok(c, null);
     })
     .openapi(taskRemoveRoute, async (c) => {
       await s().removeJob(c.req.valid("param").job_id);
-      return ok(c, null, "移除任务成功");
+      return ok(c, null);
     })
-    .openapi(logListRoute, async (c) =>
-      ok(c, await logs.listJobLogs(deps, c.req.valid("query")), "查询执行日志列表成功"),
-    )
-    .openapi(logDetailRoute, async (c) =>
-      ok(c, await logs.jobLogDetail(deps, c.req.valid("param").id), "获取执行日志详情成功"),
-    )
+    .openapi(logListRoute, async (c) => ok(c, await logs.listJobLogs(deps, c.req.valid("query"))))
+    .openapi(logDetailRoute, async (c) => ok(c, await logs.jobLogDetail(deps, c.req.valid("param").id)))
     .openapi(logDeleteRoute, async (c) => {
       await logs.deleteJobLogs(deps, c.req.valid("json"));
-      return ok(c, null, "删除执行日志成功");
+      return ok(c, null);
     });
 }

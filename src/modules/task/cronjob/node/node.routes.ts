@@ -91,42 +91,34 @@ const executeRoute = guardedRoute(`${P}:execute`, {
 
 export function nodeRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(optionsRoute, async (c) =>
-      ok(c, await node.nodeOptions(deps, currentAuth(c).principal), "获取定时任务节点选项成功"),
-    )
+    .openapi(optionsRoute, async (c) => ok(c, await node.nodeOptions(deps, currentAuth(c).principal)))
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await node.nodeDetail(deps, currentAuth(c).principal, c.req.valid("param").id),
-        "获取节点详情成功",
-      ),
+      ok(c, await node.nodeDetail(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(listRoute, async (c) =>
-      ok(c, await node.listNodes(deps, currentAuth(c).principal, c.req.valid("query")), "查询节点列表成功"),
+      ok(c, await node.listNodes(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(createRoute, async (c) =>
-      ok(c, await node.createNode(deps, currentAuth(c).principal, c.req.valid("json")), "创建节点成功"),
+      ok(c, await node.createNode(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateRoute, async (c) =>
       ok(
         c,
         await node.updateNode(deps, currentAuth(c).principal, c.req.valid("param").id, c.req.valid("json")),
-        "修改节点成功",
       ),
     )
     .openapi(deleteRoute, async (c) => {
       await node.deleteNodes(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除节点成功");
+      return ok(c, null);
     })
     .openapi(clearRoute, async (c) => {
       await node.clearNodes(deps, currentAuth(c).principal);
-      return ok(c, null, "清空节点成功");
+      return ok(c, null);
     })
     .openapi(executeRoute, async (c) =>
       ok(
         c,
         await node.executeNode(deps, currentAuth(c).principal, c.req.valid("param").id, c.req.valid("json")),
-        "调试节点成功",
       ),
     );
 }

@@ -90,21 +90,13 @@ const executeRoute = guardedRoute(`${P}:execute`, {
 export function definitionRouter(deps: AppDeps) {
   return createRouter()
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await svc.workflowDetail(deps, currentAuth(c).principal, c.req.valid("param").id),
-        "获取工作流详情成功",
-      ),
+      ok(c, await svc.workflowDetail(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(listRoute, async (c) =>
-      ok(
-        c,
-        await svc.listWorkflows(deps, currentAuth(c).principal, c.req.valid("query")),
-        "查询工作流列表成功",
-      ),
+      ok(c, await svc.listWorkflows(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(createRoute, async (c) =>
-      ok(c, await svc.createWorkflow(deps, currentAuth(c).principal, c.req.valid("json")), "创建工作流成功"),
+      ok(c, await svc.createWorkflow(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateRoute, async (c) =>
       ok(
@@ -115,21 +107,16 @@ export function definitionRouter(deps: AppDeps) {
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
-        "更新工作流成功",
       ),
     )
     .openapi(deleteRoute, async (c) => {
       await svc.deleteWorkflows(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除工作流成功");
+      return ok(c, null);
     })
     .openapi(publishRoute, async (c) =>
-      ok(
-        c,
-        await svc.publishWorkflow(deps, currentAuth(c).principal, c.req.valid("param").id),
-        "发布工作流成功",
-      ),
+      ok(c, await svc.publishWorkflow(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(executeRoute, async (c) =>
-      ok(c, await svc.executeWorkflow(deps, currentAuth(c).principal, c.req.valid("json")), "执行工作流完成"),
+      ok(c, await svc.executeWorkflow(deps, currentAuth(c).principal, c.req.valid("json"))),
     );
 }

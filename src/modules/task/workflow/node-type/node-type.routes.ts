@@ -69,29 +69,15 @@ const deleteRoute = guardedRoute(`${P}:delete`, {
 
 export function nodeTypeRouter(deps: AppDeps) {
   return createRouter()
-    .openapi(optionsRoute, async (c) =>
-      ok(c, await svc.nodeTypeOptions(deps, currentAuth(c).principal), "获取编排节点类型选项成功"),
-    )
+    .openapi(optionsRoute, async (c) => ok(c, await svc.nodeTypeOptions(deps, currentAuth(c).principal)))
     .openapi(detailRoute, async (c) =>
-      ok(
-        c,
-        await svc.nodeTypeDetail(deps, currentAuth(c).principal, c.req.valid("param").id),
-        "获取编排节点类型详情成功",
-      ),
+      ok(c, await svc.nodeTypeDetail(deps, currentAuth(c).principal, c.req.valid("param").id)),
     )
     .openapi(listRoute, async (c) =>
-      ok(
-        c,
-        await svc.listNodeTypes(deps, currentAuth(c).principal, c.req.valid("query")),
-        "查询编排节点类型列表成功",
-      ),
+      ok(c, await svc.listNodeTypes(deps, currentAuth(c).principal, c.req.valid("query"))),
     )
     .openapi(createRoute, async (c) =>
-      ok(
-        c,
-        await svc.createNodeType(deps, currentAuth(c).principal, c.req.valid("json")),
-        "创建编排节点类型成功",
-      ),
+      ok(c, await svc.createNodeType(deps, currentAuth(c).principal, c.req.valid("json"))),
     )
     .openapi(updateRoute, async (c) =>
       ok(
@@ -102,11 +88,10 @@ export function nodeTypeRouter(deps: AppDeps) {
           c.req.valid("param").id,
           c.req.valid("json"),
         ),
-        "更新编排节点类型成功",
       ),
     )
     .openapi(deleteRoute, async (c) => {
       await svc.deleteNodeTypes(deps, currentAuth(c).principal, c.req.valid("json"));
-      return ok(c, null, "删除编排节点类型成功");
+      return ok(c, null);
     });
 }
