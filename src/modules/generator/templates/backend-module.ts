@@ -435,12 +435,11 @@ export function renderService(m: TableModel): string {
     [`{ ${[...queryFns].sort().join(", ")} }`, "@/core/db/query"],
     ["{ batchIds }", "@/core/http/batch"],
     [
-      `{ ${["badRequest", ...(uniques.length || child ? ["conflict"] : []), "notFound"].join(", ")} }`,
+      `{ ${["AppError", "badRequest", ...(uniques.length || child ? ["conflict"] : []), "found", "notFound"].join(", ")} }`,
       "@/core/http/errors",
     ],
     ["{ type Page, type PageQuery, pageOf }", "@/core/http/pagination"],
     ["{ issueMessage }", "@/core/http/validation"],
-    ["{ AppError }", "@/core/http/errors"],
     ["{ readFirstSheet, SheetError }", "@/core/xlsx"],
     ["{ IMPORT_COLUMNS, exportWorkbook }", `./${m.moduleName}.excel`],
     ["* as repo", `./${m.moduleName}.repo`],
@@ -451,11 +450,6 @@ export function renderService(m: TableModel): string {
   ];
   if (scoped) imports.push(["{ dataScopeFilter }", "@/core/auth/data-scope"]);
   if (child && childNames) imports.push([`* as ${child.model.camel}Service`, `${childNames.dir}.service`]);
-  // merge the two @/core/http/errors imports
-  const errIdx = imports.findIndex(([w, f]) => f === "@/core/http/errors" && w === "{ AppError }");
-  imports.splice(errIdx, 1);
-  const errs = imports.find(([, f]) => f === "@/core/http/errors")!;
-  errs[0] = `{ ${["AppError", ...errs[0].slice(2, -2).split(", ")].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)).join(", ")} }`;
   if (m.columns.every((c) => c.query === null)) imports[0] = ["{ inArray, type SQL }", "drizzle-orm"];
 
   const parent = m.parent;
@@ -501,7 +495,9 @@ ${outLines.join("\n")}
   }));
 }
 
-const one = async (deps: AppDeps, id: number) => (await toOut(deps, [(await repo.findRow(deps.db, id))!]))[0];
+/** The row just written, as the response shows it. */
+const one = async (deps: AppDeps, id: number) =>
+  (await toOut(deps, [found(await repo.findRow(deps.db, id), \`row \${id}\`)]))[0];
 
 ${signature(`export async function list${m.pascal}`, ["deps: AppDeps", "p: Principal", `q: ${n.Filter} & PageQuery`], `: Promise<Page<${n.Out}>> {`)}
   const where = filterOf(deps, q, await scopeOf(deps, p));
@@ -543,8 +539,8 @@ ${editLines}
 async function requireVisible(deps: AppDeps, p: Principal, ids: number[], missing: (id: number) => string) {
   const scope = await scopeOf(deps, p);
   const rows = await repo.selectRows(deps.db, allOf(inArray(${t}${m.pk.prop}, ids), scope));
-  const found = new Set(rows.map((r) => r${m.pk.prop}));
-  const absent = ids.find((id) => !found.has(id));
+  const visible = new Set(rows.map((r) => r${m.pk.prop}));
+  const absent = ids.find((id) => !visible.has(id));
   if (absent !== undefined) throw notFound(missing(absent));
 }
 
@@ -608,7 +604,11 @@ ${
     ? `  // unique columns: a value is taken by a stored row or by an earlier row of the file
   const seen = new Map<string, Set<unknown>>();
   const taken = async (column: keyof repo.${n.Row} & string, value: unknown) => {
-    const values = seen.get(column) ?? seen.set(column, new Set()).get(column)!;
+    let values = seen.get(column);
+    if (!values) {
+      values = new Set();
+      seen.set(column, values);
+    }
     if (value == null) return false;
     if (values.has(value) || (await repo.valueTaken(db, column, value))) return true;
     values.add(value);
@@ -732,14 +732,16 @@ export async function exportWorkbook(rows: ExportRow[], columns = EXPORT_COLUMNS
 
 /* ---------------------------------------------------------------- routes */
 
-/** `ok(c, await fn(deps, principal, ...args), message)` as the body of a one-expression handler (6 spaces in). */
-function okCall(fn: string, args: string[], message: string): string {
-  return callExpr(
-    "ok",
-    ["c", { head: `await ${fn}`, args: ["deps", "currentAuth(c).principal", ...args] }, message],
-    6,
-    ",",
-  );
+/**
+ * `.openapi(route, async (c) => ok(c, await fn(deps, principal, ...args)))` in the router chain (4
+ * spaces in): on one line when it fits, else the handler's body on its own lines. The message is
+ * the route's declared 200 description (`guardedRoute` hands it to `ok`).
+ */
+function okHandler(route: string, fn: string, args: string[]): string {
+  const call = { head: `await ${fn}`, args: ["deps", "currentAuth(c).principal", ...args] };
+  const one = `.openapi(${route}, async (c) => ${callExpr("ok", ["c", call], 0)})`;
+  if (fits(one, 4)) return `    ${one}`;
+  return `    .openapi(${route}, async (c) =>\n      ${callExpr("ok", ["c", call], 6, ",")},\n    )`;
 }
 
 export function renderRoutes(m: TableModel): string {
@@ -885,28 +887,20 @@ const templateRoute = guardedRoute(perm("download"), {
 
 export const ${m.routerName} = (deps: AppDeps) =>
   createRouter()
-    .openapi(detailRoute, async (c) =>
-      ${okCall(`${svc}.${m.camel}Detail`, ['c.req.valid("param").id'], "msg.detail")},
-    )
-    .openapi(listRoute, async (c) =>
-      ${okCall(`${svc}.list${m.pascal}`, ['c.req.valid("query")'], "msg.list")},
-    )
-    .openapi(createRoute, async (c) =>
-      ${okCall(`${svc}.create${m.pascal}`, ['c.req.valid("json")'], "msg.create")},
-    )
-    .openapi(updateRoute, async (c) =>
-      ${okCall(`${svc}.update${m.pascal}`, ['c.req.valid("param").id', 'c.req.valid("json")'], "msg.update")},
-    )
+${okHandler("detailRoute", `${svc}.${m.camel}Detail`, ['c.req.valid("param").id'])}
+${okHandler("listRoute", `${svc}.list${m.pascal}`, ['c.req.valid("query")'])}
+${okHandler("createRoute", `${svc}.create${m.pascal}`, ['c.req.valid("json")'])}
+${okHandler("updateRoute", `${svc}.update${m.pascal}`, ['c.req.valid("param").id', 'c.req.valid("json")'])}
     .openapi(deleteRoute, async (c) => {
       ${callExpr(`await ${svc}.delete${m.pascal}`, ["deps", "currentAuth(c).principal", 'c.req.valid("json")'], 6, ";")};
-      return ok(c, null, msg.delete);
+      return ok(c, null);
     })${
       m.has.status
         ? `
     .openapi(statusRoute, async (c) => {
       const { ids, status } = c.req.valid("json");
       ${callExpr(`await ${svc}.set${m.pascal}Status`, ["deps", "currentAuth(c).principal", "ids", "status"], 6, ";")};
-      return ok(c, null, msg.status);
+      return ok(c, null);
     })`
         : ""
     }
@@ -914,9 +908,7 @@ export const ${m.routerName} = (deps: AppDeps) =>
       const filter = overlayDefined<${n.Filter}>(c.req.valid("json") ?? {}, c.req.valid("query"));
       return ${callExpr("xlsxFile", ["c", { head: `await ${svc}.export${m.pascal}`, args: ["deps", "currentAuth(c).principal", "filter"] }, "EXPORT_FILE"], 6, ";")};
     })
-    .openapi(importRoute, async (c) =>
-      ${okCall(`${svc}.import${m.pascal}`, ["await uploadedFile(c)"], "msg.import")},
-    )
+${okHandler("importRoute", `${svc}.import${m.pascal}`, ["await uploadedFile(c)"])}
     .openapi(templateRoute, async (c) => xlsxFile(c, await importTemplate(), TEMPLATE_FILE));
 `;
 }
