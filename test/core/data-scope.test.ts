@@ -136,11 +136,21 @@ describe("failing closed", () => {
     expect(await visibleDepts(v.id)).toEqual([]);
   });
 
-  test("superusers are not filtered", async () => {
+  test("superusers are filtered by their tenant only", async () => {
     const principal = (await loadPrincipal(t.deps.db, t.deps.cache, 2))!;
-    expect(
-      await dataScopeFilter(t.deps.db, principal, { kind: "dept", id: t.deps.db.t.sys_dept.id }),
-    ).toBeUndefined();
+    const { sys_dept, sys_menu } = t.deps.db.t;
+    // platform-wide tables: no filter at all
+    expect(await dataScopeFilter(t.deps.db, principal, { kind: "menu", id: sys_menu.id })).toBeUndefined();
+    // tenant-owned tables: every row of the superuser's tenant, and only those
+    const where = await dataScopeFilter(t.deps.db, principal, { kind: "dept", id: sys_dept.id });
+    expect(where).toBeDefined();
+    const seen = await t.deps.db.orm.select({ id: sys_dept.id }).from(sys_dept).where(where);
+    const own = await t.deps.db.orm
+      .select({ id: sys_dept.id })
+      .from(sys_dept)
+      .where(eq(sys_dept.tenant_id, principal.tenant_id ?? 1));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.map((r) => r.id).sort()).toEqual(own.map((r) => r.id).sort());
   });
 
   test("menus and roles: only the viewer's own", async () => {
