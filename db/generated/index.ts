@@ -8,3 +8,6 @@ import type { Kit, KitDialect } from "../kit/types";
 export function generatedTables<D extends KitDialect>(_k: Kit<D>) {
   return {};
 }
+
+/** Each generated table's `CREATE TABLE IF NOT EXISTS` per dialect, run at start after the migrations. */
+export const generatedTableDdl: { sqlite: string; mysql: string }[] = [];

@@ -1,3 +1,4 @@
+import { generatedTableDdl } from "@db/generated/index";
 import type { Logger } from "@/core/log/logger";
 import {
   type AdoptionPlan,
@@ -135,6 +136,8 @@ export async function prepareDatabase(db: Database, opts: PrepareOptions = {}): 
   const applied = await step("migrate", async () => {
     const before = await appliedMigrationCount(db);
     await db.migrate();
+    // Tables of code-generator modules are not in the migrations: created here when missing.
+    for (const ddl of generatedTableDdl) await db.raw.run(ddl[db.dialect]);
     return (await appliedMigrationCount(db)) - before;
   });
   const seedOptions = opts.seed;

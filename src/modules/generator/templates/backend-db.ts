@@ -117,13 +117,25 @@ export interface TableRegistryEntry {
   factory: string;
 }
 
-/** `backend/db/generated/index.ts`: every generated table, spread into db/tables.ts. */
+/**
+ * `backend/db/generated/index.ts`: every generated table, spread into db/tables.ts, and their DDL,
+ * which the start runs after the migrations (`CREATE TABLE IF NOT EXISTS`), so a fresh database
+ * of a deployment that ships generated modules has their tables.
+ */
 export function renderTableRegistry(entries: TableRegistryEntry[]): string {
   const sorted = [...entries].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
-  const imports = sorted.map((e) => `import { ${e.factory} } from "./${e.table}";\n`).join("");
+  const imports = sorted
+    .map((e) => `import { ${e.factory}, ${e.factory}Ddl } from "./${e.table}";\n`)
+    .join("");
   const body = sorted.length
     ? `{\n${sorted.map((e) => `    ${e.table}: ${e.factory}(k),`).join("\n")}\n  }`
     : "{}";
+  const ddlDecl = "export const generatedTableDdl: { sqlite: string; mysql: string }[] =";
+  const oneLine = `${ddlDecl} [${sorted.map((e) => `${e.factory}Ddl`).join(", ")}];`;
+  const ddl =
+    oneLine.length <= 110
+      ? oneLine
+      : `${ddlDecl} [\n${sorted.map((e) => `  ${e.factory}Ddl,`).join("\n")}\n];`;
   return `// Registry written by the code generator: it rewrites this file, merging its entries.
 import type { Kit, KitDialect } from "../kit/types";
 ${imports}
@@ -134,6 +146,9 @@ ${imports}
 export function generatedTables<D extends KitDialect>(${sorted.length ? "k" : "_k"}: Kit<D>) {
   return ${body};
 }
+
+/** Each generated table's \`CREATE TABLE IF NOT EXISTS\` per dialect, run at start after the migrations. */
+${ddl}
 `;
 }
 
