@@ -7,9 +7,12 @@ const LARGE_TABLES = ["sys_user", "sys_log", "sys_user_roles", "sys_user_positio
  * Keeps the planner's statistics current. SQLite at open: a full `ANALYZE` when the large tables
  * were never analysed (a new database, a bulk import: ~1.5 s a million rows, once), then
  * `PRAGMA optimize`, which re-analyses the tables that grew or shrank a lot since. MySQL/MariaDB:
- * `ANALYZE TABLE` of the large tables (InnoDB samples pages: quick).
+ * `ANALYZE TABLE` of the large tables (InnoDB samples pages: quick). A libSQL server: nothing.
  */
 export async function optimizeDatabase(db: Database, atOpen = false): Promise<string> {
+  // A libSQL server (sqld, Turso) refuses ANALYZE and PRAGMA optimize over its API and keeps the
+  // statistics itself: nothing to send.
+  if (db.dialect === "sqlite" && !db.url.startsWith("file:")) return "skipped (libSQL server)";
   if (db.dialect === "mysql") {
     await db.raw.all(`ANALYZE TABLE ${LARGE_TABLES.map((t) => `\`${t}\``).join(", ")}`);
     return "analyze table";
