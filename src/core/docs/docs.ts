@@ -119,8 +119,11 @@ export function mountDocs(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     swaggerCsp ??= inlineScriptHashes(swaggerHtml).then(docsCsp);
     return page(swaggerHtml, await swaggerCsp);
   });
-  app.get(`${base}/docs/assets/swagger-ui-dist/:file`, (c) => serveAsset(c.req.param("file")));
-  app.get(`${base}/docs/assets/:file`, (c) => serveAsset(c.req.param("file")));
+  // One route for both spellings of an asset's path (swagger-ui's page asks for some under
+  // swagger-ui-dist/): two routes there would keep Hono's RegExpRouter from serving the app.
+  app.get(`${base}/docs/assets/:file{(?:swagger-ui-dist/)?[^/]+}`, (c) =>
+    serveAsset(c.req.param("file").replace(/^swagger-ui-dist\//, "")),
+  );
   app.get(`${base}/redoc`, () =>
     page(redocPage(`${base}/openapi.json`, `${base}/docs/assets/redoc.standalone.js`), docsCsp()),
   );
