@@ -37,7 +37,14 @@ export function createTokenService(
     | "REFRESH_TOKEN_EXPIRE_SECONDS"
   >,
 ) {
-  const key = new TextEncoder().encode(settings.SECRET_KEY);
+  // Imported once: jose would import raw key bytes again for every token it signs or verifies.
+  const keyBytes = new TextEncoder().encode(settings.SECRET_KEY);
+  let hmacKey: Promise<CryptoKey> | undefined;
+  const key = () =>
+    (hmacKey ??= crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+      "verify",
+    ]));
   // A token without `exp` would never expire and one without `iat` cannot be dated: both refused.
   const options = {
     algorithms: ["HS256"],
@@ -47,7 +54,7 @@ export function createTokenService(
   };
 
   /** `issuedAt` (epoch seconds) fixes `iat`/`exp`: the same claims sign to the same token. */
-  const sign = (claims: Omit<TokenClaims, "exp" | "iat">, ttl: number, issuedAt: number) =>
+  const sign = async (claims: Omit<TokenClaims, "exp" | "iat">, ttl: number, issuedAt: number) =>
     new SignJWT({ sid: claims.sid, typ: claims.typ, ...(claims.jti ? { jti: claims.jti } : {}) })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(claims.sub)
@@ -55,11 +62,11 @@ export function createTokenService(
       .setAudience(settings.JWT_AUDIENCE)
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + ttl)
-      .sign(key);
+      .sign(await key());
 
   async function verify(token: string, typ: TokenType): Promise<TokenClaims> {
     try {
-      const { payload } = await jwtVerify(token, key, options);
+      const { payload } = await jwtVerify(token, await key(), options);
       if (
         payload.typ !== typ ||
         typeof payload.sid !== "string" ||
