@@ -62,7 +62,14 @@ export const modules: { path: string; router: (deps: AppDeps) => Router }[] = [
   { path: "/task/workflow/node-type", router: nodeTypeRouter },
   { path: "/task/workflow/definition", router: definitionRouter },
   { path: "/ai/chat", router: chatRouter },
-  { path: "/generator/gencode", router: gencodeRouter },
+  {
+    path: "/generator/gencode",
+    router: (deps) =>
+      gencodeRouter(
+        deps,
+        modules.filter((m) => !generatedModules.includes(m)),
+      ),
+  },
   // modules written by the code generator (POST /generator/gencode/output)
   ...generatedModules,
 ];

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq, like } from "drizzle-orm";
@@ -600,6 +608,41 @@ describe("/generator/gencode", () => {
       expect(
         await t.deps.db.orm.select().from(sys_menu).where(like(sys_menu.permission, "module_demo:demo:%")),
       ).toEqual([]);
+    });
+
+    test("a module path a hand-written module is mounted at is refused before any menu or file", async () => {
+      const list = (await body(await admin.get(`${BASE}/list?table_name=gen_demo`))).data.items;
+      const row = list.find((i: { table_name: string }) => i.table_name === "gen_demo");
+      const { sys_menu } = t.deps.db.t;
+      const menuCount = async () => (await t.deps.db.orm.select({ id: sys_menu.id }).from(sys_menu)).length;
+      const menusBefore = await menuCount();
+      const filesBefore = readdirSync(outDir, { recursive: true }).sort();
+      for (const [pkg, mod] of [
+        ["module_system", "user"], // /system/user: the user module
+        ["system", "dept"], // /system/dept, whatever the package's module_ prefix
+      ]) {
+        const upd = await admin.put(`${BASE}/update/${row.id}`, {
+          table_name: "gen_demo",
+          package_name: pkg,
+          module_name: mod,
+        });
+        expect(upd.status).toBe(200);
+        const res = await admin.post(`${BASE}/output/gen_demo`);
+        expect(res.status).toBe(409);
+        expect((await body(res)).msg).toBe(
+          `接口路径 /api/v1/system/${mod} 已由系统模块 /api/v1/system/${mod} 使用：请修改包名或模块名`,
+        );
+      }
+      expect(readdirSync(outDir, { recursive: true }).sort()).toEqual(filesBefore);
+      expect(await menuCount()).toBe(menusBefore);
+      // a path beside them is fine: the same table under its own module name is written
+      await admin.put(`${BASE}/update/${row.id}`, {
+        table_name: "gen_demo",
+        package_name: "module_system",
+        module_name: "gen_demo_page",
+      });
+      expect((await admin.post(`${BASE}/output/gen_demo`)).status).toBe(200);
+      expect(await menuCount()).toBeGreaterThan(menusBefore);
     });
 
     test("names with ../ or metacharacters never become paths", async () => {

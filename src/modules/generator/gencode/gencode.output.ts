@@ -1,6 +1,6 @@
 import type { AppDeps } from "@/core/context";
 import { badRequest, conflict } from "@/core/http/errors";
-import { mergeRegistry } from "../templates/registry";
+import { MODULE_REGISTRY_PATH, mergeRegistry, parseModuleRegistry } from "../templates/registry";
 import type { GeneratedFile } from "../templates/types";
 
 /*
@@ -110,4 +110,20 @@ export async function writeOutput(deps: AppDeps, files: PreparedFile[]): Promise
   if (!disk) throw badRequest(OUTPUT_REFUSED);
   for (const f of files) await disk.write(f.root, f.path, f.content);
   return files.map((f) => f.path);
+}
+
+/**
+ * Refuses output whose modules would mount where a hand-written module already is (`handWritten`:
+ * the mount paths of src/modules/index.ts, not the generated ones): Hono serves the first route
+ * that matches, so the generated one would never answer, or would shadow part of the other.
+ */
+export function refuseMountClashes(files: GeneratedFile[], handWritten: readonly string[]): void {
+  const registry = files.find((f) => f.path === MODULE_REGISTRY_PATH);
+  if (!registry) return;
+  const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  for (const { path } of parseModuleRegistry(registry.content)) {
+    const taken = handWritten.find((mounted) => mounted !== "" && overlaps(path, mounted));
+    if (taken !== undefined)
+      throw conflict(`接口路径 /api/v1${path} 已由系统模块 /api/v1${taken} 使用：请修改包名或模块名`);
+  }
 }

@@ -144,7 +144,9 @@ const syncPreviewRoute = guardedRoute("module_generator:db:sync", {
   responses: jsonOk(syncPreviewOut, "获取同步差异预览成功"),
 });
 
-export function gencodeRouter(deps: AppDeps) {
+/** `handWritten`: where the hand-written modules are mounted (generated output may not go there). */
+export function gencodeRouter(deps: AppDeps, handWritten: readonly { path: string }[] = []) {
+  const taken = handWritten.map((m) => m.path);
   return createRouter()
     .openapi(listRoute, async (c) =>
       ok(c, await gencode.listTables(deps, currentAuth(c).principal, c.req.valid("query"))),
@@ -184,7 +186,10 @@ export function gencodeRouter(deps: AppDeps) {
       }) as never;
     })
     .openapi(outputRoute, async (c) =>
-      ok(c, await gencode.outputTable(deps, currentAuth(c).principal, c.req.valid("param").table_name)),
+      ok(
+        c,
+        await gencode.outputTable(deps, currentAuth(c).principal, c.req.valid("param").table_name, taken),
+      ),
     )
     .openapi(previewRoute, async (c) =>
       ok(c, await gencode.previewTable(deps, currentAuth(c).principal, c.req.valid("param").table_id)),

@@ -18,7 +18,7 @@ import {
   tableDefaults,
 } from "./gencode.infer";
 import { databaseNameOf, introspectColumns, listDbTables } from "./gencode.introspect";
-import { planOutput, prepareOutput, writeOutput } from "./gencode.output";
+import { planOutput, prepareOutput, refuseMountClashes, writeOutput } from "./gencode.output";
 import { renderFiles } from "./gencode.render";
 import * as repo from "./gencode.repo";
 import type { GenTableUpdate, genColumnOut, genTableOut, TableListQuery } from "./gencode.schema";
@@ -516,7 +516,13 @@ const BUTTONS: [string, string][] = [
   ["下载导入模板", "download"],
 ];
 
-export async function outputTable(deps: AppDeps, principal: Principal, tableName: string) {
+/** `handWritten`: mount paths of the hand-written modules, which generated ones may not take. */
+export async function outputTable(
+  deps: AppDeps,
+  principal: Principal,
+  tableName: string,
+  handWritten: readonly string[] = [],
+) {
   const row = await repo.findTableByName(deps.db, tableName, await scopeOf(deps, principal));
   if (!row) throw notFound(`业务表 ${tableName} 不存在`);
   const table = await loadTable(deps, principal, row.id);
@@ -535,6 +541,7 @@ export async function outputTable(deps: AppDeps, principal: Principal, tableName
   // Where the files go, and that none would overwrite a hand-written file, is checked before any
   // menu is written: a refused output leaves no menus.
   const files = await renderFiles(input);
+  refuseMountClashes(files, handWritten);
   const { targets } = planOutput(deps, files);
   const prepared = await prepareOutput(deps, targets);
 
