@@ -1,7 +1,9 @@
 import type { MiddlewareHandler } from "hono";
+import { op } from "@/core/cache/cache";
 import type { AppDeps, AppEnv } from "@/core/context";
 import { clientIp } from "@/core/http/client-ip";
 import { fail } from "@/core/http/envelope";
+import { paramCacheKey } from "./param.cache";
 import { getParamValue } from "./param.service";
 
 /*
@@ -66,21 +68,55 @@ export function isBlocked(params: DemoParams, req: DemoRequest): boolean {
   return !params.pathWhiteList.some((p) => samePath(p, req.path));
 }
 
-/** Reads only the parameters the request needs (a plain GET costs one cache read). */
+/** What a write consults: read together, so a guarded write costs one cache round trip. */
+const WRITE_PARAMS = ["ip_black_list", "demo_enable", "ip_white_list", "white_api_list_path"] as const;
+
+/**
+ * Parameter values by key: the cached entries in one pipeline; an entry missing or unreadable is
+ * loaded (and cached again) through the parameter cache, as a single read would.
+ */
+async function paramValues<const K extends readonly string[]>(
+  deps: AppDeps,
+  keys: K,
+): Promise<{ [I in keyof K]: string | null }> {
+  const raw = await deps.cache.pipeline(keys.map((k) => op.get(paramCacheKey(k))));
+  const values = await Promise.all(
+    keys.map(async (k, i) => {
+      const entry = cachedEntry(raw[i] ?? null, k);
+      return entry === undefined ? getParamValue(deps, k) : (entry?.config_value ?? null);
+    }),
+  );
+  return values as { [I in keyof K]: string | null };
+}
+
+/** A cached parameter entry as `cachedParam` accepts it: a row of that key, JSON `null` (no such key), else undefined. */
+function cachedEntry(
+  raw: string | null,
+  configKey: string,
+): { config_value: string | null } | null | undefined {
+  if (raw === null || raw === "") return undefined;
+  try {
+    const value = JSON.parse(raw) as { config_key?: unknown; config_value?: string | null } | null;
+    if (value === null) return null;
+    if (typeof value === "object" && value.config_key === configKey)
+      return { config_value: value.config_value ?? null };
+  } catch {
+    // unreadable: rebuilt by the parameter cache
+  }
+  return undefined;
+}
+
+/** Reads only the parameters the request needs: a plain GET one entry, a write all four at once. */
 async function decide(deps: AppDeps, req: DemoRequest): Promise<boolean> {
-  const ipBlackList = parseListParam(await getParamValue(deps, "ip_black_list"));
-  const base: DemoParams = { demoEnabled: false, ipBlackList, ipWhiteList: [], pathWhiteList: [] };
-  if (ipBlackList.includes(req.ip) || READ_METHODS.has(req.method.toUpperCase())) return isBlocked(base, req);
-  const demoEnabled = isDemoEnabled(await getParamValue(deps, "demo_enable"));
-  if (!demoEnabled) return false;
-  const [ipWhite, pathWhite] = await Promise.all([
-    getParamValue(deps, "ip_white_list"),
-    getParamValue(deps, "white_api_list_path"),
-  ]);
+  if (READ_METHODS.has(req.method.toUpperCase())) {
+    const ipBlackList = parseListParam(await getParamValue(deps, "ip_black_list"));
+    return ipBlackList.includes(req.ip);
+  }
+  const [black, demo, ipWhite, pathWhite] = await paramValues(deps, WRITE_PARAMS);
   return isBlocked(
     {
-      demoEnabled,
-      ipBlackList,
+      demoEnabled: isDemoEnabled(demo),
+      ipBlackList: parseListParam(black),
       ipWhiteList: parseListParam(ipWhite),
       pathWhiteList: parseListParam(pathWhite),
     },
