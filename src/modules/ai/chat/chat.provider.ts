@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { Settings } from "@/config";
 
 /*
@@ -49,12 +49,34 @@ export const aiConfigured = (s: Settings) => s.AI_BASE_URL !== "" && s.AI_MODEL 
 
 export const NOT_CONFIGURED_MSG = "AI 助手未配置：请管理员设置 AI_BASE_URL 和 AI_MODEL";
 
+/**
+ * `openai` is loaded on first use: its ~240 modules cost a server several MB of memory, and most
+ * servers never talk to a model. `loadedOpenAI` is set once it has loaded: an error can only be
+ * one of its classes if the client (hence the module) was loaded first.
+ */
+let openAIModule: Promise<typeof OpenAI> | undefined;
+let loadedOpenAI: typeof OpenAI | undefined;
+function loadOpenAI(): Promise<typeof OpenAI> {
+  openAIModule ??= import("openai").then(
+    (m) => (loadedOpenAI = m.default),
+    (err) => {
+      openAIModule = undefined;
+      throw err;
+    },
+  );
+  return openAIModule;
+}
+
 const clients = new WeakMap<Settings, OpenAI>();
 
-function clientFor(s: Settings): OpenAI {
+async function clientFor(s: Settings): Promise<OpenAI> {
   let client = clients.get(s);
   if (!client) {
-    client = new OpenAI({
+    const OpenAIClient = await loadOpenAI();
+    // Another round may have created it while this one waited for the module.
+    client = clients.get(s);
+    if (client) return client;
+    client = new OpenAIClient({
       baseURL: s.AI_BASE_URL,
       // Gateways without keys (Ollama, vLLM) ignore the header; the client requires a value.
       apiKey: s.AI_API_KEY || "none",
@@ -74,9 +96,9 @@ function clientFor(s: Settings): OpenAI {
 }
 
 export function openAiCompatibleModel(s: Settings): ChatModel {
-  const client = clientFor(s);
   return {
     async round(messages, tools, onText, signal) {
+      const client = await clientFor(s);
       const stream = await client.chat.completions.create(
         {
           model: s.AI_MODEL,
@@ -154,6 +176,8 @@ function toWire(m: ModelMessage): OpenAI.Chat.Completions.ChatCompletionMessageP
  * can echo the key or internal addresses). The full error goes to the server log.
  */
 export function describeModelError(err: unknown): string {
+  const OpenAI = loadedOpenAI;
+  if (!OpenAI) return "模型服务出错";
   if (err instanceof OpenAI.APIConnectionTimeoutError) return "模型服务响应超时";
   if (err instanceof OpenAI.APIConnectionError) return "无法连接模型服务";
   if (err instanceof OpenAI.APIError && typeof err.status === "number") {
