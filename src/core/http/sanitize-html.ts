@@ -1,4 +1,4 @@
-import sanitize from "sanitize-html";
+import type sanitize from "sanitize-html";
 
 /**
  * Allow-list HTML sanitiser for rich text that the SPA renders with `v-html` (notices), on the
@@ -224,7 +224,15 @@ const OPTIONS: sanitize.IOptions = {
   exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
 };
 
+/**
+ * The library (with htmlparser2 and postcss, several MB of a server's memory) is loaded on the
+ * first notice saved, not at start. A synchronous `require` keeps `sanitizeHtml` synchronous for
+ * the schema's transform; the Worker's bundler resolves it at build time like an import.
+ */
+let library: typeof sanitize | undefined;
+const sanitizer = (): typeof sanitize => (library ??= require("sanitize-html") as typeof sanitize);
+
 /** Removes every tag, attribute and URL not on the allow-list; see the module comment. */
 export function sanitizeHtml(input: string): string {
-  return sanitize(input.replaceAll("\u0000", "\ufffd"), OPTIONS);
+  return sanitizer()(input.replaceAll("\u0000", "\ufffd"), OPTIONS);
 }
