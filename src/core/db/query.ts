@@ -16,8 +16,17 @@ export function contains(column: SQLiteColumn, value: string | null | undefined)
   if (value === undefined || value === null || value === "") return undefined;
   if (CONTROL_CHARACTER.test(value)) throw validationError(CONTROL_CHARACTER_MSG);
   const escaped = value.replace(/[!%_]/g, (ch) => `!${ch}`);
-  return sql`${like(column, `%${escaped}%`)} escape '!'`;
+  const condition = sql`${like(column, `%${escaped}%`)} escape '!'`;
+  scanConditions.add(condition);
+  return condition;
 }
+
+/** Conditions no index can seek (`contains`): a query filtered by one reads a whole index range. */
+const scanConditions = new WeakSet<SQL>();
+
+/** Whether `where` holds a condition that only a scan can test (see `contains`), in any `allOf`. */
+export const scans = (where: SQL | undefined): boolean =>
+  where !== undefined && partsOf(where).some((c) => scanConditions.has(c));
 
 /** `column = value`, skipped when the value is absent or empty text; control characters → 422. */
 export function equals<T>(column: SQLiteColumn, value: T | null | undefined): SQL | undefined {
@@ -156,6 +165,12 @@ export function tenantIs(column: SQLiteColumn, id: number): SQL {
 }
 
 /**
+ * A filtered count may subtract the soft-deleted matches one by one (a primary key probe each)
+ * while there are fewer deleted rows than this; beyond, it counts the live rows directly.
+ */
+const DELETED_ROWS_PROBED = 1000;
+
+/**
  * `count(*)` of the live (not soft-deleted) rows matching `filter`. Unfiltered, or filtered by
  * nothing but the caller's tenant (`tenantIs`): every row minus the deleted ones minus the live
  * rows of other tenants, because SQLite counts a whole table straight from its smallest b-tree
@@ -163,23 +178,41 @@ export function tenantIs(column: SQLiteColumn, id: number): SQL {
  * wide index to do it), while the deleted rows are few and found by their index, and other
  * tenants' rows by two seeks in the `(is_deleted, tenant_id, …)` list index — none on a
  * one-tenant install.
+ *
+ * Filtered by the tenant and more (an `allOf` holding a `tenantIs`), while no other tenant has a
+ * live row and few rows are deleted: the rows matching the rest of the filter, minus the deleted
+ * ones among them. That count may use the narrowest index of the filter's columns (`type` alone,
+ * a unique `username`) instead of one that also holds `is_deleted` and `tenant_id`: a range
+ * compares fewer columns per entry, a LIKE scan reads smaller entries (about half the time on
+ * 100k users or 1M log rows). Otherwise (several tenants, many deleted rows) the plain count; the
+ * CASE evaluates only the branch it takes (both dialects).
  */
 export function liveCountOf(
   db: Database,
-  table: SQLiteTable & { is_deleted: SQLiteColumn },
+  table: SQLiteTable & { id: SQLiteColumn; is_deleted: SQLiteColumn },
   filter: SQL | undefined,
 ) {
-  const tenant = filter && tenantConditions.get(filter);
+  const parts = filter ? partsOf(filter) : [];
+  const tenantParts = parts.filter((p) => tenantConditions.get(p)?.column.table === table);
+  const tenant = tenantParts.length === 1 ? tenantConditions.get(tenantParts[0]) : undefined;
   if (filter && !tenant) return countOf(db, table, and(notDeleted(table), filter));
   const live = notDeleted(table);
   const otherTenants = tenant
-    ? sql` - (select count(*) from ${table} where ${and(live, sql`${tenant.column} < ${tenant.id}`)}) - (select count(*) from ${table} where ${and(live, sql`${tenant.column} > ${tenant.id}`)})`
-    : sql``;
-  return db.orm
-    .select({
-      total: sql<number>`(select count(*) from ${table}) - (select count(*) from ${table} where ${eq(table.is_deleted, true)})${otherTenants}`,
-    })
-    .from(sql`(select 1) as one_row`);
+    ? [
+        sql`${table} where ${and(live, sql`${tenant.column} < ${tenant.id}`)}`,
+        sql`${table} where ${and(live, sql`${tenant.column} > ${tenant.id}`)}`,
+      ]
+    : [];
+  const deleted = eq(table.is_deleted, true);
+  const rest = and(...parts.filter((p) => !tenantParts.includes(p)));
+  const total = !rest
+    ? sql<number>`(select count(*) from ${table}) - (select count(*) from ${table} where ${deleted})${sql.join(
+        otherTenants.map((rows) => sql` - (select count(*) from ${rows})`),
+      )}`
+    : sql<number>`case when ${sql.join(
+        otherTenants.map((rows) => sql`not exists (select 1 from ${rows}) and `),
+      )}(select count(*) from (select 1 from ${table} where ${deleted} limit ${sql.raw(String(DELETED_ROWS_PROBED))}) as deleted_probe) < ${sql.raw(String(DELETED_ROWS_PROBED))} then (select count(*) from ${table} where ${rest}) - (select count(*) from (select ${sql`${table.id}`} as id from ${table} where ${deleted}) as deleted_rows cross join ${table} where ${and(eq(table.id, sql`deleted_rows.id`), rest)}) else (select count(*) from ${table} where ${and(live, filter)}) end`;
+  return db.orm.select({ total }).from(sql`(select 1) as one_row`);
 }
 
 /**
@@ -229,9 +262,20 @@ export async function withAuditUsers<T extends AuditRefs>(
   }));
 }
 
-/** AND of the given conditions, ignoring the skipped (undefined) ones. */
+/** The conditions an `allOf` was made of, so `liveCountOf` and `scans` can look inside. */
+const conjunctions = new WeakMap<SQL, SQL[]>();
+
+/** The conditions ANDed in `where`, through nested `allOf`s (`where` alone if it is no `allOf`). */
+function partsOf(where: SQL): SQL[] {
+  const parts = conjunctions.get(where);
+  return parts ? parts.flatMap(partsOf) : [where];
+}
+
 /** The conditions ANDed, skipping absent ones; a single condition is returned as it is (so `tenantIs` still recognises it). */
 export const allOf = (...conditions: (SQL | undefined)[]): SQL | undefined => {
   const present = conditions.filter((c): c is SQL => c !== undefined);
-  return present.length === 1 ? present[0] : and(...present);
+  if (present.length === 1) return present[0];
+  const conjunction = and(...present);
+  if (conjunction) conjunctions.set(conjunction, present);
+  return conjunction;
 };

@@ -9,6 +9,7 @@ import {
   pageIds,
   pageIdsQuery,
   readTogether,
+  scans,
   softDeleted,
 } from "@/core/db/query";
 
@@ -63,7 +64,8 @@ export type ListedUser = Omit<UserRow, "password"> & {
  * One page of live users matching `filter`, their total and their role and position links, in
  * one round trip of three statements: the page's ids from an index (deferred join), then those
  * rows without the password hash, joined to their department, tenant and audit users' names; the
- * count reads an index only; the links join the same page of ids.
+ * count reads an index only; the links join the same page of ids. With a LIKE filter, the links
+ * come by the page's user ids in a second round trip.
  */
 export async function pageUsers(
   db: Database,
@@ -94,20 +96,54 @@ export async function pageUsers(
     .leftJoin(updater, eq(updater.id, sys_user.updated_id))
     .leftJoin(deleter, eq(deleter.id, sys_user.deleted_id))
     .orderBy(...orderBy);
+  const count = liveCountOf(db, sys_user, filter);
+  if (scans(filter)) {
+    // A LIKE filter finds the page by scanning the user index: once, for the rows; their links
+    // then follow by those users' ids, in a second round trip (a third statement finding the page
+    // again would scan again: on 100k users, a third of the request).
+    const [list, [{ total }]] = await readTogether(db, [rows, count] as const);
+    const users = (list as ListedUser[]).map((u) => u.id);
+    const linkRows = users.length ? await linksOfUsers(db, users) : [];
+    return { rows: list as ListedUser[], total: Number(total), links: sortLinks(linkRows) };
+  }
   // The links statement reads the page's ids once, as a common table expression both its arms
-  // join (a derived table in each arm would find the page twice: with a LIKE filter, two scans).
+  // join (a derived table in each arm would find the page twice).
   const links = linksQuery(
     db,
     db.orm
       .$with("page_ids")
       .as(pageIdsQuery(db, sys_user, allOf(notDeleted(sys_user), filter), orderBy, page)),
   );
-  const [list, [{ total }], linkRows] = await readTogether(db, [
-    rows,
-    liveCountOf(db, sys_user, filter),
-    links,
-  ] as const);
+  const [list, [{ total }], linkRows] = await readTogether(db, [rows, count, links] as const);
   return { rows: list as ListedUser[], total: Number(total), links: sortLinks(linkRows) };
+}
+
+/** Role (kind 1) and position (kind 2) links of the users `ids`, as `linksQuery` gives them. */
+function linksOfUsers(db: Database, ids: number[]): Promise<UserLink[]> {
+  const { sys_user_roles, sys_role, sys_user_positions, sys_position } = db.t;
+  const roles = db.orm
+    .select({
+      user_id: sys_user_roles.user_id,
+      kind: sql<number>`1`.as("kind"),
+      id: sys_role.id,
+      name: sys_role.name,
+      ord: sys_role.order,
+    })
+    .from(sys_user_roles)
+    .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
+    .where(and(inArray(sys_user_roles.user_id, ids), notDeleted(sys_role)));
+  const positions = db.orm
+    .select({
+      user_id: sys_user_positions.user_id,
+      kind: sql<number>`2`.as("kind"),
+      id: sys_position.id,
+      name: sys_position.name,
+      ord: sys_position.order,
+    })
+    .from(sys_user_positions)
+    .innerJoin(sys_position, eq(sys_position.id, sys_user_positions.position_id))
+    .where(and(inArray(sys_user_positions.user_id, ids), notDeleted(sys_position)));
+  return roles.unionAll(positions) as unknown as Promise<UserLink[]>;
 }
 
 type PageIdsCte = ReturnType<ReturnType<Database["orm"]["$with"]>["as"]> & { id: unknown };
