@@ -1,5 +1,5 @@
 import type { Settings } from "@/config";
-import { type Cache, op, setJson } from "@/core/cache/cache";
+import { type Cache, type CacheOp, op, setJson } from "@/core/cache/cache";
 
 /** What the online-user list shows (contract §4.3), plus what the server needs to police it. */
 export interface Session {
@@ -133,6 +133,18 @@ export function createSessionStore(
     return sessions.filter((s): s is Session => s !== null && s.user_id === userId).sort(newestFirst);
   }
 
+  async function trimBeyondCap(userId: number, keepSessionId: string): Promise<string[]> {
+    const max = settings.MAX_SESSIONS_PER_USER;
+    if (!max) return [];
+    // Trimmed after writing, so concurrent logins each see the others and the newest `max` stay.
+    // Within the cap (the usual case) there is nothing to trim and the sessions are not read.
+    const keys = await cache.keys(userPrefix(userId));
+    if (keys.length <= max) return [];
+    const extra = (await sessionsAt(userId, keys)).slice(max).filter((o) => o.session_id !== keepSessionId);
+    if (extra.length) await cache.del(...extra.map((o) => key(o.user_id, o.session_id)));
+    return extra.map((o) => o.session_id);
+  }
+
   return {
     /**
      * Stores a new session; then, beyond MAX_SESSIONS_PER_USER, the user's oldest sessions end.
@@ -140,18 +152,22 @@ export function createSessionStore(
      */
     async create(s: Session): Promise<string[]> {
       if (!(await save(s))) return [];
-      const max = settings.MAX_SESSIONS_PER_USER;
-      if (!max) return [];
-      // Trimmed after writing, so concurrent logins each see the others and the newest `max` stay.
-      // Within the cap (the usual case) there is nothing to trim and the sessions are not read.
-      const keys = await cache.keys(userPrefix(s.user_id));
-      if (keys.length <= max) return [];
-      const extra = (await sessionsAt(s.user_id, keys))
-        .slice(max)
-        .filter((o) => o.session_id !== s.session_id);
-      if (extra.length) await cache.del(...extra.map((o) => key(o.user_id, o.session_id)));
-      return extra.map((o) => o.session_id);
+      return trimBeyondCap(s.user_id, s.session_id);
     },
+    /**
+     * The commands that store a new session, for a caller that sends them in its own pipeline
+     * (a login, with the lockout's clean-up); none when its lifetime is already over. Then call
+     * `trim`, as `create` does.
+     */
+    createOps(s: Session): CacheOp[] {
+      const ttl = ttlFor(s);
+      return ttl > 0 ? [op.set(key(s.user_id, s.session_id), JSON.stringify(s), ttl)] : [];
+    },
+    /**
+     * After a new session `keepSessionId` is stored: beyond MAX_SESSIONS_PER_USER, the user's oldest
+     * sessions end (never that one). Answers the ids of the sessions it ended.
+     */
+    trim: trimBeyondCap,
     get: (userId: number, sessionId: string) => read(key(userId, sessionId)),
     /** The cache key of a session (for callers that read it in a pipeline with other keys). */
     keyOf: key,

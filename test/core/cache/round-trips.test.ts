@@ -64,11 +64,12 @@ function recording(cache: Cache) {
 let t: TestApp;
 let rec: ReturnType<typeof recording>;
 let request: (path: string, init?: RequestInit) => Promise<Response>;
+let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   t = await createTestApp({ CAPTCHA_ENABLE: "false" });
   rec = recording(t.deps.cache);
-  const app = createApp({ ...t.deps, cache: rec.cache });
+  app = createApp({ ...t.deps, cache: rec.cache });
   // not a loopback peer: the general API rate limit counts it
   request = async (path, init) => app.request(`/api/v1${path}`, init, { clientIp: "10.9.8.7" });
 });
@@ -120,15 +121,64 @@ describe("cache round trips", () => {
     expect((await request("/common/health/", { headers })).status).toBe(200);
   });
 
-  test("a login reads the lockout level and lock in one round trip", async () => {
+  test("a login answers after five cache round trips: the API limit, then four of its own", async () => {
+    const kept: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (p: Promise<unknown>) => kept.push(p), passThroughOnException() {}, props: {} };
+    const post = () =>
+      app.request(
+        "/api/v1/system/auth/login",
+        {
+          method: "POST",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: "username=admin&password=123456",
+        },
+        { clientIp: "10.9.8.7" },
+        ctx,
+      );
+    expect((await post()).status).toBe(200); // the demo-mode parameters are cached
+    await Promise.all(kept.splice(0));
     rec.reset();
-    await login();
-    // (the success's clean-up deletes them too)
-    const lockout = rec.calls.filter(
-      (c) => c.name !== "del" && c.keys.some((k) => /^login:.*:(level|lock)$/.test(k)),
-    );
-    expect(lockout).toHaveLength(1);
-    expect(lockout[0].name).toBe("pipeline");
-    expect(lockout[0].keys).toHaveLength(2);
+    expect((await post()).status).toBe(200);
+    // The session cap's scan was handed to the execution context and is still running.
+    expect(kept).toHaveLength(1);
+    let trimmed = false;
+    kept[0].then(() => {
+      trimmed = true;
+    });
+    await Promise.resolve();
+    expect(trimmed).toBe(false);
+    await Promise.all(kept);
+    expect(trimmed).toBe(true);
+
+    const scan = rec.calls.filter((c) => c.name === "keys");
+    const answered = rec.calls.filter((c) => c.name !== "keys");
+    const user = answered.find((c) => c.keys[0]?.startsWith("login:u"))?.keys[0].split(":")[1];
+    const shape = (round: number) =>
+      answered.filter((c) => c.round === round).map((c) => [c.name, c.keys.map((k) => k.split(":")[0])]);
+
+    expect(Math.max(...answered.map((c) => c.round))).toBe(5);
+    // the general API limit (the bench's loopback client skips it)
+    expect(shape(1)).toEqual([["incr", ["rate"]]]);
+    // the demo-mode guard's four parameters in one pipeline, beside the login's IP limit
+    expect(shape(2)).toEqual([
+      ["pipeline", Array(4).fill("system_config")],
+      ["incr", ["rate"]],
+    ]);
+    expect(answered.find((c) => c.round === 2 && c.name === "incr")?.keys[0]).toStartWith("rate:login:");
+    // the source's level, count and lock, one snapshot
+    expect(answered.filter((c) => c.round === 3).map((c) => [c.name, c.keys])).toEqual([
+      [
+        "pipeline",
+        [`login:${user}:src:10.9.8.7:level`, ...Array(2).fill(`login:${user}:src:10.9.8.7:tries`)],
+      ],
+    ]);
+    // then the account's count: only an attempt within the source's budget may count there
+    expect(answered.filter((c) => c.round === 4).map((c) => [c.name, c.keys])).toEqual([
+      ["pipeline", [`login:${user}:tries`, `login:${user}:tries`]],
+    ]);
+    // after the password: the clean-up and the new session together
+    expect(shape(5)).toEqual([["pipeline", ["login", "login", "session"]]]);
+    // and after the answer, the scan of the user's sessions
+    expect(scan.map((c) => [c.round, c.keys])).toEqual([[6, [`session:${user?.slice(1)}:`]]]);
   });
 });

@@ -1,4 +1,4 @@
-import { op } from "@/core/cache/cache";
+import { type CacheOp, op } from "@/core/cache/cache";
 import type { AppDeps } from "@/core/context";
 import { rateLimited } from "@/core/http/rate-limit";
 
@@ -46,7 +46,18 @@ export interface LoginAttempt {
   failed(): Promise<number | null>;
   /** The right password: the source's failures and back-off are forgotten. */
   succeeded(): Promise<void>;
+  /**
+   * What `succeeded` sends, for a caller that runs it in its own pipeline with other commands
+   * (a login stores the new session in the same round trip).
+   */
+  readonly successOps: CacheOp[];
 }
+
+/**
+ * A source's attempt counter while the source is locked out: beyond any budget, so every attempt
+ * counted during the lock is refused, and expiring with the lock, so the next window starts at 0.
+ */
+const LOCKED = 1_000_000_000;
 
 export function createLockout(deps: Pick<AppDeps, "cache" | "settings">) {
   const { cache, settings } = deps;
@@ -61,10 +72,8 @@ export function createLockout(deps: Pick<AppDeps, "cache" | "settings">) {
     return {
       accountTries: `${base}tries`,
       level: `${src}level`,
-      lock: `${src}lock`,
-      // Per back-off level, so a new level starts with a fresh budget while attempts that read the
-      // old level keep counting past it and are refused.
-      tries: (level: number) => `${src}tries:${level}`,
+      // The source's attempts in its window; while it is locked out, the lock itself (LOCKED).
+      tries: `${src}tries`,
     };
   };
 
@@ -74,37 +83,38 @@ export function createLockout(deps: Pick<AppDeps, "cache" | "settings">) {
   const locked = (seconds: number) => rateLimited(seconds, `账号已锁定，请 ${seconds} 秒后重试`);
 
   /**
-   * The source's back-off level; throws 429 while the source is locked out of the account. Level
-   * and lock are read in one round trip, as one snapshot.
+   * Locks the source out: the counter becomes the lock (see LOCKED) and the next level is stored,
+   * in one round trip.
    */
-  async function levelUnlessLocked(k: ReturnType<typeof keys>): Promise<number> {
-    const [stored, ttl] = await cache.pipeline([op.get(k.level), op.ttl(k.lock)]);
-    const level = Number(stored ?? 0) || 0;
-    if (ttl > 0 || ttl === -1) throw locked(ttl > 0 ? ttl : lockSeconds(level + 1));
-    return level;
-  }
-
-  /** Locks the source out: the lock and the next level together (see `tries`). */
   async function lockSource(k: ReturnType<typeof keys>, level: number): Promise<number> {
     const seconds = lockSeconds(level + 1);
-    await cache.pipeline([op.set(k.lock, "1", seconds), op.set(k.level, String(level + 1), 24 * 3600)]);
+    await cache.pipeline([
+      op.set(k.tries, String(LOCKED), seconds),
+      op.set(k.level, String(level + 1), 24 * 3600),
+    ]);
     return seconds;
   }
 
-  /** Counts one attempt of `source` on `account`; throws 429 when it is over either budget. */
-  async function reserve(k: ReturnType<typeof keys>, level: number): Promise<number> {
-    const tries = await cache.incr(k.tries(level), window);
-    if (tries > max) {
-      // Over budget while the failure that locks is still being verified: refused all the same.
-      const ttl = await cache.ttl(k.lock);
-      throw locked(ttl > 0 ? ttl : lockSeconds(level + 1));
-    }
-    const total = await cache.incr(k.accountTries, window);
-    if (total > accountCap) {
-      const ttl = await cache.ttl(k.accountTries);
-      throw locked(ttl > 0 ? ttl : window);
-    }
-    return tries;
+  /**
+   * Counts one attempt of `source` on `account`, in one round trip with the back-off level and the
+   * lock, so the count and what it is compared with are one snapshot; throws 429 while the source
+   * is locked out or over its budget. Only an attempt within the source's budget counts towards
+   * the account's (a second round trip): one source's burst must not use up the account's budget.
+   */
+  async function reserve(k: ReturnType<typeof keys>): Promise<{ level: number; tries: number }> {
+    const [storedLevel, tries, triesTtl] = await cache.pipeline([
+      op.get(k.level),
+      op.incr(k.tries, window),
+      op.ttl(k.tries),
+    ]);
+    const level = Number(storedLevel ?? 0) || 0;
+    // Locked: the lock's level is the stored one (the lock stored it).
+    if (tries >= LOCKED) throw locked(triesTtl > 0 ? triesTtl : lockSeconds(level));
+    // Over budget while the failure that locks is still being verified: refused all the same.
+    if (tries > max) throw locked(lockSeconds(level + 1));
+    const [total, totalTtl] = await cache.pipeline([op.incr(k.accountTries, window), op.ttl(k.accountTries)]);
+    if (total > accountCap) throw locked(totalTtl > 0 ? totalTtl : window);
+    return { level, tries };
   }
 
   return {
@@ -115,15 +125,16 @@ export function createLockout(deps: Pick<AppDeps, "cache" | "settings">) {
      */
     async begin(account: LockoutAccount, source: string): Promise<LoginAttempt> {
       const k = keys(account, source);
-      const level = await levelUnlessLocked(k);
-      const tries = await reserve(k, level);
+      const { level, tries } = await reserve(k);
+      const successOps = [op.del(k.tries), op.del(k.level)];
       return {
         async failed() {
           return tries >= max ? lockSource(k, level) : null;
         },
         async succeeded() {
-          await cache.del(k.tries(level), k.level, k.lock);
+          await cache.pipeline(successOps);
         },
+        successOps,
       };
     },
 

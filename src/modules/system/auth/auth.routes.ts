@@ -1,14 +1,18 @@
 import { z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { ZodError } from "zod";
 import { currentAuth, guardedRoute } from "@/core/auth/guard";
-import type { AppDeps } from "@/core/context";
+import type { AppDeps, AppEnv } from "@/core/context";
 import { publicOrigin } from "@/core/http/client-ip";
 import { ok } from "@/core/http/envelope";
+import { validationError } from "@/core/http/errors";
 import { inputErrors, jsonOk } from "@/core/http/openapi";
 import { publicRoute } from "@/core/http/route";
 import { createRouter } from "@/core/http/router";
+import { firstIssueMessage } from "@/core/http/validation";
 import { clientInfo } from "@/core/log/operation-log";
+import { DemoModeRefused, demoModeRefuses, demoRefusal } from "@/modules/system/param/demo-mode";
 import {
   autoLoginUser,
   captchaOut,
@@ -167,20 +171,57 @@ const TOKEN_PATHS = [
   "/oauth/:provider/callback",
 ];
 
+/** Work that may finish after the answer: the Worker is kept alive for it; Bun just lets it run. */
+const inBackground =
+  (c: Context<AppEnv>): auth.Defer =>
+  (work) => {
+    try {
+      c.executionCtx.waitUntil(work);
+    } catch {
+      // no ExecutionContext outside workerd: the promise completes on its own
+    }
+  };
+
+/**
+ * An invalid login form: the demo-mode guard's answer when the guard would have refused it in
+ * front (unrecorded, as then), else the contract's 422.
+ */
+async function refusedOrInvalid(c: Context<AppEnv>, error: ZodError): Promise<Response> {
+  if (await demoModeRefuses(c)) {
+    c.set("skipOpLog", true);
+    return demoRefusal(c);
+  }
+  throw validationError(firstIssueMessage(error));
+}
+
 export function authRouter(deps: AppDeps) {
   const router = createRouter();
   for (const path of TOKEN_PATHS) router.use(path, noStore);
   return router
-    .openapi(loginRoute, async (c) => {
-      const form = c.req.valid("form");
-      c.set("skipOpLog", true); // the service writes the login log itself
-      const pair = await auth.login(deps, clientInfo(c), form);
-      // OAuth2 clients (Swagger's Authorize) expect the bare token object.
-      if (form.grant_type === "password" || /\/docs/.test(c.req.header("referer") ?? ""))
-        return c.json(pair, 200) as never;
-      // A role requires a second factor the user has not enrolled: say so where the SPA shows it.
-      return pair.second_factor === "enrol" ? ok(c, pair, SECOND_FACTOR_ENROL_MSG) : ok(c, pair);
-    })
+    .openapi(
+      loginRoute,
+      async (c) => {
+        const form = c.req.valid("form");
+        c.set("skipOpLog", true); // the service writes the login log itself
+        // The demo-mode guard's decision is awaited beside the login's first round trip.
+        const gate = demoModeRefuses(c).then((refused) => {
+          if (refused) throw new DemoModeRefused();
+        });
+        let pair: auth.LoginResult;
+        try {
+          pair = await auth.login(deps, clientInfo(c), form, { defer: inBackground(c), gate });
+        } catch (err) {
+          if (err instanceof DemoModeRefused) return demoRefusal(c) as never;
+          throw err;
+        }
+        // OAuth2 clients (Swagger's Authorize) expect the bare token object.
+        if (form.grant_type === "password" || /\/docs/.test(c.req.header("referer") ?? ""))
+          return c.json(pair, 200) as never;
+        // A role requires a second factor the user has not enrolled: say so where the SPA shows it.
+        return pair.second_factor === "enrol" ? ok(c, pair, SECOND_FACTOR_ENROL_MSG) : ok(c, pair);
+      },
+      (result, c) => (result.success ? undefined : refusedOrInvalid(c, result.error)),
+    )
     .openapi(captchaRoute, async (c) => ok(c, await auth.getCaptcha(deps, clientInfo(c))))
     .openapi(refreshRoute, async (c) => ok(c, await auth.refresh(deps, c.req.valid("json").refresh_token)))
     .openapi(logoutRoute, async (c) => {

@@ -8,6 +8,7 @@ import type { Session } from "@/core/auth/sessions";
 import type { TokenPair } from "@/core/auth/tokens";
 import { parseSecondFactorCode, type SecondFactorCode, splitPasswordAndCode } from "@/core/auth/totp";
 import { loginLocation, parseUserAgent } from "@/core/auth/user-agent";
+import { op } from "@/core/cache/cache";
 import type { AppDeps } from "@/core/context";
 import { nowString } from "@/core/http/datetime";
 import { AppError, badRequest, notFound, unauthenticated } from "@/core/http/errors";
@@ -40,12 +41,20 @@ export async function getCaptcha(deps: AppDeps, client: ClientInfo) {
   return { enable: true, key, img_base: captcha.image };
 }
 
-/** One-time: the stored answer is deleted by any attempt, right or wrong. */
-async function checkCaptcha(deps: AppDeps, key: string, answer: string) {
+/**
+ * Takes the stored answer of a captcha: read and deleted in one step, so of concurrent attempts
+ * with one key at most one finds it. Nothing is taken when the key or the answer is missing.
+ */
+async function takeCaptcha(deps: AppDeps, key: string, answer: string): Promise<string | null> {
+  if (!key || !answer) return null;
+  const [stored] = await deps.cache.pipeline([op.get(captchaKey(key)), op.del(captchaKey(key))]);
+  return stored;
+}
+
+/** One-time: the stored answer (taken by `takeCaptcha`) is gone after any attempt, right or wrong. */
+function checkCaptcha(stored: string | null, key: string, answer: string) {
   if (!key || !answer) throw badRequest("验证码不能为空");
-  const stored = await deps.cache.get(captchaKey(key));
   if (stored === null) throw badRequest("验证码已过期");
-  await deps.cache.del(captchaKey(key));
   if (stored.trim().toLowerCase() !== answer.trim().toLowerCase()) throw badRequest("验证码错误");
 }
 
@@ -74,6 +83,45 @@ function credentialsOf(
 const UNKNOWN_USER_HASH =
   "$argon2id$v=19$m=19456,t=2,p=1$/3chkzzhcE5U2bGg4ZnETw$sXZblCqxc+Tu6y7qZ1cJEa2cLeJf3Tz93dR1n9bEjCo";
 
+/** Work that may finish after the answer (the Worker entry keeps it alive with `waitUntil`). */
+export type Defer = (work: Promise<unknown>) => void;
+
+/** Without an execution context the work just runs on (Bun keeps the process alive). */
+const runOn: Defer = () => {};
+
+export interface LoginOptions {
+  /** Keeps work that finishes after the answer alive (the session trim). */
+  defer?: Defer;
+  /**
+   * A check made elsewhere (the demo-mode guard's), awaited beside the login's first round trip:
+   * when it rejects, the login rejects with it, unrecorded.
+   */
+  gate?: Promise<unknown>;
+}
+
+/**
+ * The account a login names, with its tenant's state: one read, made beside the IP limit (it
+ * changes nothing, and nothing is verified before the limit has passed).
+ */
+async function loginAccountOf(deps: AppDeps, username: string) {
+  const { sys_user, sys_tenant } = deps.db.t;
+  const [row] = await deps.db.orm
+    .select({
+      user: sys_user,
+      tenant: {
+        status: sys_tenant.status,
+        is_deleted: sys_tenant.is_deleted,
+        start_time: sys_tenant.start_time,
+        end_time: sys_tenant.end_time,
+      },
+    })
+    .from(sys_user)
+    .leftJoin(sys_tenant, eq(sys_tenant.id, sys_user.tenant_id))
+    .where(and(eq(sys_user.username, username), eq(sys_user.is_deleted, false)))
+    .limit(1);
+  return row;
+}
+
 /**
  * Password login. Unknown user and wrong password answer the same message after the same work;
  * failures count towards the account lockout; every attempt lands in the login log.
@@ -82,8 +130,20 @@ const UNKNOWN_USER_HASH =
  * `otp`; the split is fixed by the code's shape, so the password is verified once. A wrong or
  * missing code is a failed attempt with the same message. A user whose role requires a second
  * factor and who has not enrolled gets a session restricted to the enrolment routes.
+ *
+ * Round trips (at the edge each is a network hop): the IP limit beside the account's row (and the
+ * `gate`); the lockout's count beside the second-factor enrolment; the account's count; after the
+ * password, one cache pipeline (lockout clean-up, the session) beside the database writes
+ * (`last_login`, the log row). Trimming the user's sessions to MAX_SESSIONS_PER_USER (a scan) is
+ * `defer`red.
  */
-export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput): Promise<LoginResult> {
+export async function login(
+  deps: AppDeps,
+  client: ClientInfo,
+  input: LoginInput,
+  options: LoginOptions = {},
+): Promise<LoginResult> {
+  const defer = options.defer ?? runOn;
   const started = performance.now();
   const lockout = createLockout(deps);
   let userId: number | null = null;
@@ -103,21 +163,29 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
       tenantId,
     });
 
+  const captchaOn = deps.settings.CAPTCHA_ENABLE;
+  const limited = limitIp(deps, "login", client.ip);
+  const captcha = captchaOn ? takeCaptcha(deps, input.captcha_key, input.captcha) : null;
+  const account = loginAccountOf(deps, input.username);
+  // All settle before any is acted on, in this order: the caller's gate, the IP limit, the
+  // captcha, the account.
+  await Promise.allSettled([options.gate, limited, captcha, account]);
+  await options.gate; // refused there: nothing is recorded, as when a guard answers in front
   try {
-    await limitIp(deps, "login", client.ip);
-    if (deps.settings.CAPTCHA_ENABLE) await checkCaptcha(deps, input.captcha_key, input.captcha);
+    await limited;
+    if (captchaOn) checkCaptcha(await captcha, input.captcha_key, input.captcha);
+    const found = await account;
+    const user = found?.user;
 
-    const { sys_user } = deps.db.t;
-    const [user] = await deps.db.orm
-      .select()
-      .from(sys_user)
-      .where(and(eq(sys_user.username, input.username), eq(sys_user.is_deleted, false)))
-      .limit(1);
     // Keyed by the row the database found (its collation may match other spellings of the name),
     // and counted before the password is checked, so parallel guesses cannot outrun the count.
-    const attempt = await lockout.begin(user ? { userId: user.id } : { username: input.username }, client.ip);
-    // Looked up for an unknown name too (id 0 has no rows), so the work does not tell them apart.
-    const factor = await loginFactorOf(deps, user?.id ?? 0);
+    // The enrolment is looked up for an unknown name too (id 0 has no rows), so the work does not
+    // tell them apart.
+    const begun = lockout.begin(user ? { userId: user.id } : { username: input.username }, client.ip);
+    const enrolment = loginFactorOf(deps, user?.id ?? 0);
+    await Promise.allSettled([begun, enrolment]);
+    const attempt = await begun;
+    const factor = await enrolment;
     const { password, code } = credentialsOf(input, factor.enrolled);
     // An unknown user costs one argon2 verification too, so timing does not tell them apart.
     const valid = await deps.hasher.verify(user?.password ?? UNKNOWN_USER_HASH, password);
@@ -138,18 +206,46 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
     }
     userId = user.id;
     tenantId = user.tenant_id;
-    await attempt.succeeded(); // the password was right, whatever follows
-    if (user.status !== "0") throw badRequest("用户已被停用");
+    // The password was right, whatever follows: the clean-up goes with the session when there is
+    // one, else on its own.
+    let cleanedUp = false;
+    try {
+      if (user.status !== "0") throw badRequest("用户已被停用");
+      assertTenantEnabled(found.tenant);
 
-    const loginTime = nowString();
-    const update: { last_login: string; password?: string } = { last_login: loginTime };
-    if (deps.hasher.needsRehash(user.password)) update.password = await deps.hasher.hash(password);
-    await deps.db.orm.update(sys_user).set(update).where(eq(sys_user.id, user.id));
-
-    const due = !factor.enrolled && factor.required ? "enrol" : null;
-    const pair = await startSession(deps, client, user, input.login_type || "PC端", loginTime, due);
-    await record(200, "0", due ? "登录成功 (须先绑定两步验证)" : "登录成功");
-    return due ? { ...pair, second_factor: due } : pair;
+      const loginTime = nowString();
+      const update: { last_login: string; password?: string } = { last_login: loginTime };
+      if (deps.hasher.needsRehash(user.password)) update.password = await deps.hasher.hash(password);
+      const due = !factor.enrolled && factor.required ? "enrol" : null;
+      const session = sessionOf(client, user, input.login_type || "PC端", loginTime, user.tenant_id, due);
+      const { tokens, sessions } = authServices(deps);
+      const pair = await tokens.issue(user.id, session.session_id, session.refresh_id);
+      const { sys_user } = deps.db.t;
+      cleanedUp = true;
+      // One round trip for the three. Should a write fail, the session (if stored) ends and the
+      // failure's row follows the success's in the log.
+      const [stored, updated] = await Promise.allSettled([
+        deps.cache.pipeline([...attempt.successOps, ...sessions.createOps(session)]),
+        deps.db.orm.update(sys_user).set(update).where(eq(sys_user.id, user.id)),
+        record(200, "0", due ? "登录成功 (须先绑定两步验证)" : "登录成功"),
+      ]);
+      if (updated.status === "rejected") {
+        if (stored.status === "fulfilled") await sessions.end(user.id, session.session_id);
+        throw updated.reason;
+      }
+      if (stored.status === "rejected") throw stored.reason;
+      defer(
+        sessions.trim(user.id, session.session_id).catch((err) => {
+          deps.logger.error("trimming the sessions over MAX_SESSIONS_PER_USER failed", {
+            err,
+            user_id: user.id,
+          });
+        }),
+      );
+      return due ? { ...pair, second_factor: due } : pair;
+    } finally {
+      if (!cleanedUp) await attempt.succeeded();
+    }
   } catch (err) {
     const status = err instanceof AppError ? err.status : 500;
     await record(status, "1", err instanceof Error ? err.message : String(err));
@@ -157,10 +253,26 @@ export async function login(deps: AppDeps, client: ClientInfo, input: LoginInput
   }
 }
 
+/** A tenant's state as a login reads it; null fields: no such tenant. */
+interface TenantState {
+  status: string | null;
+  is_deleted: boolean | null;
+  start_time: string | null;
+  end_time: string | null;
+}
+
 /**
- * The user's tenant; a disabled or deleted tenant, or one outside its start/end time, signs
- * nobody in (issue 14).
+ * A disabled or deleted tenant (or none), or one outside its start/end time, signs nobody in
+ * (issue 14).
  */
+function assertTenantEnabled<T extends TenantState>(row: T | null | undefined): asserts row is T {
+  if (row?.status !== "0" || row.is_deleted) throw badRequest("租户已被停用");
+  const now = nowString(); // the same wire format as the stored times, so text order is time order
+  if ((row.start_time && now < row.start_time) || (row.end_time && now > row.end_time))
+    throw badRequest("租户不在有效期内");
+}
+
+/** The user's tenant, when it signs its users in (see `assertTenantEnabled`). */
 async function enabledTenantOf(deps: AppDeps, userId: number): Promise<number> {
   const { sys_user, sys_tenant } = deps.db.t;
   const [row] = await deps.db.orm
@@ -175,11 +287,37 @@ async function enabledTenantOf(deps: AppDeps, userId: number): Promise<number> {
     .innerJoin(sys_tenant, eq(sys_tenant.id, sys_user.tenant_id))
     .where(eq(sys_user.id, userId))
     .limit(1);
-  if (row?.status !== "0" || row.is_deleted) throw badRequest("租户已被停用");
-  const now = nowString(); // the same wire format as the stored times, so text order is time order
-  if ((row.start_time && now < row.start_time) || (row.end_time && now > row.end_time))
-    throw badRequest("租户不在有效期内");
+  assertTenantEnabled(row);
   return row.tenant_id;
+}
+
+/** A new session of `user`; `due`: what it still owes (see `startSession`). */
+function sessionOf(
+  client: ClientInfo,
+  user: { id: number; username: string; name: string },
+  loginType: string,
+  loginTime: string,
+  tenantId: number,
+  due: SecondFactorDue | null | undefined,
+): GatedSession {
+  const ua = parseUserAgent(client.userAgent);
+  return {
+    session_id: crypto.randomUUID(),
+    user_id: user.id,
+    user_name: user.username,
+    name: user.name,
+    ipaddr: client.ip,
+    login_location: loginLocation(client.ip),
+    os: ua.os,
+    browser: ua.browser,
+    login_time: loginTime,
+    login_type: loginType,
+    created_at: Date.now(),
+    last_seen: Date.now(),
+    refresh_id: crypto.randomUUID(),
+    tenant_id: tenantId,
+    ...(due ? { second_factor: due } : {}),
+  };
 }
 
 /**
@@ -197,25 +335,8 @@ export async function startSession(
 ): Promise<TokenPair> {
   const { tokens, sessions } = authServices(deps);
   const tenantId = await enabledTenantOf(deps, user.id);
-  const ua = parseUserAgent(client.userAgent);
   const due = secondFactor === undefined ? await secondFactorDueFor(deps, user.id) : secondFactor;
-  const session: GatedSession = {
-    session_id: crypto.randomUUID(),
-    user_id: user.id,
-    user_name: user.username,
-    name: user.name,
-    ipaddr: client.ip,
-    login_location: loginLocation(client.ip),
-    os: ua.os,
-    browser: ua.browser,
-    login_time: loginTime,
-    login_type: loginType,
-    created_at: Date.now(),
-    last_seen: Date.now(),
-    refresh_id: crypto.randomUUID(),
-    tenant_id: tenantId,
-    ...(due ? { second_factor: due } : {}),
-  };
+  const session = sessionOf(client, user, loginType, loginTime, tenantId, due);
   await sessions.create(session);
   return tokens.issue(user.id, session.session_id, session.refresh_id);
 }

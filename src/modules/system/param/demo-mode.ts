@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { op } from "@/core/cache/cache";
 import type { AppDeps, AppEnv } from "@/core/context";
 import { clientIp } from "@/core/http/client-ip";
@@ -125,21 +125,64 @@ async function decide(deps: AppDeps, req: DemoRequest): Promise<boolean> {
 }
 
 /**
+ * Requests whose route asks for the guard's decision itself (`demoModeRefuses`) beside its own
+ * first round trip, instead of waiting for it in front: the login, where at the edge every round
+ * trip shows. The route must ask before it answers or records anything.
+ */
+const ASKED_BY_ROUTE = new Set(["POST /api/v1/system/auth/login"]);
+
+/** The decision the guard started for a request in ASKED_BY_ROUTE, until the route asks for it. */
+const pending = new WeakMap<Request, Promise<boolean>>();
+
+/** The request was refused by demo mode or the IP black list (answer it with `demoRefusal`). */
+export class DemoModeRefused extends Error {
+  constructor() {
+    super(DEMO_BLOCKED_MSG);
+  }
+}
+
+/** What the guard answers a refused request. */
+export const demoRefusal = (c: Context) => fail(c, 400, 1, DEMO_BLOCKED_MSG);
+
+/**
+ * For a route in ASKED_BY_ROUTE: whether the guard refuses this request (the read started before
+ * the route ran). Anywhere else it is decided now.
+ */
+export function demoModeRefuses(c: Context<AppEnv>): Promise<boolean> {
+  const started = pending.get(c.req.raw);
+  pending.delete(c.req.raw);
+  return started ?? decideOrLetPass(c);
+}
+
+/** The decision; if the parameters cannot be read the request goes on (see `demoModeGuard`). */
+async function decideOrLetPass(c: Context<AppEnv>): Promise<boolean> {
+  const deps = c.get("deps");
+  try {
+    return await decide(deps, { ip: clientIp(c), method: c.req.method, path: c.req.path });
+  } catch (err) {
+    (c.get("logger") ?? deps.logger).warn("demo mode parameters unreadable", { err });
+    return false;
+  }
+}
+
+/**
  * Middleware (mount it app-wide, after the request context): answers HTTP 400 / code 1
  * `演示环境，禁止操作` to blocked requests. If the parameters cannot be read the request goes on,
  * as upstream fell back to "demo off, empty lists".
  */
 export function demoModeGuard(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const deps = c.get("deps");
-    const req: DemoRequest = { ip: clientIp(c), method: c.req.method, path: c.req.path };
-    let blocked = false;
-    try {
-      blocked = await decide(deps, req);
-    } catch (err) {
-      (c.get("logger") ?? deps.logger).warn("demo mode parameters unreadable", { err });
+    const decision = decideOrLetPass(c);
+    if (!ASKED_BY_ROUTE.has(`${c.req.method} ${c.req.path}`)) {
+      if (await decision) return demoRefusal(c);
+      return next();
     }
-    if (blocked) return fail(c, 400, 1, DEMO_BLOCKED_MSG);
+    pending.set(c.req.raw, decision);
     await next();
+    // The route never asked (its input was refused before it ran): answered as in front.
+    if (pending.has(c.req.raw)) {
+      pending.delete(c.req.raw);
+      if (await decision) c.res = demoRefusal(c);
+    }
   };
 }
