@@ -1,5 +1,4 @@
 import { validationError } from "@/core/http/errors";
-import commonPasswords from "./common-passwords.json";
 
 /** Length bounds of the security baseline (no composition rules). */
 export const PASSWORD_MIN_LENGTH = 8;
@@ -35,9 +34,17 @@ const CONTEXT_WORDS = [
 
 let common: Set<string> | null = null;
 
-/** The bundled list (lower-case, 8+ characters; see common-passwords.LICENSE.txt). */
+/**
+ * The bundled list (lower-case, 8+ characters; see common-passwords.LICENSE.txt). Read on the
+ * first password set, not at start (its 18,000 strings cost a server ~2 MB of memory); `require`
+ * keeps the check synchronous, and the Worker's bundler resolves it at build time like an import.
+ */
 function commonSet(): Set<string> {
-  common ??= new Set(commonPasswords as string[]);
+  if (!common) {
+    // Bun answers the module namespace when the file was already imported as a module (tests do).
+    const loaded = require("./common-passwords.json") as string[] | { default: string[] };
+    common = new Set(Array.isArray(loaded) ? loaded : loaded.default);
+  }
   return common;
 }
 
