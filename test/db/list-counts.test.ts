@@ -23,7 +23,7 @@ let db: Database;
 beforeAll(async () => {
   t = await createTestApp();
   db = t.deps.db;
-  await seedBulk(db, { users: 300, logs: 3000 });
+  await seedBulk(db, { users: 6000, logs: 3000 });
   await optimizeDatabase(db, true);
 }, 120_000);
 afterAll(async () => {
@@ -166,6 +166,48 @@ describe("liveCountOf", () => {
     ).toBe(true);
     expect(scans(allOf(equals(sys_user.status, "0"), eq(sys_user.id, 1)))).toBe(false);
     expect(scans(undefined)).toBe(false);
+  });
+});
+
+describe("user list with a LIKE filter: the matches read in order, up to 1,000 of them, then counted", () => {
+  test("the same page, total and links as the plain statements", async () => {
+    const headers = await authHeaders(t, "admin");
+    const { sys_user, sys_user_positions } = db.t;
+    for (const [query, like] of [
+      ["username=u00001", "%u00001%"], // 10 matches: all read, no count
+      ["username=bench_u0001", "%bench!_u0001%"], // 1,000: still all read
+      ["username=bench", "%bench%"], // 6,000: the first 1,001 (more on deep pages), then the count
+    ] as const) {
+      for (const pageNo of [1, 7, 100, 101, 150, 600]) {
+        const res = await t.request(`/api/v1/system/user/list?page_no=${pageNo}&page_size=10&${query}`, {
+          headers,
+        });
+        const { data } = await body(res);
+        const where = and(notDeleted(sys_user), sql`${sys_user.username} like ${like} escape '!'`);
+        const expected = await db.orm
+          .select({ id: sys_user.id })
+          .from(sys_user)
+          .where(where)
+          .orderBy(sql`${sys_user.updated_time} desc`, sql`${sys_user.id} desc`)
+          .limit(10)
+          .offset((pageNo - 1) * 10);
+        const ids = data.items.map((u: { id: number }) => u.id);
+        expect(ids).toEqual(expected.map((r) => r.id));
+        expect(data.total).toBe(await plainCount(sys_user, where));
+        if (!ids.length) continue;
+        const positions = await db.orm
+          .select({ user_id: sys_user_positions.user_id, id: sys_user_positions.position_id })
+          .from(sys_user_positions)
+          .where(inArray(sys_user_positions.user_id, ids));
+        for (const u of data.items as { id: number; positions: { id: number }[] }[])
+          expect(u.positions.map((p) => p.id).sort()).toEqual(
+            positions
+              .filter((p) => p.user_id === u.id)
+              .map((p) => p.id)
+              .sort(),
+          );
+      }
+    }
   });
 });
 

@@ -64,8 +64,8 @@ export type ListedUser = Omit<UserRow, "password"> & {
  * One page of live users matching `filter`, their total and their role and position links, in
  * one round trip of three statements: the page's ids from an index (deferred join), then those
  * rows without the password hash, joined to their department, tenant and audit users' names; the
- * count reads an index only; the links join the same page of ids. With a LIKE filter, the links
- * come by the page's user ids in a second round trip.
+ * count reads an index only; the links join the same page of ids. A LIKE filter takes two or
+ * three round trips instead (see below).
  */
 export async function pageUsers(
   db: Database,
@@ -73,13 +73,56 @@ export async function pageUsers(
   orderBy: SQL[],
   page: { page_no: number; page_size: number },
 ): Promise<{ rows: ListedUser[]; total: number; links: UserLink[] }> {
+  const { sys_user } = db.t;
+  const live = allOf(notDeleted(sys_user), filter);
+  const count = liveCountOf(db, sys_user, filter);
+  if (scans(filter)) {
+    // A LIKE filter is tested on every user. One scan in the list's order yields the ids of the
+    // first `cap` matches: fewer, and they are all of them (the total, no count); else the count
+    // follows (many matches: the scan stopped early). Then the page's rows and links by their ids.
+    const offset = (page.page_no - 1) * page.page_size;
+    const cap = Math.max(FEW_MATCHES, offset + page.page_size);
+    const first = await pageIdsQuery(db, sys_user, live, orderBy, { page_no: 1, page_size: cap + 1 });
+    const total = first.length <= cap ? first.length : Number((await count)[0].total);
+    const ids = first.slice(offset, offset + page.page_size).map((r) => Number(r.id));
+    if (!ids.length) return { rows: [], total, links: [] };
+    const [list, linkRows] = await readTogether(db, [
+      rowsOf(db, allOf(live, inArray(sys_user.id, ids)), orderBy, { page_no: 1, page_size: ids.length }),
+      linksOfUsers(db, ids),
+    ] as const);
+    return { rows: list as ListedUser[], total, links: sortLinks(linkRows) };
+  }
+  // The links statement reads the page's ids once, as a common table expression both its arms
+  // join (a derived table in each arm would find the page twice).
+  const links = linksQuery(db, db.orm.$with("page_ids").as(pageIdsQuery(db, sys_user, live, orderBy, page)));
+  const [list, [{ total }], linkRows] = await readTogether(db, [
+    rowsOf(db, live, orderBy, page),
+    count,
+    links,
+  ] as const);
+  return { rows: list as ListedUser[], total: Number(total), links: sortLinks(linkRows) };
+}
+
+/**
+ * A LIKE-filtered list reads up to this many matching ids in order (a few kB): with fewer
+ * matches, that read is the total too.
+ */
+const FEW_MATCHES = 1000;
+
+/** The page of live users `live` (the filter included), with their names, by a deferred join. */
+function rowsOf(
+  db: Database,
+  live: SQL | undefined,
+  orderBy: SQL[],
+  page: { page_no: number; page_size: number },
+) {
   const { sys_user, sys_dept, sys_tenant } = db.t;
   const { password: _hash, ...columns } = getTableColumns(sys_user);
-  const ids = pageIds(db, sys_user, allOf(notDeleted(sys_user), filter), orderBy, page);
+  const ids = pageIds(db, sys_user, live, orderBy, page);
   const creator = alias(sys_user, "created_user");
   const updater = alias(sys_user, "updated_user");
   const deleter = alias(sys_user, "deleted_user");
-  const rows = db.orm
+  return db.orm
     .select({
       ...columns,
       dept_name: sys_dept.name,
@@ -96,30 +139,10 @@ export async function pageUsers(
     .leftJoin(updater, eq(updater.id, sys_user.updated_id))
     .leftJoin(deleter, eq(deleter.id, sys_user.deleted_id))
     .orderBy(...orderBy);
-  const count = liveCountOf(db, sys_user, filter);
-  if (scans(filter)) {
-    // A LIKE filter finds the page by scanning the user index: once, for the rows; their links
-    // then follow by those users' ids, in a second round trip (a third statement finding the page
-    // again would scan again: on 100k users, a third of the request).
-    const [list, [{ total }]] = await readTogether(db, [rows, count] as const);
-    const users = (list as ListedUser[]).map((u) => u.id);
-    const linkRows = users.length ? await linksOfUsers(db, users) : [];
-    return { rows: list as ListedUser[], total: Number(total), links: sortLinks(linkRows) };
-  }
-  // The links statement reads the page's ids once, as a common table expression both its arms
-  // join (a derived table in each arm would find the page twice).
-  const links = linksQuery(
-    db,
-    db.orm
-      .$with("page_ids")
-      .as(pageIdsQuery(db, sys_user, allOf(notDeleted(sys_user), filter), orderBy, page)),
-  );
-  const [list, [{ total }], linkRows] = await readTogether(db, [rows, count, links] as const);
-  return { rows: list as ListedUser[], total: Number(total), links: sortLinks(linkRows) };
 }
 
 /** Role (kind 1) and position (kind 2) links of the users `ids`, as `linksQuery` gives them. */
-function linksOfUsers(db: Database, ids: number[]): Promise<UserLink[]> {
+function linksOfUsers(db: Database, ids: number[]) {
   const { sys_user_roles, sys_role, sys_user_positions, sys_position } = db.t;
   const roles = db.orm
     .select({
@@ -143,7 +166,7 @@ function linksOfUsers(db: Database, ids: number[]): Promise<UserLink[]> {
     .from(sys_user_positions)
     .innerJoin(sys_position, eq(sys_position.id, sys_user_positions.position_id))
     .where(and(inArray(sys_user_positions.user_id, ids), notDeleted(sys_position)));
-  return roles.unionAll(positions) as unknown as Promise<UserLink[]>;
+  return roles.unionAll(positions);
 }
 
 type PageIdsCte = ReturnType<ReturnType<Database["orm"]["$with"]>["as"]> & { id: unknown };
