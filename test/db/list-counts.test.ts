@@ -211,6 +211,25 @@ describe("user list with a LIKE filter: the matches read in order, up to 1,000 o
   });
 });
 
+test("a LIKE-filtered user list runs at most three statements, few matches or many", async () => {
+  const sqlLog = memoryLogger("debug");
+  const logged = await openDatabase({ url: db.url, logger: sqlLog });
+  try {
+    const app = createApp({ ...t.deps, db: logged });
+    const headers = await authHeaders(t, "admin");
+    for (const query of ["username=u00001", "username=bench"]) {
+      const path = `/api/v1/system/user/list?page_no=2&page_size=10&${query}`;
+      await app.request(path, { headers }, { clientIp: "127.0.0.1" }); // fills the caches
+      const before = sqlLog.lines.length;
+      const res = await app.request(path, { headers }, { clientIp: "127.0.0.1" });
+      expect((await body(res)).data.items.length).toBeGreaterThan(0);
+      expect(sqlLog.lines.slice(before).filter((l) => l.msg === "sql").length).toBeLessThanOrEqual(3);
+    }
+  } finally {
+    await logged.close();
+  }
+});
+
 describe("log list: a created_time range in the default order tries the newest rows first", () => {
   const sqlLog = memoryLogger("debug");
   let logged: Database;

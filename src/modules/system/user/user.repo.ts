@@ -78,20 +78,35 @@ export async function pageUsers(
   const count = liveCountOf(db, sys_user, filter);
   if (scans(filter)) {
     // A LIKE filter is tested on every user. One scan in the list's order yields the ids of the
-    // first `cap` matches: fewer, and they are all of them (the total, no count); else the count
-    // follows (many matches: the scan stopped early). Then the page's rows and links by their ids.
+    // first `cap` matches: fewer, and they are all of them (the total, no count); else the scan
+    // stopped early and the total is counted. Then the page's rows and links by their ids.
     const offset = (page.page_no - 1) * page.page_size;
     const cap = Math.max(FEW_MATCHES, offset + page.page_size);
     const first = await pageIdsQuery(db, sys_user, live, orderBy, { page_no: 1, page_size: cap + 1 });
-    const total = first.length <= cap ? first.length : Number((await count)[0].total);
+    const all = first.length <= cap;
     const ids = first.slice(offset, offset + page.page_size).map((r) => Number(r.id));
-    if (!ids.length) return { rows: [], total, links: [] };
+    if (!ids.length) return { rows: [], total: first.length, links: [] };
+    // Many matches: the page's rows carry the count (a scalar subquery, run once), so a request
+    // stays at three statements.
     const [list, linkRows] = await readTogether(db, [
-      rowsOf(db, allOf(live, inArray(sys_user.id, ids)), orderBy, { page_no: 1, page_size: ids.length }),
+      rowsOf(
+        db,
+        allOf(live, inArray(sys_user.id, ids)),
+        orderBy,
+        { page_no: 1, page_size: ids.length },
+        all ? undefined : count,
+      ),
       linksOfUsers(db, ids),
     ] as const);
-    return { rows: list as ListedUser[], total, links: sortLinks(linkRows) };
+    const rows = list as (ListedUser & { total?: unknown })[];
+    const total = all
+      ? first.length
+      : rows.length // (none: deleted meanwhile — count on its own)
+        ? Number(rows[0].total)
+        : Number((await count)[0].total);
+    return { rows: rows.map(({ total: _, ...u }) => u), total, links: sortLinks(linkRows) };
   }
+
   // The links statement reads the page's ids once, as a common table expression both its arms
   // join (a derived table in each arm would find the page twice).
   const links = linksQuery(db, db.orm.$with("page_ids").as(pageIdsQuery(db, sys_user, live, orderBy, page)));
@@ -115,6 +130,7 @@ function rowsOf(
   live: SQL | undefined,
   orderBy: SQL[],
   page: { page_no: number; page_size: number },
+  total?: ReturnType<typeof liveCountOf>,
 ) {
   const { sys_user, sys_dept, sys_tenant } = db.t;
   const { password: _hash, ...columns } = getTableColumns(sys_user);
@@ -130,6 +146,7 @@ function rowsOf(
       created_name: creator.name,
       updated_name: updater.name,
       deleted_name: deleter.name,
+      ...(total ? { total: sql<number>`(${total})` } : {}),
     })
     .from(ids)
     .innerJoin(sys_user, eq(sys_user.id, ids.id))
