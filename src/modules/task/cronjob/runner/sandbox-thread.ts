@@ -10,7 +10,10 @@ import type { SandboxLimits, SandboxOutcome } from "./sandbox";
  * Only for a server (AppDeps.runtime "bun"); a Worker runs task code in place.
  */
 
-const GRACE_MS = 5000;
+// An allocation-heavy loop can run for seconds without reaching QuickJS's interrupt check (the
+// check counts loop iterations and calls, and each iteration is one slow allocation), so the grace
+// is short: the thread is cheap to replace.
+const GRACE_MS = 1000;
 /** A thread that has not even loaded the engine by then is broken. */
 const LOAD_TIMEOUT_MS = 60_000;
 

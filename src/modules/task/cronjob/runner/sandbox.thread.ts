@@ -20,7 +20,7 @@ declare const self: {
 self.onmessage = async (event) => {
   const { id, code, input, limits } = event.data;
   // the engine compiles once per thread; the run's clock starts after that
-  await quickjs();
+  await quickjs(limits.memoryBytes);
   self.postMessage({ id, begin: true });
   self.postMessage({ id, outcome: await runInSandbox(code, input, limits) });
 };

@@ -42,6 +42,7 @@ const STACK_BYTES = 512 * 1024;
 const CHECKS_PER_MS_WITHOUT_CLOCK = 4;
 const MAX_ERROR_CHARS = 2000;
 const MAX_LOG_LINES = 1000;
+const STACK_OVERFLOW = "任务代码栈溢出（递归过深），已中止";
 
 /** The guest's view of the run: calls the handler and answers its result as JSON text (a promise). */
 const BOOTSTRAP = `(() => {
@@ -57,6 +58,11 @@ const BOOTSTRAP = `(() => {
 
 let compiledWasm: WebAssembly.Module | undefined;
 let engine: Promise<QuickJSWASMModule> | undefined;
+let engineHeapCap = 0;
+
+/** Bytes of WebAssembly memory the engine starts with (the build's own default). */
+const BASE_HEAP_BYTES = 16 * 1048576;
+const WASM_PAGE = 65536;
 
 /**
  * Hands in the compiled `emscripten-module.wasm` where the runtime cannot load files (the Worker:
@@ -67,10 +73,25 @@ export function provideSandboxWasm(module: WebAssembly.Module) {
   engine = undefined;
 }
 
-/** The QuickJS engine, compiled once per process, thread or isolate (no state is shared between runs). */
-export function quickjs(): Promise<QuickJSWASMModule> {
+/**
+ * The QuickJS engine, compiled once per process, thread or isolate (no state is shared between
+ * runs), for runs whose heap limit is `memoryBytes`. QuickJS's own limit does not count the
+ * contents of ArrayBuffers (measured: forty 1 MB buffers under a 4 MB limit), so the engine's
+ * WebAssembly memory itself is capped: its base plus twice the limit. A guest that reaches the
+ * cap gets QuickJS's "out of memory", which ends the run like the heap limit.
+ */
+export function quickjs(memoryBytes = 32 * 1048576): Promise<QuickJSWASMModule> {
+  const cap = BASE_HEAP_BYTES + 2 * memoryBytes;
+  if (engine && engineHeapCap !== cap) engine = undefined;
+  engineHeapCap = cap;
   engine ??= newQuickJSWASMModuleFromVariant(
-    compiledWasm ? newVariant(releaseSync, { wasmModule: compiledWasm }) : releaseSync,
+    newVariant(releaseSync, {
+      ...(compiledWasm ? { wasmModule: compiledWasm } : {}),
+      wasmMemory: new WebAssembly.Memory({
+        initial: BASE_HEAP_BYTES / WASM_PAGE,
+        maximum: Math.ceil(cap / WASM_PAGE),
+      }),
+    }),
   ).catch((err) => {
     engine = undefined;
     throw err;
@@ -90,7 +111,7 @@ class GuestError extends Error {}
  * or null when the code compiles.
  */
 export async function compileError(code: string, limits: SandboxLimits): Promise<string | null> {
-  const qjs = await quickjs();
+  const qjs = await quickjs(limits.memoryBytes);
   const rt = qjs.newRuntime();
   try {
     limit(rt, limits);
@@ -146,7 +167,7 @@ export async function runInSandbox(
   input: { args: unknown[]; kwargs: Record<string, unknown> },
   limits: SandboxLimits,
 ): Promise<SandboxOutcome> {
-  const qjs = await quickjs();
+  const qjs = await quickjs(limits.memoryBytes);
   const logs: string[] = [];
   let logBytes = 0;
   let overflow: string | null = null;
@@ -180,7 +201,7 @@ export async function runInSandbox(
     const text = describe(vm, handle);
     if (/out of memory/i.test(text))
       return `任务代码超出内存上限（${Math.round(limits.memoryBytes / 1048576)} MB），已中止`;
-    if (/stack overflow/i.test(text)) return `任务代码栈溢出（递归过深），已中止`;
+    if (/stack overflow/i.test(text)) return STACK_OVERFLOW;
     return text;
   };
   try {
@@ -277,8 +298,14 @@ export async function runInSandbox(
       vm.dispose();
     }
   } catch (err) {
-    // An engine failure (not the guest's): reported like a guest error, the server goes on.
-    return done(false, null, `沙箱执行失败: ${err instanceof Error ? err.message : String(err)}`);
+    // An engine failure (not the guest's): reported like a guest error, the server goes on. The
+    // WebAssembly instance may be left mid-call, so the next run gets a freshly loaded engine.
+    engine = undefined;
+    const message = err instanceof Error ? err.message : String(err);
+    // Deep guest recursion can exhaust the host thread's stack (a sandbox thread's is smaller than
+    // the main thread's) before QuickJS's own stack limit: the same overflow, said the same way.
+    if (err instanceof RangeError && /call stack/i.test(message)) return done(false, null, STACK_OVERFLOW);
+    return done(false, null, `沙箱执行失败: ${message}`);
   } finally {
     try {
       rt.dispose();
