@@ -78,35 +78,45 @@ export async function pageUsers(
   const count = liveCountOf(db, sys_user, filter);
   if (scans(filter)) {
     // A LIKE filter is tested on every user. One scan in the list's order yields the ids of the
-    // first `cap` matches: fewer, and they are all of them (the total, no count); else the scan
-    // stopped early and the total is counted. Then the page's rows and links by their ids.
+    // first `FEW_MATCHES` + 1 matches: fewer, and they are all of them (the total, no count);
+    // else the scan stopped early and the page's rows carry the count (a scalar subquery, run
+    // once), so a request stays at three statements. Then the page's rows and links by their ids.
     const offset = (page.page_no - 1) * page.page_size;
-    const cap = Math.max(FEW_MATCHES, offset + page.page_size);
-    const first = await pageIdsQuery(db, sys_user, live, orderBy, { page_no: 1, page_size: cap + 1 });
-    const all = first.length <= cap;
-    const ids = first.slice(offset, offset + page.page_size).map((r) => Number(r.id));
-    if (!ids.length) return { rows: [], total: first.length, links: [] };
-    // Many matches: the page's rows carry the count (a scalar subquery, run once), so a request
-    // stays at three statements.
-    const [list, linkRows] = await readTogether(db, [
-      rowsOf(
-        db,
-        allOf(live, inArray(sys_user.id, ids)),
-        orderBy,
-        { page_no: 1, page_size: ids.length },
-        all ? undefined : count,
-      ),
-      linksOfUsers(db, ids),
-    ] as const);
-    const rows = list as (ListedUser & { total?: unknown })[];
-    const total = all
-      ? first.length
-      : rows.length // (none: deleted meanwhile — count on its own)
-        ? Number(rows[0].total)
-        : Number((await count)[0].total);
-    return { rows: rows.map(({ total: _, ...u }) => u), total, links: sortLinks(linkRows) };
+    if (offset + page.page_size <= FEW_MATCHES) {
+      const first = await pageIdsQuery(db, sys_user, live, orderBy, {
+        page_no: 1,
+        page_size: FEW_MATCHES + 1,
+      });
+      const all = first.length <= FEW_MATCHES;
+      const ids = first.slice(offset, offset + page.page_size).map((r) => Number(r.id));
+      if (!ids.length) return { rows: [], total: first.length, links: [] };
+      const [list, linkRows] = await readTogether(db, [
+        rowsOf(
+          db,
+          allOf(live, inArray(sys_user.id, ids)),
+          orderBy,
+          { page_no: 1, page_size: ids.length },
+          all ? undefined : count,
+        ),
+        linksOfUsers(db, ids),
+      ] as const);
+      const rows = list as CountedUser[];
+      return {
+        rows: uncounted(rows),
+        total: all ? first.length : await totalOf(rows, count),
+        links: sortLinks(linkRows),
+      };
+    }
+    // A deep page: its rows (skipping index entries) carry the count; their links follow.
+    const rows = (await rowsOf(db, live, orderBy, page, count)) as CountedUser[];
+    const linkRows = rows.length
+      ? await linksOfUsers(
+          db,
+          rows.map((u) => u.id),
+        )
+      : [];
+    return { rows: uncounted(rows), total: await totalOf(rows, count), links: sortLinks(linkRows) };
   }
-
   // The links statement reads the page's ids once, as a common table expression both its arms
   // join (a derived table in each arm would find the page twice).
   const links = linksQuery(db, db.orm.$with("page_ids").as(pageIdsQuery(db, sys_user, live, orderBy, page)));
@@ -118,9 +128,19 @@ export async function pageUsers(
   return { rows: list as ListedUser[], total: Number(total), links: sortLinks(linkRows) };
 }
 
+type CountedUser = ListedUser & { total?: unknown };
+
+/** The rows without the total they carried. */
+const uncounted = (rows: CountedUser[]): ListedUser[] => rows.map(({ total: _, ...u }) => u);
+
+/** The total the rows carried (`count`, embedded); none when the page was empty: counted alone. */
+async function totalOf(rows: CountedUser[], count: ReturnType<typeof liveCountOf>): Promise<number> {
+  return rows.length ? Number(rows[0].total) : Number((await count)[0].total);
+}
+
 /**
- * A LIKE-filtered list reads up to this many matching ids in order (a few kB): with fewer
- * matches, that read is the total too.
+ * A LIKE-filtered list's first pages read up to this many matching ids in order (a few kB): with
+ * fewer matches, that read is the total too.
  */
 const FEW_MATCHES = 1000;
 
