@@ -25,8 +25,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const names = async () =>
-  (await client.execute("SELECT * FROM t ORDER BY id")).rows.map((r) => r.name);
+const names = async () => (await client.execute("SELECT * FROM t ORDER BY id")).rows.map((r) => r.name);
 
 describe("prepared statements reused by the local libSQL client", () => {
   test("the same text with other arguments reads and writes what those arguments say", async () => {
