@@ -178,67 +178,58 @@ function rowsOf(
     .orderBy(...orderBy);
 }
 
-/** Role (kind 1) and position (kind 2) links of the users `ids`, as `linksQuery` gives them. */
-function linksOfUsers(db: Database, ids: number[]) {
-  const { sys_user_roles, sys_role, sys_user_positions, sys_position } = db.t;
-  const roles = db.orm
-    .select({
-      user_id: sys_user_roles.user_id,
-      kind: sql<number>`1`.as("kind"),
-      id: sys_role.id,
-      name: sys_role.name,
-      ord: sys_role.order,
-    })
-    .from(sys_user_roles)
-    .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
-    .where(and(inArray(sys_user_roles.user_id, ids), notDeleted(sys_role)));
-  const positions = db.orm
-    .select({
-      user_id: sys_user_positions.user_id,
-      kind: sql<number>`2`.as("kind"),
-      id: sys_position.id,
-      name: sys_position.name,
-      ord: sys_position.order,
-    })
-    .from(sys_user_positions)
-    .innerJoin(sys_position, eq(sys_position.id, sys_user_positions.position_id))
-    .where(and(inArray(sys_user_positions.user_id, ids), notDeleted(sys_position)));
-  return roles.unionAll(positions);
-}
-
-type PageIdsCte = ReturnType<ReturnType<Database["orm"]["$with"]>["as"]> & { id: unknown };
+type PageIdsCte = ReturnType<ReturnType<Database["orm"]["$with"]>["as"]> & { id: SQLiteColumn };
 
 export type UserLink = { user_id: number; kind: number; id: number; name: string; ord: number };
 
-/** Role (kind 1) and position (kind 2) links of the users of a page (its page-ids CTE). */
-function linksQuery(db: Database, users: PageIdsCte) {
+/**
+ * The role (kind 1) and position (kind 2) links of some users, as the two arms of a UNION ALL:
+ * of the users `ids`, or of the users of a page (its page-ids CTE). From a page, each arm starts
+ * from it (CROSS JOIN keeps SQLite from driving from a whole link table and probing the page, as
+ * it does for a materialised CTE it cannot size).
+ */
+function linkArms(db: Database, users: number[] | PageIdsCte) {
   const { sys_user_roles, sys_role, sys_user_positions, sys_position } = db.t;
-  // Each arm starts from the page (CROSS JOIN keeps SQLite from driving from a whole link table
-  // and probing the page, as it does for a materialised CTE it cannot size).
-  const roles = db.orm
-    .select({
-      user_id: sys_user_roles.user_id,
-      kind: sql<number>`1`.as("kind"),
-      id: sys_role.id,
-      name: sys_role.name,
-      ord: sys_role.order,
-    })
-    .from(users)
-    .crossJoin(sys_user_roles)
-    .innerJoin(sys_role, eq(sys_role.id, sys_user_roles.role_id))
-    .where(and(eq(sys_user_roles.user_id, users.id), notDeleted(sys_role)));
-  const positions = db.orm
-    .select({
-      user_id: sys_user_positions.user_id,
-      kind: sql<number>`2`.as("kind"),
-      id: sys_position.id,
-      name: sys_position.name,
-      ord: sys_position.order,
-    })
-    .from(users)
-    .crossJoin(sys_user_positions)
-    .innerJoin(sys_position, eq(sys_position.id, sys_user_positions.position_id))
-    .where(and(eq(sys_user_positions.user_id, users.id), notDeleted(sys_position)));
+  const arm = (
+    kind: 1 | 2,
+    link: typeof sys_user_roles | typeof sys_user_positions,
+    linkedId: SQLiteColumn,
+    target: typeof sys_role | typeof sys_position,
+  ) => {
+    const fields = {
+      user_id: link.user_id,
+      kind: sql<number>`${sql.raw(String(kind))}`.as("kind"),
+      id: target.id,
+      name: target.name,
+      ord: target.order,
+    };
+    const rows = Array.isArray(users)
+      ? db.orm.select(fields).from(link)
+      : db.orm.select(fields).from(users).crossJoin(link);
+    return rows
+      .innerJoin(target, eq(target.id, linkedId))
+      .where(
+        and(
+          Array.isArray(users) ? inArray(link.user_id, users) : eq(link.user_id, users.id),
+          notDeleted(target),
+        ),
+      );
+  };
+  return [
+    arm(1, sys_user_roles, sys_user_roles.role_id, sys_role),
+    arm(2, sys_user_positions, sys_user_positions.position_id, sys_position),
+  ] as const;
+}
+
+/** The links of the users `ids`, as `linksQuery` gives them. */
+function linksOfUsers(db: Database, ids: number[]) {
+  const [roles, positions] = linkArms(db, ids);
+  return roles.unionAll(positions);
+}
+
+/** The links of the users of a page, in one statement headed by its page-ids CTE. */
+function linksQuery(db: Database, users: PageIdsCte) {
+  const [roles, positions] = linkArms(db, users);
   // The WITH heads the whole statement (MySQL parenthesises each arm of a union).
   const links = roles.unionAll(positions).as("links");
   return db.orm
