@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { ACCOUNT_FACTOR } from "@/modules/system/auth/auth.lockout";
 import { body, createTestApp, type TestApp } from "../support/app";
-import { createScopedUser } from "../support/auth";
+import { createScopedUser, setPassword } from "../support/auth";
 
 /*
  * Wrong passwords lock out the source that sent them (client IP), not the account: the owner
@@ -34,11 +33,7 @@ const login = (username: string, password: string, ip: string) =>
 
 async function victim() {
   const u = await createScopedUser(t);
-  const { sys_user } = t.deps.db.t;
-  await t.deps.db.orm
-    .update(sys_user)
-    .set({ password: await t.deps.hasher.hash(RIGHT) })
-    .where(eq(sys_user.id, u.id));
+  await setPassword(t, u.id, RIGHT);
   return u.username;
 }
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { authServices } from "@/core/auth/guard";
 import { normaliseLoginName, verifyPasswordUnderLockout } from "@/modules/system/auth/auth.lockout";
 import { body, createTestApp, type TestApp } from "../support/app";
-import { authHeaders, client, createScopedUser } from "../support/auth";
+import { authHeaders, client, createScopedUser, setPassword } from "../support/auth";
 
 /*
  * The lockout is kept per account — the user's id once the database found the row — not per
@@ -36,11 +35,7 @@ const login = (username: string, password: string, ip = IP) =>
 
 async function userNamed(username: string) {
   const u = await createScopedUser(t, { username });
-  const { sys_user } = t.deps.db.t;
-  await t.deps.db.orm
-    .update(sys_user)
-    .set({ password: await t.deps.hasher.hash(RIGHT) })
-    .where(eq(sys_user.id, u.id));
+  await setPassword(t, u.id, RIGHT);
   return u;
 }
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
 import { authServices } from "@/core/auth/guard";
 import { createSessionStore, type Session } from "@/core/auth/sessions";
 import { createMemoryCache } from "@/core/cache/memory";
 import { body, createTestApp, type TestApp } from "../support/app";
-import { createScopedUser } from "../support/auth";
+import { createScopedUser, setPassword } from "../support/auth";
 
 /*
  * A user holds at most MAX_SESSIONS_PER_USER sessions: a login beyond it ends that user's oldest
@@ -24,11 +23,7 @@ describe("through the API", () => {
 
   async function user() {
     const u = await createScopedUser(t);
-    const { sys_user } = t.deps.db.t;
-    await t.deps.db.orm
-      .update(sys_user)
-      .set({ password: await t.deps.hasher.hash(RIGHT) })
-      .where(eq(sys_user.id, u.id));
+    await setPassword(t, u.id, RIGHT);
     await authServices(t.deps).sessions.endAllOf(u.id); // the helper's own session
     return u;
   }

@@ -153,3 +153,12 @@ export async function expectExactPermissions(t: TestApp, routes: GuardedCall[]) 
     }
   }
 }
+
+/** Gives user `id` the password `password` (hashed as the app hashes it), for login tests. */
+export async function setPassword(t: TestApp, id: number, password: string): Promise<void> {
+  const { sys_user } = t.deps.db.t;
+  await t.deps.db.orm
+    .update(sys_user)
+    .set({ password: await t.deps.hasher.hash(password) })
+    .where(eq(sys_user.id, id));
+}

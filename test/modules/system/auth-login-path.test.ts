@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, desc, eq } from "drizzle-orm";
 import { authServices } from "@/core/auth/guard";
 import { body, createTestApp, type TestApp } from "../../support/app";
-import { authHeaders, client, createScopedUser } from "../../support/auth";
+import { authHeaders, client, createScopedUser, setPassword } from "../../support/auth";
 
 /*
  * What the login's shorter path (issue 10: fewer round trips at the edge) must keep: the lockout's
@@ -18,11 +18,7 @@ const login = (t: TestApp, fields: Record<string, string>, ip = "127.0.0.1") =>
 
 async function userWithPassword(t: TestApp) {
   const u = await createScopedUser(t);
-  const { sys_user } = t.deps.db.t;
-  await t.deps.db.orm
-    .update(sys_user)
-    .set({ password: await t.deps.hasher.hash(RIGHT) })
-    .where(eq(sys_user.id, u.id));
+  await setPassword(t, u.id, RIGHT);
   return u;
 }
 
