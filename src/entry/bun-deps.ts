@@ -98,6 +98,8 @@ export async function buildBunDeps(
       ? s3StorageFromSettings(settings)
       : createLocalStorage(settings.STORAGE_DIR);
   const systemInfo = createBunSystemInfo({ diskPaths: [settings.STORAGE_DIR, "/"] });
+  // List totals are remembered under change tokens in the cache every process shares.
+  db.totals.useCache(cache);
   return {
     settings,
     db,

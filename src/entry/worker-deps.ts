@@ -101,6 +101,8 @@ export async function buildWorkerDeps(env: WorkerEnv, platform: WorkerPlatform):
     authToken: settings.DATABASE_AUTH_TOKEN,
     logger,
   });
+  // List totals are remembered under change tokens in Upstash, shared by every isolate.
+  db.totals.useCache(cache);
   return {
     settings,
     db,

@@ -189,6 +189,37 @@ describe.skipIf(!MYSQL_URL)("three instances on MariaDB + Redis behind a round-r
     for (const a of (await onAll(params)).values()) expect(title(a)).toBe("集群标题");
   });
 
+  test("list totals are never stale on any instance after a write through one", async () => {
+    const totals = async (query = "") => {
+      const answers = await onAll(() =>
+        call(base, `/system/user/list?page_no=1&page_size=10${query}`, { token: admin }),
+      );
+      return [...answers.values()].map((a) => a.body.data.total as number);
+    };
+    const [before] = await totals();
+    expect(await totals()).toEqual([before, before, before]);
+    const created = await call(base, "/system/user/create", {
+      token: admin,
+      json: { username: "counted_user", password: "initial-pass-1", name: "计数", status: "0" },
+    });
+    expect(created.status).toBe(200);
+    expect(await totals()).toEqual([before + 1, before + 1, before + 1]);
+    const disabled = (await totals("&status=1"))[0];
+    await call(base, "/system/user/available/setting", {
+      method: "PATCH",
+      token: admin,
+      json: { ids: [created.body.data.id], status: "1" },
+    });
+    expect(await totals("&status=1")).toEqual([disabled + 1, disabled + 1, disabled + 1]);
+    const gone = await call(base, "/system/user/delete", {
+      method: "DELETE",
+      token: admin,
+      json: [created.body.data.id],
+    });
+    expect(gone.status).toBe(200);
+    expect(await totals()).toEqual([before, before, before]);
+  });
+
   test("the task scheduler: one run per firing in total; pause/resume/stop through any instance applies to all", async () => {
     const node = await call(base, "/task/cronjob/node/create", {
       token: admin,

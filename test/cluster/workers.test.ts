@@ -184,6 +184,37 @@ test("the dictionary cache is never stale on either process after a write", asyn
   for (const a of after.values()) expect(a.body.data[0].dict_label).toBe("男性");
 });
 
+test("list totals are never stale on either process after a write through one", async () => {
+  const totals = async () => {
+    const answers = await onEach(BOTH, () =>
+      call(server.base, "/system/user/list?page_no=1&page_size=10", { token: admin }),
+    );
+    return [...answers.values()].map((a) => a.body.data.total as number);
+  };
+  const [before] = await totals();
+  expect(await totals()).toEqual([before, before]);
+  const created = await call(server.base, "/system/user/create", {
+    token: admin,
+    json: { username: "counted_user", password: "initial-pass-1", name: "计数", status: "0" },
+  });
+  expect(created.status).toBe(200);
+  expect(await totals()).toEqual([before + 1, before + 1]);
+  // an enabled user cannot be deleted: disable first
+  const off = await call(server.base, "/system/user/available/setting", {
+    method: "PATCH",
+    token: admin,
+    json: { ids: [created.body.data.id], status: "1" },
+  });
+  expect(off.status).toBe(200);
+  const gone = await call(server.base, "/system/user/delete", {
+    method: "DELETE",
+    token: admin,
+    json: [created.body.data.id],
+  });
+  expect(gone.status).toBe(200);
+  expect(await totals()).toEqual([before, before]);
+});
+
 describe("task scheduler", () => {
   const JOB = "/task/cronjob/job";
 

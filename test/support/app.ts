@@ -40,6 +40,7 @@ export async function createTestApp(
     runtime: "bun",
     ...patch,
   };
+  deps.db.totals.useCache(deps.cache); // as the entries do
   const app = createApp(deps);
   return {
     app,

@@ -1,6 +1,7 @@
 import type { Tables } from "@db/schema.sqlite";
 import type { LibSQLDatabase } from "drizzle-orm/libsql";
 import type { RawSql } from "./schema-inspect";
+import type { Totals } from "./totals";
 
 export type { Tables };
 
@@ -30,6 +31,8 @@ export interface Database {
   ping(): Promise<void>;
   /** Plain SQL on the same connections (catalogue reads and DDL for adoption; not for modules). */
   readonly raw: RawSql;
+  /** List totals remembered until their table is written (see `Totals`). */
+  readonly totals: Totals;
   /** Applies pending migrations of this dialect from db/migrations/<dialect>. */
   migrate(): Promise<void>;
   close(): Promise<void>;

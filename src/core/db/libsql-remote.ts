@@ -9,6 +9,8 @@ import type { Database, Orm } from "./database";
 import { insertIdOf, isUniqueViolationError } from "./dialect";
 import { drizzleLogger, type QueryObserver } from "./query-logger";
 import type { RawSql } from "./schema-inspect";
+import { Totals } from "./totals";
+import { watchLibsqlWrites } from "./watch-writes";
 
 export interface LibsqlDatabaseOptions {
   url: string;
@@ -22,8 +24,10 @@ export interface LibsqlDatabaseOptions {
 }
 
 /** The `Database` over an open libSQL client: shared by the `file:` driver and the server driver. */
-export function libsqlDatabase(client: Client, opts: LibsqlDatabaseOptions): Database {
+export function libsqlDatabase(unwatched: Client, opts: LibsqlDatabaseOptions): Database {
   const { logger, runTransaction } = opts;
+  const totals = new Totals(logger);
+  const client = watchLibsqlWrites(unwatched, (tables) => totals.written(tables));
   const orm = drizzle({ client, schema: tables, logger: drizzleLogger(logger, opts.onQuery) }) as Orm;
   return {
     dialect: "sqlite",
@@ -41,9 +45,10 @@ export function libsqlDatabase(client: Client, opts: LibsqlDatabaseOptions): Dat
       await client.execute("SELECT 1");
     },
     raw: libsqlRaw(client),
+    totals,
     migrate: () => opts.migrate(orm),
     async close() {
-      (opts.raw ?? client).close();
+      (opts.raw ?? unwatched).close();
     },
   };
 }

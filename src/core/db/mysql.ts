@@ -8,6 +8,8 @@ import type { Database, Orm, Tables } from "./database";
 import { insertIdOf, isUniqueViolationError } from "./dialect";
 import { drizzleLogger, type QueryObserver } from "./query-logger";
 import type { RawSql } from "./schema-inspect";
+import { Totals } from "./totals";
+import { watchMysqlWrites } from "./watch-writes";
 
 const MIGRATIONS = fileURLToPath(new URL("../../../db/migrations/mysql", import.meta.url));
 
@@ -51,7 +53,7 @@ export async function openMysqlDatabase(opts: {
   const { url, logger } = opts;
   databaseNameOf(url);
   const limit = Number(new URL(url).searchParams.get("connectionLimit"));
-  const pool = mysql.createPool({
+  const unwatched = mysql.createPool({
     uri: url,
     connectionLimit: Number.isInteger(limit) && limit > 0 ? limit : 10,
     // DATETIME as the `YYYY-MM-DD HH:MM:SS` strings the schema and the wire use, not Dates
@@ -62,11 +64,13 @@ export async function openMysqlDatabase(opts: {
     supportBigNumbers: true,
   });
   try {
-    await pool.query("SELECT 1");
+    await unwatched.query("SELECT 1");
   } catch (err) {
-    await pool.end().catch(() => {});
+    await unwatched.end().catch(() => {});
     throw err;
   }
+  const totals = new Totals(logger);
+  const pool = watchMysqlWrites(unwatched, (tables) => totals.written(tables));
 
   // Repositories are typed against the SQLite schema; the parity check in db/schema.mysql.ts
   // guarantees the rows match, and the builder calls we use exist on both.
@@ -89,6 +93,7 @@ export async function openMysqlDatabase(opts: {
       await pool.query("SELECT 1");
     },
     raw: mysqlRaw(pool),
+    totals,
     async migrate() {
       await ensureUtf8mb4(pool, logger);
       await migrate(mysqlOrm, { migrationsFolder: MIGRATIONS });

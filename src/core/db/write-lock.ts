@@ -30,7 +30,8 @@ export class AsyncMutex {
 const READ_ONLY = /^(?:select|explain)\b/i;
 const MUTATING = /\b(?:insert|update|delete|replace)\b/i;
 
-function stripLeadingComments(sql: string): string {
+/** `sql` without the comments in front of its first keyword. */
+export function stripLeadingComments(sql: string): string {
   let s = sql.trimStart();
   for (;;) {
     if (s.startsWith("--")) {

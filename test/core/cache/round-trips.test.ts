@@ -71,6 +71,7 @@ let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   t = await createTestApp({ CAPTCHA_ENABLE: "false" });
   rec = recording(t.deps.cache);
+  t.deps.db.totals.useCache(rec.cache); // the list totals' change tokens too
   app = createApp({ ...t.deps, cache: rec.cache });
   // not a loopback peer: the general API rate limit counts it
   request = async (path, init) => app.request(`/api/v1${path}`, init, { clientIp: "10.9.8.7" });
@@ -108,6 +109,10 @@ describe("cache round trips", () => {
     expect(rec.calls.filter((c) => c.round === 1).map((c) => c.name)).toEqual(
       expect.arrayContaining(["incr", "pipeline"]),
     );
+    // then, beside the page's database round trip, the user table's change token (its total is
+    // remembered): one read
+    const tokens = rec.calls.filter((c) => c.keys.some((k) => k.startsWith("db:written:")));
+    expect(tokens.map((c) => [c.round, c.name, c.keys])).toEqual([[2, "get", ["db:written:sys_user"]]]);
   });
 
   test("a request without a token reads no session", async () => {
@@ -141,10 +146,11 @@ describe("cache round trips", () => {
     await Promise.all(kept.splice(0));
     rec.reset();
     expect((await post()).status).toBe(200);
-    // The session cap's scan was handed to the execution context and is still running.
-    expect(kept).toHaveLength(1);
+    // The session cap's scan and the new change tokens of the two writes (`last_login`, the log
+    // row) were handed to the execution context; the scan, handed over last, is still running.
+    expect(kept).toHaveLength(3);
     let trimmed = false;
-    kept[0].then(() => {
+    kept[2].then(() => {
       trimmed = true;
     });
     await Promise.resolve();
@@ -153,7 +159,8 @@ describe("cache round trips", () => {
     expect(trimmed).toBe(true);
 
     const scan = rec.calls.filter((c) => c.name === "keys");
-    const answered = rec.calls.filter((c) => c.name !== "keys");
+    const tokens = rec.calls.filter((c) => c.keys.some((k) => k.startsWith("db:written:")));
+    const answered = rec.calls.filter((c) => c.name !== "keys" && !tokens.includes(c));
     const user = answered.find((c) => c.keys[0]?.startsWith("login:u"))?.keys[0].split(":")[1];
     const shape = (round: number) =>
       answered.filter((c) => c.round === round).map((c) => [c.name, c.keys.map((k) => k.split(":")[0])]);
@@ -180,7 +187,11 @@ describe("cache round trips", () => {
     ]);
     // after the password: the clean-up and the new session together
     expect(shape(5)).toEqual([["pipeline", ["login", "login", "session"]]]);
-    // and after the answer, the scan of the user's sessions
-    expect(scan.map((c) => [c.round, c.keys])).toEqual([[6, [`session:${user?.slice(1)}:`]]]);
+    // and after the answer, the scan of the user's sessions and the change tokens
+    // (they overlap the last round, or follow it)
+    expect(scan.map((c) => c.keys)).toEqual([[`session:${user?.slice(1)}:`]]);
+    expect(scan[0].round).toBeGreaterThanOrEqual(5);
+    expect(tokens.map((c) => c.keys).sort()).toEqual([["db:written:sys_log"], ["db:written:sys_user"]]);
+    expect(tokens.every((c) => c.round >= 5 && c.name === "pipeline")).toBe(true);
   });
 });

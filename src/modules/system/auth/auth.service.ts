@@ -221,13 +221,17 @@ export async function login(
       const { tokens, sessions } = authServices(deps);
       const pair = await tokens.issue(user.id, session.session_id, session.refresh_id);
       const { sys_user } = deps.db.t;
+      const { totals } = deps.db;
       cleanedUp = true;
       // One round trip for the three. Should a write fail, the session (if stored) ends and the
       // failure's row follows the success's in the log.
+      // The list totals' change tokens of the two writes are replaced after the answer.
       const [stored, updated] = await Promise.allSettled([
         deps.cache.pipeline([...attempt.successOps, ...sessions.createOps(session)]),
-        deps.db.orm.update(sys_user).set(update).where(eq(sys_user.id, user.id)),
-        record(200, "0", due ? "登录成功 (须先绑定两步验证)" : "登录成功"),
+        totals.deferTokens(defer, async () =>
+          deps.db.orm.update(sys_user).set(update).where(eq(sys_user.id, user.id)),
+        ),
+        totals.deferTokens(defer, () => record(200, "0", due ? "登录成功 (须先绑定两步验证)" : "登录成功")),
       ]);
       if (updated.status === "rejected") {
         if (stored.status === "fulfilled") await sessions.end(user.id, session.session_id);

@@ -1,15 +1,7 @@
 import { asc, desc, eq, getTableColumns, gte, inArray, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "@/core/db/database";
-import {
-  allOf,
-  contains,
-  liveCountOf,
-  notDeleted,
-  pageIds,
-  readTogether,
-  softDeleted,
-} from "@/core/db/query";
+import { allOf, contains, liveCountOf, notDeleted, pageIds, softDeleted } from "@/core/db/query";
 import type { PageQuery } from "@/core/http/pagination";
 
 export type LogRow = Database["t"]["sys_log"]["$inferSelect"];
@@ -22,9 +14,10 @@ export type ListedLog = LogRow & {
 };
 
 /**
- * One page of log rows and the total in one round trip. The page's ids come from an index
+ * One page of log rows and the total, read side by side. The page's ids come from an index
  * (deferred join: a deep page skips index entries, and only the page's rows, with their large
- * payload columns, are read), ties broken by id; the total reads an index only (`liveCountOf`).
+ * payload columns, are read), ties broken by id; the total reads an index only (`liveCountOf`),
+ * and is remembered until the table is written (`Totals`).
  *
  * `newest`, when given (the list's default order only), is `where` restated for a first try
  * among the newest rows: rows updated since the `window`-th newest, which the list index reads
@@ -56,16 +49,21 @@ export async function pageLogs(
     // Fewer rows than the window: all of them (every stored time sorts after '').
     const since = sql`coalesce((${threshold}), '')`;
     const recent = allOf(notDeleted(sys_log), newest, gte(sys_log.updated_time, since));
-    const [list, [{ total }]] = await readTogether(db, [rowsOf(db, recent, order, page), count] as const);
+    const [list, total] = await Promise.all([
+      rowsOf(db, recent, order, page),
+      db.totals.count(sys_log, count),
+    ]);
     // A full page, or the last one (the window held every match): the page itself.
-    if (list.length === page.page_size || (list.length > 0 && offset + list.length === Number(total)))
-      return { rows: list as ListedLog[], total: Number(total) };
+    if (list.length === page.page_size || (list.length > 0 && offset + list.length === total))
+      return { rows: list as ListedLog[], total };
     const rows = await rowsOf(db, allOf(notDeleted(sys_log), where), order, page);
-    return { rows: rows as ListedLog[], total: Number(total) };
+    return { rows: rows as ListedLog[], total };
   }
-  const rows = rowsOf(db, allOf(notDeleted(sys_log), where), order, page);
-  const [list, [{ total }]] = await readTogether(db, [rows, count] as const);
-  return { rows: list as ListedLog[], total: Number(total) };
+  const [list, total] = await Promise.all([
+    rowsOf(db, allOf(notDeleted(sys_log), where), order, page),
+    db.totals.count(sys_log, count),
+  ]);
+  return { rows: list as ListedLog[], total };
 }
 
 /** The rows of one page of `live` (live rows matching the filter) with their audit users' names. */

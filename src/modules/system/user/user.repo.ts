@@ -64,8 +64,9 @@ export type ListedUser = Omit<UserRow, "password"> & {
  * One page of live users matching `filter`, their total and their role and position links, in
  * one round trip of three statements: the page's ids from an index (deferred join), then those
  * rows without the password hash, joined to their department, tenant and audit users' names; the
- * count reads an index only; the links join the same page of ids. A LIKE filter takes two or
- * three round trips instead (see below).
+ * count reads an index only, and is remembered until the table is written (`Totals`: then two
+ * statements, beside one cache read); the links join the same page of ids. A LIKE filter takes
+ * two or three round trips instead (see below).
  */
 export async function pageUsers(
   db: Database,
@@ -119,13 +120,13 @@ export async function pageUsers(
   }
   // The links statement reads the page's ids once, as a common table expression both its arms
   // join (a derived table in each arm would find the page twice).
+  // The total is remembered until the table is written (`Totals`), read beside the page.
   const links = linksQuery(db, db.orm.$with("page_ids").as(pageIdsQuery(db, sys_user, live, orderBy, page)));
-  const [list, [{ total }], linkRows] = await readTogether(db, [
-    rowsOf(db, live, orderBy, page),
-    count,
-    links,
-  ] as const);
-  return { rows: list as ListedUser[], total: Number(total), links: sortLinks(linkRows) };
+  const [[list, linkRows], total] = await Promise.all([
+    readTogether(db, [rowsOf(db, live, orderBy, page), links] as const),
+    db.totals.count(sys_user, count),
+  ]);
+  return { rows: list as ListedUser[], total, links: sortLinks(linkRows) };
 }
 
 type CountedUser = ListedUser & { total?: unknown };
