@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { getTableName, type Table } from "drizzle-orm";
+import { getTableName, type SQL, type Table } from "drizzle-orm";
+import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { type Cache, op } from "@/core/cache/cache";
 import type { Logger } from "@/core/log/logger";
 import { isReadStatement, stripLeadingComments } from "./write-lock";
@@ -42,19 +43,21 @@ export class Totals {
   }
 
   /**
-   * The total `count` answers (a one-row select of a `total` column over `table`), reused while
-   * `table` has not been written since it was counted.
+   * The total of the rows of `table` matching `filter`, reused while `table` has not been written
+   * since it was counted; `count` builds the statement that counts it (a one-row select of a
+   * `total` column), only when it has to run.
    */
-  async count(table: Table, count: CountQuery): Promise<number> {
+  async count(table: Table, filter: SQL | undefined, count: () => CountQuery): Promise<number> {
     const cache = this.#cache;
-    if (!cache) return Number((await count)[0].total);
+    if (!cache) return Number((await count())[0].total);
     const name = getTableName(table);
     const token = await this.#token(cache, name).catch((err) => {
       this.#logger?.warn("list total counted without the cache", { err });
       return null;
     });
-    if (token === null) return Number((await count)[0].total);
-    const { sql, params } = count.toSQL();
+    if (token === null) return Number((await count())[0].total);
+    // The filter's text and values name the total (building it is a fraction of the count's cost).
+    const { sql, params } = filter ? KEYS.sqlToQuery(filter) : { sql: "", params: [] };
     const key = `${name}\n${sql}\n${JSON.stringify(params)}`;
     const now = Date.now();
     const kept = this.#memo.get(key);
@@ -64,7 +67,7 @@ export class Totals {
       this.#memo.set(key, kept);
       return kept.total;
     }
-    const total = Number((await count)[0].total);
+    const total = Number((await count())[0].total);
     this.#memo.delete(key);
     this.#memo.set(key, { token, total, at: now });
     if (this.#memo.size > MEMO_SIZE) this.#memo.delete(this.#memo.keys().next().value as string);
@@ -122,9 +125,10 @@ export class Totals {
 }
 
 /** A select of one row with a `total` column (`countOf`, `liveCountOf`). */
-export interface CountQuery extends PromiseLike<{ total: unknown }[]> {
-  toSQL(): { sql: string; params: unknown[] };
-}
+export type CountQuery = PromiseLike<{ total: unknown }[]>;
+
+/** Renders filters as memo keys (either database's filters: the text only has to be unique). */
+const KEYS = new SQLiteSyncDialect();
 
 /** Cache keys of the change tokens: `db:written:<table>`. */
 const TOKEN_PREFIX = "db:written:";

@@ -51,7 +51,7 @@ export async function pageLogs(
     const recent = allOf(notDeleted(sys_log), newest, gte(sys_log.updated_time, since));
     const [list, total] = await Promise.all([
       rowsOf(db, recent, order, page),
-      db.totals.count(sys_log, count),
+      db.totals.count(sys_log, where, () => count),
     ]);
     // A full page, or the last one (the window held every match): the page itself.
     if (list.length === page.page_size || (list.length > 0 && offset + list.length === total))
@@ -61,7 +61,7 @@ export async function pageLogs(
   }
   const [list, total] = await Promise.all([
     rowsOf(db, allOf(notDeleted(sys_log), where), order, page),
-    db.totals.count(sys_log, count),
+    db.totals.count(sys_log, where, () => count),
   ]);
   return { rows: list as ListedLog[], total };
 }

@@ -124,7 +124,7 @@ export async function pageUsers(
   const links = linksQuery(db, db.orm.$with("page_ids").as(pageIdsQuery(db, sys_user, live, orderBy, page)));
   const [[list, linkRows], total] = await Promise.all([
     readTogether(db, [rowsOf(db, live, orderBy, page), links] as const),
-    db.totals.count(sys_user, count),
+    db.totals.count(sys_user, filter, () => count),
   ]);
   return { rows: list as ListedUser[], total, links: sortLinks(linkRows) };
 }
