@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { eq, inArray, type SQL } from "drizzle-orm";
 import type { Cache } from "@/core/cache/cache";
 import { openDatabase } from "@/core/db/client";
 import type { Database } from "@/core/db/database";
@@ -54,8 +54,12 @@ async function plainLogs(type?: number): Promise<number> {
 /** The total the log list would show, through the reader's Totals; and whether it was counted. */
 async function listed(type?: number): Promise<{ total: number; counted: boolean }> {
   const { sys_log } = reader.t;
+  return listedWhere(type === undefined ? undefined : allOf(eq(sys_log.type, type)));
+}
+
+async function listedWhere(filter: SQL | undefined): Promise<{ total: number; counted: boolean }> {
+  const { sys_log } = reader.t;
   const before = counted;
-  const filter = type === undefined ? undefined : allOf(eq(sys_log.type, type));
   const total = await reader.totals.count(sys_log, filter, () => liveCountOf(reader, sys_log, filter));
   return { total, counted: counted > before };
 }
@@ -142,6 +146,33 @@ describe("list totals remembered until the table is written", () => {
     expect((await listed(1)).counted).toBe(false);
   });
 
+  test("a filter that reads another table (a subquery) is counted again after that table is written", async () => {
+    const { sys_log, sys_user } = writer.t;
+    await writer.orm.insert(sys_log).values({ ...logRow(1), created_id: 1 });
+    const [{ name }] = await writer.orm
+      .select({ name: sys_user.name })
+      .from(sys_user)
+      .where(eq(sys_user.id, 1));
+    const byCreator = (creator: string) =>
+      inArray(
+        reader.t.sys_log.created_id,
+        reader.orm
+          .select({ id: reader.t.sys_user.id })
+          .from(reader.t.sys_user)
+          .where(eq(reader.t.sys_user.name, creator)),
+      );
+    const theirs = await listedWhere(byCreator(name));
+    expect(theirs.total).toBeGreaterThan(0);
+    expect((await listedWhere(byCreator(name))).counted).toBe(false);
+    await writer.orm.update(sys_user).set({ name: "改了名字" }).where(eq(sys_user.id, 1));
+    try {
+      expect(await listedWhere(byCreator(name))).toEqual({ total: 0, counted: true });
+      expect((await listedWhere(byCreator("改了名字"))).total).toBe(theirs.total);
+    } finally {
+      await writer.orm.update(sys_user).set({ name }).where(eq(sys_user.id, 1));
+    }
+  });
+
   test("a statement whose table is not named up front (DDL) drops every token", async () => {
     await listed(1);
     await writer.raw.run("create index ix_totals_test on sys_dict_data (dict_sort)");
@@ -163,6 +194,7 @@ describe("list totals remembered until the table is written", () => {
     broken.useCache({
       ...shared.cache,
       get: () => Promise.reject(new Error("cache down")),
+      pipeline: () => Promise.reject(new Error("cache down")),
     } as Cache);
     for (const totals of [alone, broken]) {
       const before = counted;

@@ -43,22 +43,23 @@ export class Totals {
   }
 
   /**
-   * The total of the rows of `table` matching `filter`, reused while `table` has not been written
-   * since it was counted; `count` builds the statement that counts it (a one-row select of a
-   * `total` column), only when it has to run.
+   * The total of the rows of `table` matching `filter`, reused while neither `table` nor a table
+   * the filter reads (a subquery's) has been written since it was counted; `count` builds the
+   * statement that counts it (a one-row select of a `total` column), only when it has to run.
    */
   async count(table: Table, filter: SQL | undefined, count: () => CountQuery): Promise<number> {
     const cache = this.#cache;
     if (!cache) return Number((await count())[0].total);
-    const name = getTableName(table);
-    const token = await this.#token(cache, name).catch((err) => {
+    // The filter's text and values name the total (building it is a fraction of the count's cost).
+    const { sql, params } = filter ? KEYS.sqlToQuery(filter) : { sql: "", params: [] };
+    const tables = new Set([getTableName(table)]);
+    for (const m of sql.matchAll(TABLE_IN_KEY)) tables.add(m[1] ?? m[2]);
+    const token = await this.#tokens(cache, [...tables]).catch((err) => {
       this.#logger?.warn("list total counted without the cache", { err });
       return null;
     });
     if (token === null) return Number((await count())[0].total);
-    // The filter's text and values name the total (building it is a fraction of the count's cost).
-    const { sql, params } = filter ? KEYS.sqlToQuery(filter) : { sql: "", params: [] };
-    const key = `${name}\n${sql}\n${JSON.stringify(params)}`;
+    const key = `${[...tables][0]}\n${sql}\n${JSON.stringify(params)}`;
     const now = Date.now();
     const kept = this.#memo.get(key);
     if (kept && kept.token === token && now - kept.at < MAX_AGE_MS) {
@@ -114,13 +115,19 @@ export class Totals {
     }
   }
 
-  async #token(cache: Cache, table: string): Promise<string> {
-    const key = TOKEN_PREFIX + table;
-    const current = await cache.get(key);
-    if (current !== null) return current;
-    const fresh = newToken();
-    if (await cache.compareAndSet(key, null, fresh)) return fresh;
-    return (await cache.get(key)) ?? fresh;
+  /** The current tokens of `tables`, as one string (one round trip when all exist). */
+  async #tokens(cache: Cache, tables: string[]): Promise<string> {
+    const keys = tables.map((t) => TOKEN_PREFIX + t);
+    const current = await cache.pipeline(keys.map((k) => op.get(k)));
+    const tokens = await Promise.all(
+      current.map(async (token, i) => {
+        if (token !== null) return token;
+        const fresh = newToken();
+        if (await cache.compareAndSet(keys[i], null, fresh)) return fresh;
+        return (await cache.get(keys[i])) ?? fresh;
+      }),
+    );
+    return tokens.join(" ");
   }
 }
 
@@ -129,6 +136,8 @@ export type CountQuery = PromiseLike<{ total: unknown }[]>;
 
 /** Renders filters as memo keys (either database's filters: the text only has to be unique). */
 const KEYS = new SQLiteSyncDialect();
+/** A table named in a rendered filter: a qualified column (`"t"."c"`), or after FROM / JOIN. */
+const TABLE_IN_KEY = /"(\w+)"\."|\b(?:from|join)\s+"(\w+)"/gi;
 
 /** Cache keys of the change tokens: `db:written:<table>`. */
 const TOKEN_PREFIX = "db:written:";

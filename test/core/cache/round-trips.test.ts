@@ -112,7 +112,7 @@ describe("cache round trips", () => {
     // then, beside the page's database round trip, the user table's change token (its total is
     // remembered): one read
     const tokens = rec.calls.filter((c) => c.keys.some((k) => k.startsWith("db:written:")));
-    expect(tokens.map((c) => [c.round, c.name, c.keys])).toEqual([[2, "get", ["db:written:sys_user"]]]);
+    expect(tokens.map((c) => [c.round, c.name, c.keys])).toEqual([[2, "pipeline", ["db:written:sys_user"]]]);
   });
 
   test("a request without a token reads no session", async () => {
