@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { getTableName, type SQL, type Table } from "drizzle-orm";
-import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { type Cache, op } from "@/core/cache/cache";
 import type { Logger } from "@/core/log/logger";
+import { sqlKey } from "./reuse";
 import { isReadStatement, stripLeadingComments } from "./write-lock";
 
 /**
@@ -51,7 +51,7 @@ export class Totals {
     const cache = this.#cache;
     if (!cache) return Number((await count())[0].total);
     // The filter's text and values name the total (building it is a fraction of the count's cost).
-    const { sql, params } = filter ? KEYS.sqlToQuery(filter) : { sql: "", params: [] };
+    const { sql, params } = sqlKey(filter);
     const tables = new Set([getTableName(table)]);
     for (const m of sql.matchAll(TABLE_IN_KEY)) tables.add(m[1] ?? m[2]);
     const token = await this.#tokens(cache, [...tables]).catch((err) => {
@@ -134,8 +134,6 @@ export class Totals {
 /** A select of one row with a `total` column (`countOf`, `liveCountOf`). */
 export type CountQuery = PromiseLike<{ total: unknown }[]>;
 
-/** Renders filters as memo keys (either database's filters: the text only has to be unique). */
-const KEYS = new SQLiteSyncDialect();
 /** A table named in a rendered filter: a qualified column (`"t"."c"`), or after FROM / JOIN. */
 const TABLE_IN_KEY = /"(\w+)"\."|\b(?:from|join)\s+"(\w+)"/gi;
 

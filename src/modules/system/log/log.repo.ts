@@ -2,6 +2,7 @@ import { asc, desc, eq, getTableColumns, gte, inArray, type SQL, sql } from "dri
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "@/core/db/database";
 import { allOf, contains, liveCountOf, notDeleted, pageIds, softDeleted } from "@/core/db/query";
+import { inputsKey, reused } from "@/core/db/reuse";
 import type { PageQuery } from "@/core/http/pagination";
 
 export type LogRow = Database["t"]["sys_log"]["$inferSelect"];
@@ -34,7 +35,7 @@ export async function pageLogs(
 ): Promise<{ rows: ListedLog[]; total: number }> {
   const { sys_log } = db.t;
   const order = [...orderBy, desc(sys_log.id)];
-  const count = liveCountOf(db, sys_log, where);
+  const count = () => liveCountOf(db, sys_log, where);
   if (newest) {
     const offset = (page.page_no - 1) * page.page_size;
     const window = Math.min(Math.max(100 * (offset + page.page_size), 1000), 20_000);
@@ -50,21 +51,27 @@ export async function pageLogs(
     const since = sql`coalesce((${threshold}), '')`;
     const recent = allOf(notDeleted(sys_log), newest, gte(sys_log.updated_time, since));
     const [list, total] = await Promise.all([
-      rowsOf(db, recent, order, page),
-      db.totals.count(sys_log, where, () => count),
+      pageOf(db, recent, order, page),
+      db.totals.count(sys_log, where, count),
     ]);
     // A full page, or the last one (the window held every match): the page itself.
     if (list.length === page.page_size || (list.length > 0 && offset + list.length === total))
       return { rows: list as ListedLog[], total };
-    const rows = await rowsOf(db, allOf(notDeleted(sys_log), where), order, page);
+    const rows = await pageOf(db, allOf(notDeleted(sys_log), where), order, page);
     return { rows: rows as ListedLog[], total };
   }
   const [list, total] = await Promise.all([
-    rowsOf(db, allOf(notDeleted(sys_log), where), order, page),
-    db.totals.count(sys_log, where, () => count),
+    pageOf(db, allOf(notDeleted(sys_log), where), order, page),
+    db.totals.count(sys_log, where, count),
   ]);
   return { rows: list as ListedLog[], total };
 }
+
+/** `rowsOf`, its statement built once per filter, order and page (`reused`). */
+const pageOf = (db: Database, live: SQL | undefined, order: SQL[], page: PageQuery) =>
+  reused(db, `logs ${inputsKey(live, order, page.page_no, page.page_size)}`, () =>
+    rowsOf(db, live, order, page),
+  );
 
 /** The rows of one page of `live` (live rows matching the filter) with their audit users' names. */
 function rowsOf(db: Database, live: SQL | undefined, order: SQL[], page: PageQuery) {

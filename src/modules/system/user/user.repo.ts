@@ -12,6 +12,7 @@ import {
   scans,
   softDeleted,
 } from "@/core/db/query";
+import { inputsKey, reused } from "@/core/db/reuse";
 
 /* Drizzle queries of the user module; no rules here. */
 
@@ -76,8 +77,8 @@ export async function pageUsers(
 ): Promise<{ rows: ListedUser[]; total: number; links: UserLink[] }> {
   const { sys_user } = db.t;
   const live = allOf(notDeleted(sys_user), filter);
-  const count = liveCountOf(db, sys_user, filter);
   if (scans(filter)) {
+    const count = liveCountOf(db, sys_user, filter);
     // A LIKE filter is tested on every user. One scan in the list's order yields the ids of the
     // first `FEW_MATCHES` + 1 matches: fewer, and they are all of them (the total, no count);
     // else the scan stopped early and the page's rows carry the count (a scalar subquery, run
@@ -120,11 +121,17 @@ export async function pageUsers(
   }
   // The links statement reads the page's ids once, as a common table expression both its arms
   // join (a derived table in each arm would find the page twice).
-  // The total is remembered until the table is written (`Totals`), read beside the page.
-  const links = linksQuery(db, db.orm.$with("page_ids").as(pageIdsQuery(db, sys_user, live, orderBy, page)));
+  // The total is remembered until the table is written (`Totals`), read beside the page; the
+  // page's two statements are built once per filter, order and page (`reused`).
+  const key = inputsKey(live, orderBy, page.page_no, page.page_size);
   const [[list, linkRows], total] = await Promise.all([
-    readTogether(db, [rowsOf(db, live, orderBy, page), links] as const),
-    db.totals.count(sys_user, filter, () => count),
+    readTogether(db, [
+      reused(db, `users ${key}`, () => rowsOf(db, live, orderBy, page)),
+      reused(db, `user links ${key}`, () =>
+        linksQuery(db, db.orm.$with("page_ids").as(pageIdsQuery(db, sys_user, live, orderBy, page))),
+      ),
+    ] as const),
+    db.totals.count(sys_user, filter, () => liveCountOf(db, sys_user, filter)),
   ]);
   return { rows: list as ListedUser[], total, links: sortLinks(linkRows) };
 }
