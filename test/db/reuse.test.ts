@@ -58,6 +58,10 @@ describe("statements kept by their inputs", () => {
       inputsKey(eq(db.t.sys_dict_type.status, "1")),
     );
     expect(inputsKey(undefined, [], 1, 10)).not.toBe(inputsKey(undefined, [], 1, 20));
+    // a bigint value (a large id from a driver) names a statement too, apart from the string
+    expect(inputsKey(eq(db.t.sys_dict_type.id, 7n as never))).not.toBe(
+      inputsKey(eq(db.t.sys_dict_type.id, "7n" as never)),
+    );
     expect(inputsKey(undefined, [asc(db.t.sys_dict_type.id)], 1)).toBe(
       inputsKey(undefined, [asc(db.t.sys_dict_type.id)], 1),
     );

@@ -55,9 +55,13 @@ export function sqlKey(fragment: SQL | undefined): { sql: string; params: unknow
 
 /** One name for a statement's inputs: fragments of SQL (filters, orderings) and plain values. */
 export function inputsKey(...inputs: (SQL | SQL[] | string | number | undefined)[]): string {
-  return JSON.stringify(
+  return keyText(
     inputs.map((input) =>
       Array.isArray(input) ? input.map(sqlKey) : typeof input === "object" ? sqlKey(input) : (input ?? null),
     ),
   );
 }
+
+/** JSON of a name's parts; a bigint value (a driver's large id) is written as `{"bigint":"…"}`. */
+export const keyText = (parts: unknown): string =>
+  JSON.stringify(parts, (_, v) => (typeof v === "bigint" ? { bigint: String(v) } : v));

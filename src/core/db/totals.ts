@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { getTableName, type SQL, type Table } from "drizzle-orm";
 import { type Cache, op } from "@/core/cache/cache";
 import type { Logger } from "@/core/log/logger";
-import { sqlKey } from "./reuse";
+import { keyText, sqlKey } from "./reuse";
 import { isReadStatement, stripLeadingComments } from "./write-lock";
 
 /**
@@ -59,7 +59,7 @@ export class Totals {
       return null;
     });
     if (token === null) return Number((await count())[0].total);
-    const key = `${[...tables][0]}\n${sql}\n${JSON.stringify(params)}`;
+    const key = `${[...tables][0]}\n${sql}\n${keyText(params)}`;
     const now = Date.now();
     const kept = this.#memo.get(key);
     if (kept && kept.token === token && now - kept.at < MAX_AGE_MS) {
