@@ -37,3 +37,7 @@ export interface Database {
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A libSQL/Turso server (not a local file): statements travel over the network, in batches. */
+export const isLibsqlServer = (db: Pick<Database, "dialect" | "url">): boolean =>
+  db.dialect === "sqlite" && !db.url.startsWith("file:");

@@ -1,4 +1,4 @@
-import type { Database } from "./database";
+import { type Database, isLibsqlServer } from "./database";
 
 /** Tables whose statistics decide the list plans. */
 const LARGE_TABLES = ["sys_user", "sys_log", "sys_user_roles", "sys_user_positions"];
@@ -12,7 +12,7 @@ const LARGE_TABLES = ["sys_user", "sys_log", "sys_user_roles", "sys_user_positio
 export async function optimizeDatabase(db: Database, atOpen = false): Promise<string> {
   // A libSQL server (sqld, Turso) refuses ANALYZE and PRAGMA optimize over its API and keeps the
   // statistics itself: nothing to send.
-  if (db.dialect === "sqlite" && !db.url.startsWith("file:")) return "skipped (libSQL server)";
+  if (isLibsqlServer(db)) return "skipped (libSQL server)";
   if (db.dialect === "mysql") {
     await db.raw.all(`ANALYZE TABLE ${LARGE_TABLES.map((t) => `\`${t}\``).join(", ")}`);
     return "analyze table";

@@ -5,7 +5,7 @@ import { nowString, parseDateTime } from "@/core/http/datetime";
 import { badRequest, validationError } from "@/core/http/errors";
 import { parseOrderBy } from "@/core/http/pagination";
 import { CONTROL_CHARACTER, CONTROL_CHARACTER_MSG } from "@/core/http/query-text";
-import type { Database } from "./database";
+import { type Database, isLibsqlServer } from "./database";
 
 /**
  * `LIKE %value%` with `%` and `_` in the value taken literally; skipped when empty. The escape
@@ -223,7 +223,7 @@ export async function readTogether<const Q extends readonly PromiseLike<unknown>
   db: Database,
   queries: Q,
 ): Promise<{ -readonly [K in keyof Q]: Awaited<Q[K]> }> {
-  if (db.dialect === "sqlite" && !db.url.startsWith("file:")) {
+  if (isLibsqlServer(db)) {
     // The queries are drizzle query builders (the batch items); the tuple type is the caller's.
     return (await db.orm.batch(queries as unknown as Parameters<Database["orm"]["batch"]>[0])) as never;
   }

@@ -1,6 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
-import type { Database } from "./database";
+import { type Database, isLibsqlServer } from "./database";
 
 /**
  * Statements built once per exact inputs. Drizzle builds a statement's SQL text anew on every
@@ -15,7 +15,7 @@ import type { Database } from "./database";
  * (`readTogether`), so there the builder itself is returned and nothing is kept.
  */
 export function reused<R>(db: Database, key: string, build: () => Preparable<R>): PromiseLike<R> {
-  if (db.dialect === "sqlite" && !db.url.startsWith("file:")) return build();
+  if (isLibsqlServer(db)) return build();
   let kept = statements.get(db);
   if (!kept) {
     kept = new Map();
