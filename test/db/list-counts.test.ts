@@ -42,6 +42,20 @@ const plainCount = async (table: Counted, where: SQL | undefined) => {
 const liveCount = async (table: Counted, where: SQL | undefined) =>
   Number((await liveCountOf(db, table, where))[0].total);
 
+/** Marks the log rows `rows` deleted, or live again. */
+const setLogsDeleted = async (rows: { id: number }[], deleted: boolean) => {
+  const { sys_log } = db.t;
+  await db.orm
+    .update(sys_log)
+    .set({ is_deleted: deleted })
+    .where(
+      inArray(
+        sys_log.id,
+        rows.map((r) => r.id),
+      ),
+    );
+};
+
 const day = (offset: number) =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 19).replace("T", " ");
 
@@ -99,15 +113,7 @@ describe("liveCountOf", () => {
       .from(sys_log)
       .where(within(sys_log.created_time, [day(-3), day(0)]))
       .limit(20);
-    await db.orm
-      .update(sys_log)
-      .set({ is_deleted: true })
-      .where(
-        inArray(
-          sys_log.id,
-          recent.map((r) => r.id),
-        ),
-      );
+    await setLogsDeleted(recent, true);
     await db.orm
       .update(sys_user)
       .set({ is_deleted: true })
@@ -116,25 +122,9 @@ describe("liveCountOf", () => {
 
     // more deleted rows than the shortcut probes: the plain count
     const many = await db.orm.select({ id: sys_log.id }).from(sys_log).where(eq(sys_log.type, 2)).limit(1200);
-    await db.orm
-      .update(sys_log)
-      .set({ is_deleted: true })
-      .where(
-        inArray(
-          sys_log.id,
-          many.map((r) => r.id),
-        ),
-      );
+    await setLogsDeleted(many, true);
     await expectPlainCounts(1);
-    await db.orm
-      .update(sys_log)
-      .set({ is_deleted: false })
-      .where(
-        inArray(
-          sys_log.id,
-          many.map((r) => r.id),
-        ),
-      );
+    await setLogsDeleted(many, false);
     await expectPlainCounts(1);
 
     // live rows of another tenant: each tenant counts its own
