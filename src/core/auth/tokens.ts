@@ -1,6 +1,7 @@
 import { errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { Settings } from "@/config";
 import { unauthenticated } from "@/core/http/errors";
+import { Lru } from "@/core/lru";
 
 export type TokenType = "access" | "refresh";
 
@@ -69,20 +70,16 @@ export function createTokenService(
    * not verified again (the HMAC was ~10% of a list request's CPU) until its `exp` passes — then
    * it is verified again, and refused as expired. A different text is verified in full.
    */
-  const verified = new Map<string, JWTPayload & { exp: number }>();
+  const verified = new Lru<string, JWTPayload & { exp: number }>(VERIFIED_TOKENS);
 
   async function payloadOf(token: string): Promise<JWTPayload> {
     const kept = verified.get(token);
     if (kept) {
+      if (kept.exp > Date.now() / 1000) return { ...kept };
       verified.delete(token);
-      if (kept.exp > Date.now() / 1000) {
-        verified.set(token, kept); // most recently used last
-        return { ...kept };
-      }
     }
     const { payload } = await jwtVerify(token, await key(), options);
     verified.set(token, payload as JWTPayload & { exp: number }); // `exp` is a required claim
-    if (verified.size > VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
     return payload;
   }
 

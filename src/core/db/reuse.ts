@@ -1,5 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import { Lru } from "@/core/lru";
 import { type Database, isLibsqlServer } from "./database";
 
 /**
@@ -18,17 +19,14 @@ export function reused<R>(db: Database, key: string, build: () => Preparable<R>)
   if (isLibsqlServer(db)) return build();
   let kept = statements.get(db);
   if (!kept) {
-    kept = new Map();
+    kept = new Lru(KEPT);
     statements.set(db, kept);
   }
   let prepared = kept.get(key) as Prepared<R> | undefined;
-  if (prepared) {
-    kept.delete(key); // most recently used last
-  } else {
+  if (!prepared) {
     prepared = build().prepare();
-    if (kept.size >= KEPT) kept.delete(kept.keys().next().value as string);
+    kept.set(key, prepared);
   }
-  kept.set(key, prepared);
   return prepared.execute();
 }
 
@@ -43,7 +41,7 @@ interface Prepared<R> {
 
 /** How many statements a database keeps (least recently used dropped first). */
 const KEPT = 500;
-const statements = new WeakMap<Database, Map<string, Prepared<unknown>>>();
+const statements = new WeakMap<Database, Lru<string, Prepared<unknown>>>();
 
 /** Renders SQL fragments as text and values (either database's: a name only has to be unique). */
 const RENDER = new SQLiteSyncDialect();

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { getTableName, type SQL, type Table } from "drizzle-orm";
 import { type Cache, op } from "@/core/cache/cache";
 import type { Logger } from "@/core/log/logger";
+import { Lru } from "@/core/lru";
 import { keyText, sqlKey } from "./reuse";
 import { isReadStatement, stripLeadingComments } from "./write-lock";
 
@@ -28,7 +29,7 @@ import { isReadStatement, stripLeadingComments } from "./write-lock";
  */
 export class Totals {
   #cache: Cache | undefined;
-  readonly #memo = new Map<string, { token: string; total: number; at: number }>();
+  readonly #memo = new Lru<string, { token: string; total: number; at: number }>(MEMO_SIZE);
   readonly #logger: Logger | undefined;
   readonly #deferred = new AsyncLocalStorage<(work: Promise<unknown>) => void>();
 
@@ -62,16 +63,9 @@ export class Totals {
     const key = `${[...tables][0]}\n${sql}\n${keyText(params)}`;
     const now = Date.now();
     const kept = this.#memo.get(key);
-    if (kept && kept.token === token && now - kept.at < MAX_AGE_MS) {
-      // least recently used goes first: move the hit to the end
-      this.#memo.delete(key);
-      this.#memo.set(key, kept);
-      return kept.total;
-    }
+    if (kept && kept.token === token && now - kept.at < MAX_AGE_MS) return kept.total;
     const total = Number((await count())[0].total);
-    this.#memo.delete(key);
     this.#memo.set(key, { token, total, at: now });
-    if (this.#memo.size > MEMO_SIZE) this.#memo.delete(this.#memo.keys().next().value as string);
     return total;
   }
 
